@@ -1,0 +1,218 @@
+//! Coded values of the data model. The matching, the store and the files all use the codes
+//! (`short_term`, `disability`…); people see them through the locale key `<prefix>.<code>`.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// Defines a coded enum: its codes, `ALL`, parsing from a code, and the locale key prefix.
+macro_rules! code_enum {
+    (
+        $(#[$meta:meta])*
+        $name:ident, $prefix:literal { $($variant:ident => $code:literal),+ $(,)? }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name {
+            $($variant),+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            /// Locale key prefix; the label of a value is `<prefix>.<code>`.
+            pub const LOCALE_PREFIX: &'static str = $prefix;
+
+            pub fn code(self) -> &'static str {
+                match self {
+                    $($name::$variant => $code),+
+                }
+            }
+
+            pub fn from_code(code: &str) -> Option<Self> {
+                match code {
+                    $($code => Some($name::$variant),)+
+                    _ => None,
+                }
+            }
+
+            pub fn locale_key(self) -> String {
+                format!("{}.{}", $prefix, self.code())
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.code())
+            }
+        }
+    };
+}
+
+code_enum! {
+    /// Where a family stands in the approval process.
+    FamilyStatus, "family_status" {
+        Applicant => "applicant",
+        InAssessment => "in_assessment",
+        Approved => "approved",
+        Suspended => "suspended",
+        Deregistered => "deregistered",
+    }
+}
+
+code_enum! {
+    CareType, "care_type" {
+        Emergency => "emergency",
+        ShortTerm => "short_term",
+        LongTerm => "long_term",
+        Respite => "respite",
+    }
+}
+
+code_enum! {
+    SexPreference, "sex_preference" {
+        Any => "any",
+        Female => "female",
+        Male => "male",
+    }
+}
+
+code_enum! {
+    Sex, "sex" {
+        Female => "female",
+        Male => "male",
+    }
+}
+
+code_enum! {
+    /// Needs of a child, and the needs a family is trained and approved for.
+    Need, "need" {
+        Disability => "disability",
+        ChronicMedical => "chronic_medical",
+        Behavioural => "behavioural",
+        Psychosocial => "psychosocial",
+        Learning => "learning",
+    }
+}
+
+code_enum! {
+    Urgency, "urgency" {
+        Routine => "routine",
+        Priority => "priority",
+        Emergency => "emergency",
+    }
+}
+
+code_enum! {
+    ChildStatus, "child_status" {
+        Awaiting => "awaiting",
+        Proposed => "proposed",
+        Placed => "placed",
+        Reunified => "reunified",
+        Exited => "exited",
+    }
+}
+
+code_enum! {
+    /// The child's legal status under the Family Code.
+    LegalStatus, "legal_status" {
+        Orphan => "orphan",
+        DeprivedOfParentalCare => "deprived_of_parental_care",
+        ParentalRightsRestricted => "parental_rights_restricted",
+        TemporaryCareByAgreement => "temporary_care_by_agreement",
+        CourtDecisionPending => "court_decision_pending",
+    }
+}
+
+code_enum! {
+    /// Where the child lives now.
+    Situation, "situation" {
+        Institution => "institution",
+        KinshipCare => "kinship_care",
+        EmergencyShelter => "emergency_shelter",
+        BirthFamilyAtRisk => "birth_family_at_risk",
+    }
+}
+
+code_enum! {
+    CheckKind, "check_kind" {
+        Medical => "medical",
+        CriminalRecord => "criminal_record",
+        References => "references",
+        HomeSafety => "home_safety",
+    }
+}
+
+code_enum! {
+    CheckOutcome, "check_outcome" {
+        Pending => "pending",
+        Passed => "passed",
+        Concerns => "concerns",
+        Failed => "failed",
+    }
+}
+
+code_enum! {
+    Religion, "religion" {
+        Islam => "islam",
+        Christianity => "christianity",
+        Judaism => "judaism",
+        NoReligion => "none",
+        Other => "other",
+    }
+}
+
+code_enum! {
+    /// Relation of a household member to the main carer.
+    Relation, "relation" {
+        Spouse => "spouse",
+        Son => "son",
+        Daughter => "daughter",
+        Parent => "parent",
+        Sibling => "sibling",
+        Grandchild => "grandchild",
+        OtherRelative => "other_relative",
+        Lodger => "lodger",
+    }
+}
+
+code_enum! {
+    /// Languages spoken at home or by the child (ISO 639 codes).
+    Language, "language" {
+        Azerbaijani => "az",
+        Russian => "ru",
+        English => "en",
+        Turkish => "tr",
+        Lezgian => "lez",
+        Talysh => "tly",
+        Avar => "av",
+        Georgian => "ka",
+        Tat => "ttt",
+        Kurdish => "ku",
+    }
+}
+
+/// Every coded enum's locale prefix with its codes, for the locale completeness test and for
+/// tools that list the codes a file may use.
+pub fn all_code_keys() -> Vec<String> {
+    fn keys<T: Copy>(all: &[T], key: impl Fn(T) -> String) -> Vec<String> {
+        all.iter().map(|v| key(*v)).collect()
+    }
+    [
+        keys(FamilyStatus::ALL, FamilyStatus::locale_key),
+        keys(CareType::ALL, CareType::locale_key),
+        keys(SexPreference::ALL, SexPreference::locale_key),
+        keys(Sex::ALL, Sex::locale_key),
+        keys(Need::ALL, Need::locale_key),
+        keys(Urgency::ALL, Urgency::locale_key),
+        keys(ChildStatus::ALL, ChildStatus::locale_key),
+        keys(LegalStatus::ALL, LegalStatus::locale_key),
+        keys(Situation::ALL, Situation::locale_key),
+        keys(CheckKind::ALL, CheckKind::locale_key),
+        keys(CheckOutcome::ALL, CheckOutcome::locale_key),
+        keys(Religion::ALL, Religion::locale_key),
+        keys(Relation::ALL, Relation::locale_key),
+        keys(Language::ALL, Language::locale_key),
+    ]
+    .concat()
+}

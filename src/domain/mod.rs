@@ -1,0 +1,12 @@
+//! Plain types and rules of the registry: children, families, sibling groups, coded values,
+//! validation, ages and Azerbaijani text handling.
+
+pub mod codes;
+pub mod listing;
+pub mod model;
+pub mod text;
+pub mod validation;
+
+pub use codes::*;
+pub use model::*;
+pub use validation::{Context, FieldError, ValidationErrors};

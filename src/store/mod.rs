@@ -1,0 +1,282 @@
+//! The registry on SQLite: one local file, schema migrations, repositories, transactions.
+//!
+//! Every change that writes more than one row runs in one transaction, and every record is
+//! validated (with the same rules the window shows) before anything is written.
+
+mod children;
+mod codec;
+mod families;
+mod schema;
+
+use std::path::{Path, PathBuf};
+
+use chrono::{Local, NaiveDate};
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::domain::ValidationErrors;
+
+pub use children::GroupChange;
+
+/// How the store can fail. Validation failures carry every broken rule, by field.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{0}")]
+    Invalid(ValidationErrors),
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("the database {path} was made by a newer Yuva (schema version {found}, this one knows {known})")]
+    TooNew {
+        path: String,
+        found: u32,
+        known: u32,
+    },
+    #[error("stored record {entity} {id} is damaged: {message}")]
+    Corrupt {
+        entity: &'static str,
+        id: i64,
+        message: String,
+    },
+    #[error("{entity} {id} does not exist")]
+    NotFound { entity: &'static str, id: i64 },
+    #[error("cannot prepare the data folder {path}: {source}")]
+    Folder {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+impl From<ValidationErrors> for StoreError {
+    fn from(errors: ValidationErrors) -> Self {
+        StoreError::Invalid(errors)
+    }
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// One line of the audit log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: String,
+    pub user_name: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: Option<i64>,
+    pub summary: String,
+}
+
+/// An open registry.
+pub struct Store {
+    conn: Connection,
+    path: Option<PathBuf>,
+    user_name: String,
+}
+
+impl Store {
+    /// Opens (creating if needed) the registry at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Store> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|source| StoreError::Folder {
+                path: parent.display().to_string(),
+                source,
+            })?;
+        }
+        let conn = Connection::open(path)?;
+        // WAL keeps readers and the writer apart and survives a crash mid-write.
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        Self::init(conn, Some(path.to_path_buf()))
+    }
+
+    /// A registry that lives in memory only (tests, benchmarks).
+    pub fn open_in_memory() -> Result<Store> {
+        Self::init(Connection::open_in_memory()?, None)
+    }
+
+    fn init(mut conn: Connection, path: Option<PathBuf>) -> Result<Store> {
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        migrate(&mut conn, path.as_deref())?;
+        Ok(Store {
+            conn,
+            path,
+            user_name: String::from("officer"),
+        })
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// The user recorded in the audit log for changes made through this store.
+    pub fn set_user(&mut self, name: &str) {
+        let name = name.trim();
+        if !name.is_empty() {
+            self.user_name = name.to_owned();
+        }
+    }
+
+    pub fn user(&self) -> &str {
+        &self.user_name
+    }
+
+    pub fn schema_version(&self) -> Result<u32> {
+        Ok(self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
+
+    /// True when the registry holds no family and no child (a fresh start).
+    pub fn is_empty(&self) -> Result<bool> {
+        let count: i64 = self.conn.query_row(
+            "SELECT (SELECT count(*) FROM families) + (SELECT count(*) FROM children)",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(count == 0)
+    }
+
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    pub fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO settings(key, value) VALUES (?1, ?2)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+
+    /// The newest audit entries first.
+    pub fn audit_entries(&self, limit: usize) -> Result<Vec<AuditEntry>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, at, user_name, action, entity, entity_id, summary
+             FROM audit_log ORDER BY id DESC LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([limit as i64], |r| {
+            Ok(AuditEntry {
+                id: r.get(0)?,
+                at: r.get(1)?,
+                user_name: r.get(2)?,
+                action: r.get(3)?,
+                entity: r.get(4)?,
+                entity_id: r.get(5)?,
+                summary: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// Runs `work` in one transaction: everything it writes is committed together, or
+    /// nothing is (an error rolls all of it back).
+    pub fn write<T>(&mut self, work: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
+        let tx = self.conn.transaction()?;
+        let value = {
+            let mut writer = Writer {
+                tx: &tx,
+                user: &self.user_name,
+                audit: true,
+            };
+            work(&mut writer)?
+        };
+        tx.commit()?;
+        Ok(value)
+    }
+}
+
+/// Writes inside one open transaction (see [`Store::write`]).
+pub struct Writer<'a> {
+    tx: &'a rusqlite::Transaction<'a>,
+    user: &'a str,
+    /// Whether each record written gets its own audit entry (bulk loads write one summary).
+    audit: bool,
+}
+
+impl Writer<'_> {
+    /// Stops per-record audit entries for the rest of this transaction; the caller records a
+    /// summary with [`Writer::audit_note`].
+    pub fn without_record_audit(&mut self) {
+        self.audit = false;
+    }
+
+    pub fn audit_note(&mut self, action: &str, entity: &str, summary: &str) -> Result<()> {
+        audit(self.tx, self.user, action, entity, None, summary)?;
+        Ok(())
+    }
+
+    /// Starts a placement and marks the child placed (the demo uses it now; the panel
+    /// workflow builds on it).
+    pub fn start_placement(&mut self, child_id: i64, family_id: i64, start: NaiveDate) -> Result<i64> {
+        self.tx.execute(
+            "INSERT INTO placements(child_id, family_id, start_date) VALUES (?1, ?2, ?3)",
+            params![child_id, family_id, start.to_string()],
+        )?;
+        let id = self.tx.last_insert_rowid();
+        self.tx.execute(
+            "UPDATE children SET status = 'placed', updated_at = ?2 WHERE id = ?1",
+            params![child_id, now()],
+        )?;
+        if self.audit {
+            audit(self.tx, self.user, "create", "placement", Some(id), &format!("child {child_id} → family {family_id}"))?;
+        }
+        Ok(id)
+    }
+}
+
+/// Current local time for `created_at`/`updated_at` and the audit log.
+fn now() -> String {
+    Local::now().format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+/// Appends one audit entry inside the caller's transaction.
+fn audit(
+    conn: &Connection,
+    user: &str,
+    action: &str,
+    entity: &str,
+    entity_id: Option<i64>,
+    summary: &str,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO audit_log(at, user_name, action, entity, entity_id, summary)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![now(), user, action, entity, entity_id, summary],
+    )?;
+    Ok(())
+}
+
+fn migrate(conn: &mut Connection, path: Option<&Path>) -> Result<()> {
+    let current: u32 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    let known = schema::MIGRATIONS.len() as u32;
+    if current > known {
+        return Err(StoreError::TooNew {
+            path: path.map(|p| p.display().to_string()).unwrap_or_default(),
+            found: current,
+            known,
+        });
+    }
+    for (index, sql) in schema::MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", index as u32 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// Removes a registry file with its WAL companions, so that a demo can be reset to a clean
+/// start. The store using it must be dropped first.
+pub fn delete_registry_file(path: &Path) -> std::io::Result<()> {
+    for suffix in ["", "-wal", "-shm"] {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        match std::fs::remove_file(PathBuf::from(name)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
+    }
+    Ok(())
+}

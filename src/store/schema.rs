@@ -1,0 +1,141 @@
+//! Schema migrations, versioned with SQLite's `user_version`. Each entry moves the schema one
+//! version up and runs in its own transaction; never edit a released entry, add a new one.
+
+pub const MIGRATIONS: &[&str] = &[V1];
+
+const V1: &str = r#"
+CREATE TABLE families (
+    id                  INTEGER PRIMARY KEY,
+    code                TEXT NOT NULL UNIQUE,
+    main_carer_name     TEXT NOT NULL,
+    main_carer_birth    TEXT,
+    main_carer_phone    TEXT NOT NULL DEFAULT '',
+    second_carer_name   TEXT,
+    second_carer_birth  TEXT,
+    second_carer_phone  TEXT,
+    address             TEXT NOT NULL DEFAULT '',
+    district_code       TEXT NOT NULL,
+    settlement_code     TEXT,
+    lat                 REAL NOT NULL,
+    lon                 REAL NOT NULL,
+    languages           TEXT NOT NULL DEFAULT '[]',
+    religion            TEXT,
+    status              TEXT NOT NULL CHECK (status IN
+                          ('applicant','in_assessment','approved','suspended','deregistered')),
+    approval_date       TEXT,
+    review_due          TEXT,
+    care_types          TEXT NOT NULL DEFAULT '[]',
+    age_min             INTEGER NOT NULL CHECK (age_min BETWEEN 0 AND 17),
+    age_max             INTEGER NOT NULL CHECK (age_max BETWEEN 0 AND 17),
+    sex_preference      TEXT NOT NULL CHECK (sex_preference IN ('any','female','male')),
+    places              INTEGER NOT NULL CHECK (places >= 0),
+    needs               TEXT NOT NULL DEFAULT '[]',
+    notes               TEXT NOT NULL DEFAULT '',
+    created_at          TEXT NOT NULL,
+    updated_at          TEXT NOT NULL
+);
+
+CREATE TABLE household_members (
+    id          INTEGER PRIMARY KEY,
+    family_id   INTEGER NOT NULL REFERENCES families(id) ON DELETE CASCADE,
+    position    INTEGER NOT NULL,
+    full_name   TEXT NOT NULL,
+    relation    TEXT NOT NULL,
+    birth_date  TEXT
+);
+CREATE INDEX household_members_family ON household_members(family_id, position);
+
+CREATE TABLE family_training (
+    id            INTEGER PRIMARY KEY,
+    family_id     INTEGER NOT NULL REFERENCES families(id) ON DELETE CASCADE,
+    position      INTEGER NOT NULL,
+    course        TEXT NOT NULL,
+    completed_on  TEXT NOT NULL
+);
+CREATE INDEX family_training_family ON family_training(family_id, position);
+
+CREATE TABLE family_checks (
+    id          INTEGER PRIMARY KEY,
+    family_id   INTEGER NOT NULL REFERENCES families(id) ON DELETE CASCADE,
+    position    INTEGER NOT NULL,
+    kind        TEXT NOT NULL CHECK (kind IN ('medical','criminal_record','references','home_safety')),
+    done_on     TEXT NOT NULL,
+    outcome     TEXT NOT NULL CHECK (outcome IN ('pending','passed','concerns','failed')),
+    note        TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX family_checks_family ON family_checks(family_id, position);
+
+CREATE TABLE sibling_groups (
+    id            INTEGER PRIMARY KEY,
+    code          TEXT NOT NULL UNIQUE,
+    may_split     INTEGER NOT NULL DEFAULT 0 CHECK (may_split IN (0, 1)),
+    split_reason  TEXT NOT NULL DEFAULT '',
+    CHECK (may_split = 0 OR length(trim(split_reason)) > 0)
+);
+
+CREATE TABLE children (
+    id                    INTEGER PRIMARY KEY,
+    code                  TEXT NOT NULL UNIQUE,
+    first_name            TEXT NOT NULL,
+    last_name             TEXT NOT NULL,
+    birth_date            TEXT NOT NULL,
+    birth_date_estimated  INTEGER NOT NULL DEFAULT 0,
+    sex                   TEXT NOT NULL CHECK (sex IN ('female','male')),
+    legal_status          TEXT NOT NULL,
+    situation             TEXT NOT NULL,
+    address               TEXT NOT NULL DEFAULT '',
+    district_code         TEXT NOT NULL,
+    settlement_code       TEXT,
+    lat                   REAL NOT NULL,
+    lon                   REAL NOT NULL,
+    school                TEXT NOT NULL DEFAULT '',
+    languages             TEXT NOT NULL DEFAULT '[]',
+    needs                 TEXT NOT NULL DEFAULT '[]',
+    needs_description     TEXT NOT NULL DEFAULT '',
+    urgency               TEXT NOT NULL CHECK (urgency IN ('routine','priority','emergency')),
+    care_type             TEXT NOT NULL,
+    sibling_group_id      INTEGER REFERENCES sibling_groups(id),
+    wishes                TEXT NOT NULL DEFAULT '',
+    contact_arrangements  TEXT NOT NULL DEFAULT '',
+    status                TEXT NOT NULL CHECK (status IN
+                            ('awaiting','proposed','placed','reunified','exited')),
+    referral_date         TEXT NOT NULL,
+    max_distance_km       REAL,
+    notes                 TEXT NOT NULL DEFAULT '',
+    created_at            TEXT NOT NULL,
+    updated_at            TEXT NOT NULL
+);
+CREATE INDEX children_group ON children(sibling_group_id);
+
+CREATE TABLE placements (
+    id          INTEGER PRIMARY KEY,
+    child_id    INTEGER NOT NULL REFERENCES children(id),
+    family_id   INTEGER NOT NULL REFERENCES families(id),
+    start_date  TEXT NOT NULL,
+    end_date    TEXT,
+    end_reason  TEXT CHECK (end_reason IN ('reunified','adopted','moved','breakdown','aged_out')),
+    CHECK ((end_date IS NULL) = (end_reason IS NULL))
+);
+CREATE INDEX placements_family ON placements(family_id) WHERE end_date IS NULL;
+CREATE INDEX placements_child ON placements(child_id);
+
+-- Who did what to which record, and when. Append-only: no update or delete path exists.
+CREATE TABLE audit_log (
+    id         INTEGER PRIMARY KEY,
+    at         TEXT NOT NULL,
+    user_name  TEXT NOT NULL,
+    action     TEXT NOT NULL,
+    entity     TEXT NOT NULL,
+    entity_id  INTEGER,
+    summary    TEXT NOT NULL
+);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+
+CREATE TABLE settings (
+    key    TEXT PRIMARY KEY,
+    value  TEXT NOT NULL
+);
+"#;

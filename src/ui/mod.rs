@@ -1,0 +1,71 @@
+//! The window (iced). It depends on the library; nothing in the library depends on it.
+
+pub mod app;
+mod registry;
+pub mod screens;
+pub mod style;
+pub mod widgets;
+
+use chrono::NaiveDate;
+
+pub use app::{App, Launch, Message, Tab};
+pub use registry::Registry;
+
+use crate::geo::Gazetteer;
+use crate::i18n::Lang;
+
+/// Noto Sans (SIL OFL 1.1, assets/fonts/OFL.txt): Azerbaijani, Cyrillic and ₼, embedded so
+/// that the window never depends on the fonts of the laptop (a fresh Windows or Wine profile
+/// may have none).
+pub const FONT_REGULAR: &[u8] = include_bytes!("../../assets/fonts/NotoSans-Regular.ttf");
+pub const FONT_BOLD: &[u8] = include_bytes!("../../assets/fonts/NotoSans-Bold.ttf");
+pub const FONT: iced::Font = iced::Font::with_name("Noto Sans");
+pub const ICON_PNG: &[u8] = include_bytes!("../../assets/icons/yuva-64.png");
+
+/// What every screen may read while it updates or draws.
+pub struct Env<'a> {
+    pub lang: Lang,
+    pub gazetteer: &'a Gazetteer,
+    pub registry: &'a Registry,
+    pub today: NaiveDate,
+}
+
+/// The iced settings of the window and of the headless test simulator (same fonts).
+pub fn iced_settings() -> iced::Settings {
+    iced::Settings {
+        fonts: vec![FONT_REGULAR.into(), FONT_BOLD.into()],
+        default_font: FONT,
+        default_text_size: iced::Pixels(15.0),
+        ..iced::Settings::default()
+    }
+}
+
+/// The window icon, decoded from the embedded PNG.
+fn window_icon() -> Option<iced::window::Icon> {
+    let decoder = png::Decoder::new(std::io::Cursor::new(ICON_PNG));
+    let mut reader = decoder.read_info().ok()?;
+    let mut buffer = vec![0; reader.output_buffer_size()?];
+    let info = reader.next_frame(&mut buffer).ok()?;
+    if info.color_type != png::ColorType::Rgba || info.bit_depth != png::BitDepth::Eight {
+        return None;
+    }
+    buffer.truncate(info.buffer_size());
+    iced::window::icon::from_rgba(buffer, info.width, info.height).ok()
+}
+
+/// Opens the window and runs until it is closed.
+pub fn run(launch: Launch) -> iced::Result {
+    let window = iced::window::Settings {
+        size: iced::Size::new(1280.0, 820.0),
+        min_size: Some(iced::Size::new(900.0, 600.0)),
+        icon: window_icon(),
+        ..iced::window::Settings::default()
+    };
+    iced::application(move || App::new(launch.clone()), App::update, App::view)
+        .title(App::title)
+        .theme(App::theme)
+        .subscription(App::subscription)
+        .settings(iced_settings())
+        .window(window)
+        .run()
+}

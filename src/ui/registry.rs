@@ -1,0 +1,102 @@
+//! The registry as the window shows it: every record in memory with the list indexes, loaded
+//! from the store at start and again after each change.
+
+use std::collections::HashMap;
+
+use crate::domain::listing::{ChildIndex, FamilyIndex};
+use crate::domain::{Child, Family, SiblingGroup};
+use crate::geo::Gazetteer;
+use crate::store::{self, Store};
+
+pub struct Registry {
+    pub families: Vec<Family>,
+    pub children: Vec<Child>,
+    pub groups: Vec<SiblingGroup>,
+    pub occupied: HashMap<i64, u32>,
+    pub family_index: FamilyIndex,
+    pub child_index: ChildIndex,
+    family_by_id: HashMap<i64, usize>,
+    child_by_id: HashMap<i64, usize>,
+    group_by_id: HashMap<i64, usize>,
+    members: HashMap<i64, Vec<usize>>,
+}
+
+impl Registry {
+    pub fn load(store: &Store, gazetteer: &Gazetteer) -> store::Result<Registry> {
+        let families = store.families()?;
+        let children = store.children()?;
+        let groups = store.sibling_groups()?;
+        let occupied = store.occupied_places()?;
+        Ok(Self::from_records(families, children, groups, occupied, gazetteer))
+    }
+
+    pub fn from_records(
+        families: Vec<Family>,
+        children: Vec<Child>,
+        groups: Vec<SiblingGroup>,
+        occupied: HashMap<i64, u32>,
+        gazetteer: &Gazetteer,
+    ) -> Registry {
+        let index_by_id = |ids: Vec<Option<i64>>| -> HashMap<i64, usize> {
+            ids.into_iter()
+                .enumerate()
+                .filter_map(|(i, id)| id.map(|id| (id, i)))
+                .collect()
+        };
+        let mut members: HashMap<i64, Vec<usize>> = HashMap::new();
+        for (i, child) in children.iter().enumerate() {
+            if let Some(group) = child.sibling_group_id {
+                members.entry(group).or_default().push(i);
+            }
+        }
+        Registry {
+            family_index: FamilyIndex::build(&families, gazetteer),
+            child_index: ChildIndex::build(&children, gazetteer),
+            family_by_id: index_by_id(families.iter().map(|f| f.id).collect()),
+            child_by_id: index_by_id(children.iter().map(|c| c.id).collect()),
+            group_by_id: index_by_id(groups.iter().map(|g| g.id).collect()),
+            members,
+            families,
+            children,
+            groups,
+            occupied,
+        }
+    }
+
+    pub fn family(&self, id: i64) -> Option<&Family> {
+        self.family_by_id.get(&id).map(|&i| &self.families[i])
+    }
+
+    pub fn child(&self, id: i64) -> Option<&Child> {
+        self.child_by_id.get(&id).map(|&i| &self.children[i])
+    }
+
+    pub fn group(&self, id: i64) -> Option<&SiblingGroup> {
+        self.group_by_id.get(&id).map(|&i| &self.groups[i])
+    }
+
+    /// The children of a sibling group.
+    pub fn group_members(&self, group_id: i64) -> impl Iterator<Item = &Child> {
+        self.members
+            .get(&group_id)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.children[i])
+    }
+
+    pub fn occupied_of(&self, family: &Family) -> u32 {
+        family
+            .id
+            .and_then(|id| self.occupied.get(&id))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    pub fn free_places(&self, family: &Family) -> u32 {
+        u32::from(family.terms.places).saturating_sub(self.occupied_of(family))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.families.is_empty() && self.children.is_empty()
+    }
+}

@@ -1,0 +1,394 @@
+//! Children: the list (search, filters, Azerbaijani order, paging), a child's detail, and the
+//! form.
+
+use iced::widget::{button, column, container, row, scrollable, text, text_input};
+use iced::{Alignment, Element, Length};
+
+use super::child_form::{self, Form};
+use super::families::table_row;
+use super::{district_filter_choices, place_label};
+use crate::domain::listing::{ChildQuery, ChildSort, WAITING_THRESHOLDS};
+use crate::domain::*;
+use crate::i18n::{tr, tr_args};
+use crate::store::GroupChange;
+use crate::ui::Env;
+use crate::ui::style;
+use crate::ui::widgets::{Choice, badge, choice_list, detail_line, filter_choices, pager, section};
+
+pub const PAGE_SIZE: usize = 50;
+pub const SEARCH_ID: &str = "children.search";
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Search(String),
+    Status(Option<ChildStatus>),
+    District(Option<String>),
+    Urgency(Option<Urgency>),
+    Need(Option<Need>),
+    Waiting(Option<i64>),
+    Sort(ChildSort),
+    Page(usize),
+    Open(i64),
+    New,
+    Edit(i64),
+    Back,
+    Form(child_form::Message),
+}
+
+pub enum Event {
+    Save(Box<Child>, GroupChange),
+    /// A new child needs free child and group codes.
+    NeedCodes,
+    /// Editing needs the next free group code.
+    EditWithCodes(i64),
+}
+
+enum Mode {
+    List,
+    Detail(i64),
+    Form(Box<Form>),
+}
+
+pub struct Screen {
+    mode: Mode,
+    query: ChildQuery,
+    page: usize,
+    rows: Vec<usize>,
+}
+
+impl Screen {
+    pub fn new(env: &Env<'_>) -> Self {
+        let mut screen = Screen {
+            mode: Mode::List,
+            query: ChildQuery::default(),
+            page: 0,
+            rows: Vec::new(),
+        };
+        screen.refresh(env);
+        screen
+    }
+
+    pub fn refresh(&mut self, env: &Env<'_>) {
+        let registry = env.registry;
+        self.rows = registry.child_index.query(&registry.children, &self.query, env.today);
+        let pages = self.rows.len().div_ceil(PAGE_SIZE).max(1);
+        self.page = self.page.min(pages - 1);
+    }
+
+    pub fn is_editing(&self) -> bool {
+        matches!(self.mode, Mode::Form(_))
+    }
+
+    pub fn open_form_new(&mut self, code: String, group_code: String, env: &Env<'_>) {
+        self.mode = Mode::Form(Box::new(Form::new(code, group_code, env.today)));
+    }
+
+    pub fn open_form_edit(&mut self, id: i64, group_code: String, env: &Env<'_>) {
+        if let Some(child) = env.registry.child(id) {
+            let group = child.sibling_group_id.and_then(|g| env.registry.group(g));
+            self.mode = Mode::Form(Box::new(Form::edit(child, group, group_code)));
+        }
+    }
+
+    pub fn show(&mut self, id: i64) {
+        self.mode = Mode::Detail(id);
+    }
+
+    pub fn saved(&mut self, id: i64, env: &Env<'_>) {
+        self.refresh(env);
+        self.mode = Mode::Detail(id);
+    }
+
+    pub fn rejected(&mut self, errors: ValidationErrors) {
+        if let Mode::Form(form) = &mut self.mode {
+            form.errors = errors;
+        }
+    }
+
+    pub fn update(&mut self, message: Message, env: &Env<'_>) -> Option<Event> {
+        let mut requery = true;
+        match message {
+            Message::Search(text) => self.query.text = text,
+            Message::Status(status) => self.query.status = status,
+            Message::District(district) => self.query.district = district,
+            Message::Urgency(urgency) => self.query.urgency = urgency,
+            Message::Need(need) => self.query.need = need,
+            Message::Waiting(days) => self.query.waiting_over_days = days,
+            Message::Sort(sort) => self.query.sort = sort,
+            Message::Page(page) => {
+                self.page = page;
+                requery = false;
+            }
+            Message::Open(id) => {
+                self.mode = Mode::Detail(id);
+                requery = false;
+            }
+            Message::New => return Some(Event::NeedCodes),
+            Message::Edit(id) => return Some(Event::EditWithCodes(id)),
+            Message::Back => {
+                self.mode = Mode::List;
+                requery = false;
+            }
+            Message::Form(message) => {
+                let Mode::Form(form) = &mut self.mode else { return None };
+                return match form.update(message, env)? {
+                    child_form::Event::Save(child, group) => Some(Event::Save(child, group)),
+                    child_form::Event::Cancel => {
+                        self.mode = form.id().map_or(Mode::List, Mode::Detail);
+                        None
+                    }
+                };
+            }
+        }
+        if requery {
+            self.page = 0;
+            self.refresh(env);
+        }
+        None
+    }
+
+    pub fn save_shortcut(&mut self, env: &Env<'_>) -> Option<Event> {
+        self.update(Message::Form(child_form::Message::Save), env)
+    }
+
+    pub fn escape(&mut self, env: &Env<'_>) {
+        match &self.mode {
+            Mode::Form(_) => {
+                let _ = self.update(Message::Form(child_form::Message::Cancel), env);
+            }
+            Mode::Detail(_) => self.mode = Mode::List,
+            Mode::List => {}
+        }
+    }
+
+    pub fn view<'a>(&'a self, env: &Env<'a>) -> Element<'a, Message> {
+        match &self.mode {
+            Mode::List => self.list_view(env),
+            Mode::Detail(id) => match env.registry.child(*id) {
+                Some(child) => detail_view(child, env),
+                None => self.list_view(env),
+            },
+            Mode::Form(form) => scrollable(container(form.view(env).map(Message::Form)).padding(20))
+                .height(Length::Fill)
+                .into(),
+        }
+    }
+
+    fn list_view<'a>(&'a self, env: &Env<'a>) -> Element<'a, Message> {
+        let lang = env.lang;
+        let t = |key: &str| tr(lang, key);
+        let registry = env.registry;
+
+        let header = row![
+            text(t("child.list_title")).size(24),
+            iced::widget::space::horizontal(),
+            text(tr_args(lang, "child.count", &[("count", self.rows.len().to_string())])).size(14),
+            button(text(t("child.new"))).on_press(Message::New).style(button::primary),
+        ]
+        .spacing(16)
+        .align_y(Alignment::Center);
+
+        let search = text_input(&t("common.search"), &self.query.text)
+            .id(SEARCH_ID)
+            .on_input(Message::Search)
+            .padding(8);
+
+        let waiting_choices: Vec<Choice<Option<i64>>> = std::iter::once(Choice {
+            value: None,
+            label: t("child.waiting_any"),
+        })
+        .chain(WAITING_THRESHOLDS.iter().map(|(days, key)| Choice {
+            value: Some(*days),
+            label: t(key),
+        }))
+        .collect();
+        let sort_choices: Vec<Choice<ChildSort>> = ChildSort::ALL
+            .iter()
+            .map(|&s| Choice {
+                value: s,
+                label: t(s.locale_key()),
+            })
+            .collect();
+        let filters = row![
+            filter(t("child.filter_status"), choice_list(filter_choices(lang, ChildStatus::ALL, ChildStatus::locale_key), &self.query.status, Message::Status)),
+            filter(t("child.filter_district"), choice_list(district_filter_choices(env), &self.query.district, Message::District)),
+            filter(t("child.filter_urgency"), choice_list(filter_choices(lang, Urgency::ALL, Urgency::locale_key), &self.query.urgency, Message::Urgency)),
+            filter(t("child.filter_need"), choice_list(filter_choices(lang, Need::ALL, Need::locale_key), &self.query.need, Message::Need)),
+            filter(t("child.filter_waiting"), choice_list(waiting_choices, &self.query.waiting_over_days, Message::Waiting)),
+            filter(t("child.sort"), choice_list(sort_choices, &self.query.sort, Message::Sort)),
+        ]
+        .spacing(12);
+
+        let columns = [
+            (t("child.code"), 80.0),
+            (t("child.name"), 0.0),
+            (t("child.age"), 70.0),
+            (t("child.district"), 170.0),
+            (t("child.urgency"), 110.0),
+            (t("child.status"), 170.0),
+            (t("child.days_waiting"), 90.0),
+            (t("child.sibling_group"), 90.0),
+        ];
+        let table_header = container(table_row(columns.iter().map(|(label, width)| {
+            (text(label.clone()).size(13).style(style::muted_text).into(), *width)
+        })))
+        .padding([6, 8])
+        .style(style::table_header);
+
+        let mut body = column![].spacing(2);
+        for &index in self.rows.iter().skip(self.page * PAGE_SIZE).take(PAGE_SIZE) {
+            let child = &registry.children[index];
+            let Some(id) = child.id else { continue };
+            let group = child
+                .sibling_group_id
+                .and_then(|g| registry.group(g))
+                .map(|g| g.code.clone())
+                .unwrap_or_default();
+            let urgency: Element<'a, Message> = match child.urgency {
+                Urgency::Routine => text(t(&child.urgency.locale_key())).size(14).into(),
+                other => badge(t(&other.locale_key()), other == Urgency::Emergency),
+            };
+            let waiting = if child.status == ChildStatus::Awaiting {
+                child.days_waiting(env.today).to_string()
+            } else {
+                String::from("—")
+            };
+            let cells: Vec<(Element<'a, Message>, f32)> = vec![
+                (text(child.code.clone()).size(14).into(), 80.0),
+                (text(format!("{} {}", child.last_name, child.first_name)).size(14).into(), 0.0),
+                (text(child.age_on(env.today).to_string()).size(14).into(), 70.0),
+                (text(place_label(env, &child.location)).size(14).into(), 170.0),
+                (urgency, 110.0),
+                (text(t(&child.status.locale_key())).size(14).into(), 170.0),
+                (text(waiting).size(14).into(), 90.0),
+                (text(group).size(14).into(), 90.0),
+            ];
+            body = body.push(
+                button(table_row(cells.into_iter()))
+                    .on_press(Message::Open(id))
+                    .style(button::text)
+                    .padding([4, 8])
+                    .width(Length::Fill),
+            );
+        }
+        if self.rows.is_empty() {
+            body = body.push(container(text(t("child.empty_list")).style(style::muted_text)).padding(20));
+        }
+
+        column![
+            header,
+            search,
+            filters,
+            table_header,
+            scrollable(body).height(Length::Fill),
+            pager(lang, self.page, PAGE_SIZE, self.rows.len(), Message::Page),
+        ]
+        .spacing(12)
+        .padding(20)
+        .into()
+    }
+}
+
+fn filter<'a>(label: String, control: Element<'a, Message>) -> Element<'a, Message> {
+    column![text(label).size(13).style(style::muted_text), control]
+        .spacing(3)
+        .width(Length::FillPortion(1))
+        .into()
+}
+
+fn detail_view<'a>(child: &'a Child, env: &Env<'a>) -> Element<'a, Message> {
+    let lang = env.lang;
+    let t = |key: &str| tr(lang, key);
+    let line = |label: &str, value: Option<String>| detail_line(lang, t(label), value);
+    let labels = |keys: Vec<String>| -> Option<String> {
+        (!keys.is_empty()).then(|| keys.iter().map(|k| tr(lang, k)).collect::<Vec<_>>().join(", "))
+    };
+    let Some(id) = child.id else {
+        return text(t("common.not_recorded")).into();
+    };
+    let mut birth = format_date(child.birth_date);
+    if child.birth_date_estimated {
+        birth = format!("{birth} ({})", t("child.birth_estimated"));
+    }
+
+    let identity = column![
+        line("child.code", Some(child.code.clone())),
+        line("child.birth_date", Some(birth)),
+        line("child.age", Some(tr_args(lang, "child.age_years", &[("years", child.age_on(env.today).to_string())]))),
+        line("child.sex", Some(t(&child.sex.locale_key()))),
+        line("child.legal_status", Some(t(&child.legal_status.locale_key()))),
+        line("child.situation", Some(t(&child.situation.locale_key()))),
+        line("child.status", Some(t(&child.status.locale_key()))),
+        line("child.referral_date", Some(format_date(child.referral_date))),
+        line("child.days_waiting", Some(tr_args(lang, "child.days", &[("days", child.days_waiting(env.today).to_string())]))),
+    ]
+    .spacing(6);
+
+    let location = column![
+        line("child.district", Some(place_label(env, &child.location))),
+        line("child.address", Some(child.location.address.clone())),
+        line("family.coordinates", Some(format!("{:.5}, {:.5}", child.location.lat, child.location.lon))),
+        line("child.school", Some(child.school.clone())),
+        line("child.languages", labels(child.languages.iter().map(|l| l.locale_key()).collect())),
+    ]
+    .spacing(6);
+
+    let needs = column![
+        line("child.needs", labels(child.needs.iter().map(|n| n.locale_key()).collect())),
+        line("child.needs_description", Some(child.needs_description.clone())),
+        line("child.urgency", Some(t(&child.urgency.locale_key()))),
+        line("child.care_type", Some(t(&child.care_type.locale_key()))),
+        line("child.max_distance", child.max_distance_km.map(|d| format!("{d} km"))),
+    ]
+    .spacing(6);
+
+    let siblings: Element<'a, Message> = match child.sibling_group_id.and_then(|g| env.registry.group(g)) {
+        Some(group) => {
+            let members: Vec<String> = env
+                .registry
+                .group_members(group.id.unwrap_or_default())
+                .filter(|c| c.id != child.id)
+                .map(|c| format!("{} ({})", c.full_name(), c.code))
+                .collect();
+            let rule = if group.may_split {
+                format!("{} — {}", t("child.apart"), group.split_reason)
+            } else {
+                t("child.together")
+            };
+            column![
+                line("child.group_code", Some(group.code.clone())),
+                line("child.siblings", Some(members.join(", "))),
+                line("child.may_split", Some(rule)),
+            ]
+            .spacing(6)
+            .into()
+        }
+        None => text(t("child.group_none")).size(14).into(),
+    };
+
+    let views = column![
+        line("child.wishes", Some(child.wishes.clone())),
+        line("child.contact", Some(child.contact_arrangements.clone())),
+        line("child.notes", Some(child.notes.clone())),
+    ]
+    .spacing(6);
+
+    let content = column![
+        row![
+            button(text(t("common.back"))).on_press(Message::Back).style(button::secondary),
+            text(child.full_name()).size(24),
+            iced::widget::space::horizontal(),
+            button(text(t("common.edit"))).on_press(Message::Edit(id)).style(button::primary),
+        ]
+        .spacing(16)
+        .align_y(Alignment::Center),
+        section(t("child.section_identity"), identity),
+        section(t("child.section_location"), location),
+        section(t("child.section_needs"), needs),
+        section(t("child.section_siblings"), siblings),
+        section(t("child.section_views"), views),
+    ]
+    .spacing(14)
+    .padding(20);
+    scrollable(content).height(Length::Fill).into()
+}

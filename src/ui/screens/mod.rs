@@ -1,0 +1,113 @@
+//! The screens of the window. Each owns its state, its `Message`, an `update` that may return
+//! an `Event` for the application, and a `view`.
+
+pub mod child_form;
+pub mod children;
+pub mod families;
+pub mod family_form;
+pub mod settings;
+pub mod welcome;
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+
+use crate::domain::{Location, ValidationErrors, format_date, parse_date};
+use crate::i18n::tr;
+use crate::ui::Env;
+use crate::ui::widgets::Choice;
+
+/// A date as shown in a form field ("" when not recorded).
+pub fn date_text(date: Option<NaiveDate>) -> String {
+    date.map(format_date).unwrap_or_default()
+}
+
+/// Parses an optional date field; text that is not a date is an error on `field`.
+pub fn parse_optional_date(value: &str, field: &str, errors: &mut ValidationErrors) -> Option<NaiveDate> {
+    if value.trim().is_empty() {
+        return None;
+    }
+    let date = parse_date(value);
+    if date.is_none() {
+        errors.push(field, "error.invalid_date");
+    }
+    date
+}
+
+/// Parses a required date field.
+pub fn parse_required_date(value: &str, field: &str, errors: &mut ValidationErrors) -> Option<NaiveDate> {
+    if value.trim().is_empty() {
+        errors.push(field, "error.required");
+        return None;
+    }
+    parse_optional_date(value, field, errors)
+}
+
+/// Districts and cities to pick from, named in the interface language, in Azerbaijani order.
+pub fn district_choices(env: &Env<'_>) -> Vec<Choice<String>> {
+    env.gazetteer
+        .districts()
+        .map(|u| Choice {
+            value: u.code.clone(),
+            label: u.name(env.lang).to_owned(),
+        })
+        .collect()
+}
+
+/// "All" and then every district, for list filters.
+pub fn district_filter_choices(env: &Env<'_>) -> Vec<Choice<Option<String>>> {
+    std::iter::once(Choice {
+        value: None,
+        label: tr(env.lang, "common.all"),
+    })
+    .chain(env.gazetteer.districts().map(|u| Choice {
+        value: Some(u.code.clone()),
+        label: u.name(env.lang).to_owned(),
+    }))
+    .collect()
+}
+
+/// "—" and then the settlements of a district.
+pub fn settlement_choices(env: &Env<'_>, district: &str) -> Vec<Choice<Option<String>>> {
+    std::iter::once(Choice {
+        value: None,
+        label: tr(env.lang, "common.none"),
+    })
+    .chain(env.gazetteer.settlements_of(district).into_iter().map(|u| Choice {
+        value: Some(u.code.clone()),
+        label: u.name(env.lang).to_owned(),
+    }))
+    .collect()
+}
+
+/// "District" or "District, Settlement" in the interface language.
+pub fn place_label(env: &Env<'_>, location: &Location) -> String {
+    let district = env
+        .gazetteer
+        .unit(&location.district_code)
+        .map_or(location.district_code.as_str(), |u| u.name(env.lang));
+    match location.settlement_code.as_deref().and_then(|s| env.gazetteer.unit(s)) {
+        Some(settlement) if settlement.name_az != district => format!("{district}, {}", settlement.name(env.lang)),
+        _ => district.to_owned(),
+    }
+}
+
+pub fn toggle<T: Ord>(set: &mut BTreeSet<T>, value: T, on: bool) {
+    if on {
+        set.insert(value);
+    } else {
+        set.remove(&value);
+    }
+}
+
+pub fn remove_row<T>(rows: &mut Vec<T>, index: usize) {
+    if index < rows.len() {
+        rows.remove(index);
+    }
+}
+
+pub fn with_row<T>(rows: &mut [T], index: usize, change: impl FnOnce(&mut T)) {
+    if let Some(row) = rows.get_mut(index) {
+        change(row);
+    }
+}

@@ -1,0 +1,210 @@
+//! Building blocks shared by the screens: labelled fields with their error, sections,
+//! localised choice lists, checkbox sets, paging.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use iced::widget::{button, checkbox, column, container, pick_list, row, text, text_input};
+use iced::{Alignment, Element, Length};
+
+use crate::domain::ValidationErrors;
+use crate::i18n::{Lang, tr, tr_args};
+use crate::ui::style;
+
+/// A value shown in a pick list under its translated label.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Choice<T> {
+    pub value: T,
+    pub label: String,
+}
+
+impl<T> fmt::Display for Choice<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.label)
+    }
+}
+
+/// Choices for a coded enum, labelled in `lang`.
+pub fn code_choices<T: Copy>(lang: Lang, all: &[T], key: impl Fn(T) -> String) -> Vec<Choice<T>> {
+    all.iter()
+        .map(|&value| Choice {
+            value,
+            label: tr(lang, &key(value)),
+        })
+        .collect()
+}
+
+/// Choices for a filter: "All" (None) first, then each value.
+pub fn filter_choices<T: Copy>(
+    lang: Lang,
+    all: &[T],
+    key: impl Fn(T) -> String,
+) -> Vec<Choice<Option<T>>> {
+    std::iter::once(Choice {
+        value: None,
+        label: tr(lang, "common.all"),
+    })
+    .chain(all.iter().map(|&value| Choice {
+        value: Some(value),
+        label: tr(lang, &key(value)),
+    }))
+    .collect()
+}
+
+/// Choices with "not recorded" first.
+pub fn optional_choices<T: Copy>(lang: Lang, all: &[T], key: impl Fn(T) -> String) -> Vec<Choice<Option<T>>> {
+    std::iter::once(Choice {
+        value: None,
+        label: tr(lang, "common.not_recorded"),
+    })
+    .chain(all.iter().map(|&v| Choice {
+        value: Some(v),
+        label: tr(lang, &key(v)),
+    }))
+    .collect()
+}
+
+/// The chosen entry of a choice list.
+pub fn selected<T: PartialEq + Clone>(choices: &[Choice<T>], value: &T) -> Option<Choice<T>> {
+    choices.iter().find(|c| &c.value == value).cloned()
+}
+
+/// The translated error of a field, if it has one.
+pub fn error_of(lang: Lang, errors: &ValidationErrors, field: &str) -> Option<String> {
+    errors
+        .for_field(field)
+        .map(|e| tr_args(lang, e.key, &e.args))
+}
+
+/// A label above a control, with the field's error (if any) under it in red.
+pub fn field<'a, M: 'a>(
+    label: String,
+    control: impl Into<Element<'a, M>>,
+    error: Option<String>,
+) -> Element<'a, M> {
+    let mut content = column![text(label).size(13).style(style::muted_text), control.into()].spacing(3);
+    if let Some(error) = error {
+        content = content.push(text(error).size(13).style(style::error_text));
+    }
+    content.width(Length::Fill).into()
+}
+
+/// A text input for a form field. Its widget id is the field's path, so that tests and
+/// keyboard focus can find it.
+pub fn input<'a, M: Clone + 'a>(
+    id: &'static str,
+    placeholder: &str,
+    value: &str,
+    on_input: impl Fn(String) -> M + 'a,
+    has_error: bool,
+) -> Element<'a, M> {
+    text_input(placeholder, value)
+        .id(id)
+        .on_input(on_input)
+        .padding(6)
+        .style(move |theme, status| style::input(theme, status, has_error))
+        .into()
+}
+
+/// A titled block of a form or detail view.
+pub fn section<'a, M: 'a>(title: String, content: impl Into<Element<'a, M>>) -> Element<'a, M> {
+    container(column![text(title).size(17).style(style::heading_text), content.into()].spacing(10))
+        .padding(14)
+        .width(Length::Fill)
+        .style(style::section)
+        .into()
+}
+
+/// A set of checkboxes for a set of coded values, wrapping onto several lines.
+pub fn checkbox_set<'a, T, M>(
+    lang: Lang,
+    all: &[T],
+    chosen: &BTreeSet<T>,
+    key: impl Fn(T) -> String,
+    on_toggle: impl Fn(T, bool) -> M + Clone + 'a,
+) -> Element<'a, M>
+where
+    T: Copy + Ord + 'a,
+    M: 'a,
+{
+    let boxes = all.iter().map(|&value| {
+        let on_toggle = on_toggle.clone();
+        checkbox(chosen.contains(&value))
+            .label(tr(lang, &key(value)))
+            .on_toggle(move |on| on_toggle(value, on))
+            .size(16)
+            .spacing(6)
+            .into()
+    });
+    row(boxes).spacing(16).wrap().into()
+}
+
+/// A read-only "label: value" line of a detail view; missing values print as "not recorded".
+pub fn detail_line<'a, M: 'a>(lang: Lang, label: String, value: Option<String>) -> Element<'a, M> {
+    let value = value
+        .filter(|v| !v.trim().is_empty())
+        .map(|v| text(v).size(14))
+        .unwrap_or_else(|| text(tr(lang, "common.not_recorded")).size(14).style(style::muted_text));
+    row![
+        text(label).size(14).style(style::muted_text).width(Length::Fixed(240.0)),
+        value.width(Length::Fill)
+    ]
+    .spacing(12)
+    .into()
+}
+
+/// A pick list of localised choices.
+pub fn choice_list<'a, T, M>(
+    choices: Vec<Choice<T>>,
+    value: &T,
+    on_select: impl Fn(T) -> M + 'a,
+) -> Element<'a, M>
+where
+    T: Clone + PartialEq + 'a,
+    M: Clone + 'a,
+{
+    let current = selected(&choices, value);
+    pick_list(choices, current, move |c: Choice<T>| on_select(c.value))
+        .padding(6)
+        .width(Length::Fill)
+        .into()
+}
+
+/// "1–50 of 10,000" with previous/next buttons.
+pub fn pager<'a, M: Clone + 'a>(
+    lang: Lang,
+    page: usize,
+    page_size: usize,
+    total: usize,
+    on_page: impl Fn(usize) -> M,
+) -> Element<'a, M> {
+    let pages = total.div_ceil(page_size).max(1);
+    let page = page.min(pages - 1);
+    let from = if total == 0 { 0 } else { page * page_size + 1 };
+    let to = ((page + 1) * page_size).min(total);
+    let label = tr_args(
+        lang,
+        "common.page",
+        &[("from", from.to_string()), ("to", to.to_string()), ("total", total.to_string())],
+    );
+    row![
+        button(text(tr(lang, "common.previous")).size(14))
+            .on_press_maybe((page > 0).then(|| on_page(page - 1)))
+            .style(button::secondary),
+        text(label).size(14),
+        button(text(tr(lang, "common.next")).size(14))
+            .on_press_maybe((page + 1 < pages).then(|| on_page(page + 1)))
+            .style(button::secondary),
+    ]
+    .spacing(12)
+    .align_y(Alignment::Center)
+    .into()
+}
+
+/// A small coloured tag (e.g. "Review overdue").
+pub fn badge<'a, M: 'a>(label: String, warning: bool) -> Element<'a, M> {
+    container(text(label).size(12))
+        .padding([2, 8])
+        .style(move |theme| style::badge(theme, warning))
+        .into()
+}
