@@ -16,7 +16,11 @@ use yuva::settings::DataPaths;
 use yuva::store::{self, Store};
 
 #[derive(Parser)]
-#[command(name = "yuva", version, about = "Foster-care registry and placement matching")]
+#[command(
+    name = "yuva",
+    version,
+    about = "Foster-care registry and placement matching"
+)]
 struct Cli {
     /// The registry file to open (default: yuva.db in the user's data folder).
     #[arg(long, global = true, value_name = "PATH")]
@@ -51,14 +55,19 @@ enum Command {
 }
 
 fn parse_iso_date(value: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| format!("{value:?} is not a date (YYYY-MM-DD)"))
+    NaiveDate::parse_from_str(value, "%Y-%m-%d")
+        .map_err(|_| format!("{value:?} is not a date (YYYY-MM-DD)"))
 }
 
 fn main() -> ExitCode {
     let started = Instant::now();
     let cli = Cli::parse();
     let paths = DataPaths::for_user();
-    let database = match cli.db.clone().or_else(|| paths.as_ref().map(|p| p.database.clone())) {
+    let database = match cli
+        .db
+        .clone()
+        .or_else(|| paths.as_ref().map(|p| p.database.clone()))
+    {
         Some(path) => path,
         None => {
             eprintln!("yuva: no data folder for this user; pass --db PATH");
@@ -119,9 +128,14 @@ fn main() -> ExitCode {
     }
 }
 
-fn run_demo(database: &std::path::Path, options: &DemoOptions, replace: bool) -> Result<demo::DemoSummary, String> {
+fn run_demo(
+    database: &std::path::Path,
+    options: &DemoOptions,
+    replace: bool,
+) -> Result<demo::DemoSummary, String> {
     if replace {
-        store::delete_registry_file(database).map_err(|e| format!("cannot delete {}: {e}", database.display()))?;
+        store::delete_registry_file(database)
+            .map_err(|e| format!("cannot delete {}: {e}", database.display()))?;
     }
     let gazetteer = Gazetteer::embedded().map_err(|e| e.to_string())?;
     let mut store = Store::open(database).map_err(|e| e.to_string())?;
@@ -132,6 +146,8 @@ fn run_demo(database: &std::path::Path, options: &DemoOptions, replace: bool) ->
         ));
     }
     let summary = demo::populate(&mut store, options, &gazetteer).map_err(|e| e.to_string())?;
-    store.set_setting("registry_kind", "demo").map_err(|e| e.to_string())?;
+    store
+        .set_setting("registry_kind", "demo")
+        .map_err(|e| e.to_string())?;
     Ok(summary)
 }

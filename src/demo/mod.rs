@@ -91,21 +91,27 @@ impl<'a> Gen<'a> {
 
     fn days_ago(&mut self, min: u64, max: u64) -> NaiveDate {
         let days = self.rng.u64(min..=max);
-        self.today.checked_sub_days(Days::new(days)).unwrap_or(self.today)
+        self.today
+            .checked_sub_days(Days::new(days))
+            .unwrap_or(self.today)
     }
 
     fn shift(date: NaiveDate, days: i64) -> NaiveDate {
         if days >= 0 {
-            date.checked_add_days(Days::new(days as u64)).unwrap_or(date)
+            date.checked_add_days(Days::new(days as u64))
+                .unwrap_or(date)
         } else {
-            date.checked_sub_days(Days::new(days.unsigned_abs())).unwrap_or(date)
+            date.checked_sub_days(Days::new(days.unsigned_abs()))
+                .unwrap_or(date)
         }
     }
 
     /// A birth date for someone aged between `min` and `max` whole years today.
     fn birth_date(&mut self, min_age: u64, max_age: u64) -> NaiveDate {
         let days = self.rng.u64(min_age * 365 + 1..=max_age * 365 + 300);
-        self.today.checked_sub_days(Days::new(days)).unwrap_or(self.today)
+        self.today
+            .checked_sub_days(Days::new(days))
+            .unwrap_or(self.today)
     }
 
     /// Baku and the large cities hold most cases, as in the pilot.
@@ -169,7 +175,9 @@ impl<'a> Gen<'a> {
     }
 
     fn phone(&mut self) -> String {
-        let prefix = self.pick(&["50", "51", "55", "70", "77", "99", "10"]).to_string();
+        let prefix = self
+            .pick(&["50", "51", "55", "70", "77", "99", "10"])
+            .to_string();
         format!(
             "+994 {prefix} {:03} {:02} {:02}",
             self.rng.u32(100..1000),
@@ -189,7 +197,11 @@ impl<'a> Gen<'a> {
     fn family(&mut self, index: usize) -> Family {
         let mut family = Family::new(format!("F-{:04}", index + 1));
         let root = self.pick(SURNAME_ROOTS).to_string();
-        let main_sex = if self.chance(0.75) { Sex::Female } else { Sex::Male };
+        let main_sex = if self.chance(0.75) {
+            Sex::Female
+        } else {
+            Sex::Male
+        };
         let main_birth = self.birth_date(27, 62);
         family.main_carer = Carer {
             full_name: self.person_name(main_sex, &root),
@@ -197,20 +209,36 @@ impl<'a> Gen<'a> {
             phone: self.phone(),
         };
         if self.chance(0.75) {
-            let other = if main_sex == Sex::Female { Sex::Male } else { Sex::Female };
+            let other = if main_sex == Sex::Female {
+                Sex::Male
+            } else {
+                Sex::Female
+            };
             let birth = Self::shift(main_birth, self.rng.i64(-2000..=2000));
             family.second_carer = Some(Carer {
                 full_name: self.person_name(other, &root),
                 birth_date: Some(birth.min(self.birth_date(25, 25))),
-                phone: if self.chance(0.7) { self.phone() } else { String::new() },
+                phone: if self.chance(0.7) {
+                    self.phone()
+                } else {
+                    String::new()
+                },
             });
         }
         let own_children = self.weighted(&[30, 30, 25, 15]);
         for _ in 0..own_children {
-            let sex = if self.chance(0.5) { Sex::Female } else { Sex::Male };
+            let sex = if self.chance(0.5) {
+                Sex::Female
+            } else {
+                Sex::Male
+            };
             family.household.push(HouseholdMember {
                 full_name: self.person_name(sex, &root),
-                relation: if sex == Sex::Female { Relation::Daughter } else { Relation::Son },
+                relation: if sex == Sex::Female {
+                    Relation::Daughter
+                } else {
+                    Relation::Son
+                },
                 birth_date: Some(self.birth_date(1, 30)),
             });
         }
@@ -240,20 +268,34 @@ impl<'a> Gen<'a> {
             3 => FamilyStatus::Suspended,
             _ => FamilyStatus::Deregistered,
         };
-        let assessed = !matches!(family.status, FamilyStatus::Applicant | FamilyStatus::InAssessment);
+        let assessed = !matches!(
+            family.status,
+            FamilyStatus::Applicant | FamilyStatus::InAssessment
+        );
         if assessed {
             // About one approved family in seven is past its annual review.
-            let due_offset = if self.chance(0.15) { -self.rng.i64(1..=90) } else { self.rng.i64(1..=330) };
+            let due_offset = if self.chance(0.15) {
+                -self.rng.i64(1..=90)
+            } else {
+                self.rng.i64(1..=330)
+            };
             let due = Self::shift(self.today, due_offset);
             family.review_due = Some(due);
             family.approval_date = Some(Self::shift(due, -365));
         }
 
         let terms = &mut family.terms;
-        let care_pool = [CareType::LongTerm, CareType::ShortTerm, CareType::Emergency, CareType::Respite];
+        let care_pool = [
+            CareType::LongTerm,
+            CareType::ShortTerm,
+            CareType::Emergency,
+            CareType::Respite,
+        ];
         let kinds = 1 + self.weighted(&[40, 40, 20]);
         let start = self.rng.usize(..care_pool.len());
-        terms.care_types = (0..kinds).map(|k| care_pool[(start + k) % care_pool.len()]).collect();
+        terms.care_types = (0..kinds)
+            .map(|k| care_pool[(start + k) % care_pool.len()])
+            .collect();
         terms.age_min = *self.pick(&[0, 0, 0, 2, 3, 5, 6, 8, 10]);
         terms.age_max = (terms.age_min + self.pick(&[4u8, 6, 8, 10, 17]))
             .min(crate::domain::validation::MAX_CHILD_AGE);
@@ -269,7 +311,9 @@ impl<'a> Gen<'a> {
         }
 
         if family.status != FamilyStatus::Applicant {
-            let base = family.approval_date.unwrap_or_else(|| self.days_ago(10, 120));
+            let base = family
+                .approval_date
+                .unwrap_or_else(|| self.days_ago(10, 120));
             family.training.push(TrainingRecord {
                 course: String::from(TRAINING_BASIC),
                 completed_on: Self::shift(base, -self.rng.i64(20..=90)),
@@ -290,9 +334,8 @@ impl<'a> Gen<'a> {
             }
             for kind in CheckKind::ALL {
                 let done = Self::shift(base, -self.rng.i64(10..=150));
-                let outcome = if assessed {
-                    CheckOutcome::Passed
-                } else if self.chance(0.6) {
+                // Assessed families passed every check; others are part-way through.
+                let outcome = if assessed || self.chance(0.6) {
                     CheckOutcome::Passed
                 } else {
                     CheckOutcome::Pending
@@ -312,7 +355,11 @@ impl<'a> Gen<'a> {
     }
 
     fn child(&mut self, index: usize, sibling_of: Option<&Child>) -> Child {
-        let sex = if self.chance(0.5) { Sex::Female } else { Sex::Male };
+        let sex = if self.chance(0.5) {
+            Sex::Female
+        } else {
+            Sex::Male
+        };
         let age_band = self.weighted(&[22, 30, 28, 20]);
         let (min_age, max_age) = [(0, 2), (3, 7), (8, 12), (13, 16)][age_band];
         let birth_date = self.birth_date(min_age, max_age);
@@ -386,7 +433,10 @@ impl<'a> Gen<'a> {
                 .gazetteer
                 .unit(&child.location.district_code)
                 .map_or("", |u| u.name_az.as_str());
-            format!("{district} {} nömrəli tam orta məktəb", self.rng.u32(1..=60))
+            format!(
+                "{district} {} nömrəli tam orta məktəb",
+                self.rng.u32(1..=60)
+            )
         } else if age >= 3 && self.chance(0.6) {
             format!("{} nömrəli uşaq bağçası", self.rng.u32(1..=150))
         } else {
@@ -477,7 +527,10 @@ pub fn generate(options: &DemoOptions, gazetteer: &Gazetteer) -> DemoRegistry {
     while i < children.len() {
         let group = children[i].1;
         let end = if group.is_some() {
-            (i..children.len()).take_while(|&j| children[j].1 == group).count() + i
+            (i..children.len())
+                .take_while(|&j| children[j].1 == group)
+                .count()
+                + i
         } else {
             i + 1
         };
@@ -492,13 +545,16 @@ pub fn generate(options: &DemoOptions, gazetteer: &Gazetteer) -> DemoRegistry {
                     family.status == FamilyStatus::Approved
                         && free[f] >= size
                         && !family.review_overdue(options.today)
-                        && children[i..end].iter().all(|(c, _)| fits_terms(c, family, options.today))
+                        && children[i..end]
+                            .iter()
+                            .all(|(c, _)| fits_terms(c, family, options.today))
                 });
             if let Some(f) = found {
                 free[f] -= size;
                 for (j, (child, _)) in children.iter_mut().enumerate().take(end).skip(i) {
                     child.status = ChildStatus::Placed;
-                    let start = Gen::shift(child.referral_date, g.rng.i64(7..=90)).min(options.today);
+                    let start =
+                        Gen::shift(child.referral_date, g.rng.i64(7..=90)).min(options.today);
                     placements.push((j, f, start));
                 }
             }
@@ -524,7 +580,11 @@ pub fn generate(options: &DemoOptions, gazetteer: &Gazetteer) -> DemoRegistry {
 
 /// Generates a registry and writes it into `store` in one transaction (all or nothing), with
 /// one audit entry for the whole load.
-pub fn populate(store: &mut Store, options: &DemoOptions, gazetteer: &Gazetteer) -> Result<DemoSummary> {
+pub fn populate(
+    store: &mut Store,
+    options: &DemoOptions,
+    gazetteer: &Gazetteer,
+) -> Result<DemoSummary> {
     let registry = generate(options, gazetteer);
     let ctx = Context {
         today: options.today,
@@ -572,7 +632,11 @@ pub fn populate(store: &mut Store, options: &DemoOptions, gazetteer: &Gazetteer)
             "demo registry",
             &format!(
                 "seed {}: {} families, {} children, {} sibling groups, {} placements",
-                options.seed, summary.families, summary.children, summary.groups, summary.placements
+                options.seed,
+                summary.families,
+                summary.children,
+                summary.groups,
+                summary.placements
             ),
         )?;
         Ok(summary)

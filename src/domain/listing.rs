@@ -13,9 +13,12 @@ use super::text::{CollationKey, fold_for_search, matches_query};
 use crate::geo::Gazetteer;
 
 fn place_names(location: &Location, gazetteer: &Gazetteer, out: &mut String) {
-    for code in [Some(location.district_code.as_str()), location.settlement_code.as_deref()]
-        .into_iter()
-        .flatten()
+    for code in [
+        Some(location.district_code.as_str()),
+        location.settlement_code.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
     {
         if let Some(unit) = gazetteer.unit(code) {
             for name in [&unit.name_az, &unit.name_en, &unit.name_ru] {
@@ -27,7 +30,11 @@ fn place_names(location: &Location, gazetteer: &Gazetteer, out: &mut String) {
 }
 
 fn district_key(location: &Location, gazetteer: &Gazetteer) -> CollationKey {
-    CollationKey::new(gazetteer.unit(&location.district_code).map_or("", |u| u.name_az.as_str()))
+    CollationKey::new(
+        gazetteer
+            .unit(&location.district_code)
+            .map_or("", |u| u.name_az.as_str()),
+    )
 }
 
 struct Row {
@@ -90,7 +97,10 @@ impl FamilyIndex {
         let rows = families
             .iter()
             .map(|f| {
-                let mut text = format!("{} {} {}", f.code, f.main_carer.full_name, f.location.address);
+                let mut text = format!(
+                    "{} {} {}",
+                    f.code, f.main_carer.full_name, f.location.address
+                );
                 if let Some(second) = &f.second_carer {
                     text.push(' ');
                     text.push_str(&second.full_name);
@@ -130,7 +140,9 @@ impl FamilyIndex {
                         .district
                         .as_ref()
                         .is_none_or(|d| &f.location.district_code == d)
-                    && query.care_type.is_none_or(|c| f.terms.care_types.contains(&c))
+                    && query
+                        .care_type
+                        .is_none_or(|c| f.terms.care_types.contains(&c))
                     && (!query.with_free_places || free(f) > 0)
                     && (!query.review_overdue || f.review_overdue(today))
             })

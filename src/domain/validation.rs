@@ -169,7 +169,10 @@ pub fn validate_family(family: &Family, occupied: u32, ctx: &Context<'_>) -> Val
     if family.main_carer.full_name.trim().is_empty() {
         errors.push("main_carer.full_name", "error.required");
     }
-    for (prefix, carer) in [("main_carer", Some(&family.main_carer)), ("second_carer", family.second_carer.as_ref())] {
+    for (prefix, carer) in [
+        ("main_carer", Some(&family.main_carer)),
+        ("second_carer", family.second_carer.as_ref()),
+    ] {
         let Some(carer) = carer else { continue };
         if prefix == "second_carer" && !carer.is_blank() && carer.full_name.trim().is_empty() {
             errors.push("second_carer.full_name", "error.required");
@@ -193,7 +196,12 @@ pub fn validate_family(family: &Family, occupied: u32, ctx: &Context<'_>) -> Val
         if member.full_name.trim().is_empty() {
             errors.push(format!("household.{i}.full_name"), "error.required");
         }
-        check_past_date(member.birth_date, &format!("household.{i}.birth_date"), today, &mut errors);
+        check_past_date(
+            member.birth_date,
+            &format!("household.{i}.birth_date"),
+            today,
+            &mut errors,
+        );
     }
 
     let terms = &family.terms;
@@ -246,10 +254,20 @@ pub fn validate_family(family: &Family, occupied: u32, ctx: &Context<'_>) -> Val
         if record.course.trim().is_empty() {
             errors.push(format!("training.{i}.course"), "error.required");
         }
-        check_past_date(Some(record.completed_on), &format!("training.{i}.completed_on"), today, &mut errors);
+        check_past_date(
+            Some(record.completed_on),
+            &format!("training.{i}.completed_on"),
+            today,
+            &mut errors,
+        );
     }
     for (i, check) in family.checks.iter().enumerate() {
-        check_past_date(Some(check.done_on), &format!("checks.{i}.done_on"), today, &mut errors);
+        check_past_date(
+            Some(check.done_on),
+            &format!("checks.{i}.done_on"),
+            today,
+            &mut errors,
+        );
     }
     errors
 }

@@ -163,6 +163,19 @@ impl Gazetteer {
         self.districts.iter().map(|&i| &self.units[i])
     }
 
+    /// Districts and cities whose name (in any language) contains every word of `query`,
+    /// Azerbaijani-aware ("ismayilli" finds İsmayıllı), in Azerbaijani order.
+    pub fn search_districts(&self, query: &str) -> Vec<&Unit> {
+        use crate::domain::text::{fold_for_search, matches_query};
+        let query = fold_for_search(query);
+        self.districts()
+            .filter(|u| {
+                let names = fold_for_search(&format!("{} {} {}", u.name_az, u.name_en, u.name_ru));
+                matches_query(&names, &query)
+            })
+            .collect()
+    }
+
     pub fn is_district(&self, code: &str) -> bool {
         self.unit(code)
             .is_some_and(|u| matches!(u.kind, UnitKind::District | UnitKind::City))
@@ -230,11 +243,18 @@ mod tests {
         assert_eq!(g.len(), 323);
         assert_eq!(g.districts().count(), 77);
         assert!(g.is_district("AZ-ABS"));
-        assert!(!g.is_district("AZ-NX"), "the autonomous republic is not a district");
+        assert!(
+            !g.is_district("AZ-NX"),
+            "the autonomous republic is not a district"
+        );
         // Abşeron's distance point is its centre town Xırdalan, not the area point.
         let abs = g.unit("AZ-ABS").expect("Abşeron");
         assert!((abs.lat - 40.44808).abs() < 1e-9);
-        assert!(g.settlements_of("AZ-BA").iter().all(|u| u.name_az != "Neft Daşları"));
+        assert!(
+            g.settlements_of("AZ-BA")
+                .iter()
+                .all(|u| u.name_az != "Neft Daşları")
+        );
     }
 
     #[test]

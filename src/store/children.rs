@@ -35,7 +35,12 @@ fn child_from_row(row: &Row<'_>) -> Result<Child> {
         birth_date: required_date(row.get(4)?, ENTITY, id)?,
         birth_date_estimated: row.get(5)?,
         sex: decode_code(&row.get::<_, String>(6)?, Sex::from_code, ENTITY, id)?,
-        legal_status: decode_code(&row.get::<_, String>(7)?, LegalStatus::from_code, ENTITY, id)?,
+        legal_status: decode_code(
+            &row.get::<_, String>(7)?,
+            LegalStatus::from_code,
+            ENTITY,
+            id,
+        )?,
         situation: decode_code(&row.get::<_, String>(8)?, Situation::from_code, ENTITY, id)?,
         location: Location {
             address: row.get(9)?,
@@ -53,7 +58,12 @@ fn child_from_row(row: &Row<'_>) -> Result<Child> {
         sibling_group_id: row.get(20)?,
         wishes: row.get(21)?,
         contact_arrangements: row.get(22)?,
-        status: decode_code(&row.get::<_, String>(23)?, ChildStatus::from_code, ENTITY, id)?,
+        status: decode_code(
+            &row.get::<_, String>(23)?,
+            ChildStatus::from_code,
+            ENTITY,
+            id,
+        )?,
         referral_date: required_date(row.get(24)?, ENTITY, id)?,
         max_distance_km: row.get(25)?,
         notes: row.get(26)?,
@@ -87,14 +97,16 @@ impl Store {
     pub fn child_id_by_code(&self, code: &str) -> Result<Option<i64>> {
         Ok(self
             .conn
-            .query_row("SELECT id FROM children WHERE code = ?1", [code], |r| r.get(0))
+            .query_row("SELECT id FROM children WHERE code = ?1", [code], |r| {
+                r.get(0)
+            })
             .optional()?)
     }
 
     pub fn sibling_groups(&self) -> Result<Vec<SiblingGroup>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT id, code, may_split, split_reason FROM sibling_groups ORDER BY code")?;
+        let mut stmt = self.conn.prepare(
+            "SELECT id, code, may_split, split_reason FROM sibling_groups ORDER BY code",
+        )?;
         let rows = stmt.query_map([], |r| {
             Ok(SiblingGroup {
                 id: Some(r.get(0)?),
@@ -107,7 +119,12 @@ impl Store {
     }
 
     /// Validates and saves a child and its sibling-group change, in one transaction.
-    pub fn save_child(&mut self, child: &Child, group: &GroupChange, ctx: &Context<'_>) -> Result<i64> {
+    pub fn save_child(
+        &mut self,
+        child: &Child,
+        group: &GroupChange,
+        ctx: &Context<'_>,
+    ) -> Result<i64> {
         self.write(|w| w.save_child(child, group, ctx))
     }
 
@@ -133,7 +150,12 @@ impl Store {
 }
 
 impl Writer<'_> {
-    pub fn save_child(&mut self, child: &Child, group: &GroupChange, ctx: &Context<'_>) -> Result<i64> {
+    pub fn save_child(
+        &mut self,
+        child: &Child,
+        group: &GroupChange,
+        ctx: &Context<'_>,
+    ) -> Result<i64> {
         let mut child = child.normalized();
         let group = match group {
             GroupChange::NoGroup => None,
@@ -149,7 +171,11 @@ impl Writer<'_> {
             )
             .optional()?;
         if duplicate.is_some() {
-            errors.push_with("code", "error.duplicate_code", vec![("code", child.code.clone())]);
+            errors.push_with(
+                "code",
+                "error.duplicate_code",
+                vec![("code", child.code.clone())],
+            );
         }
         if let Some(group) = &group {
             let clash: Option<i64> = self
@@ -161,7 +187,11 @@ impl Writer<'_> {
                 )
                 .optional()?;
             if clash.is_some() {
-                errors.push_with("group.code", "error.duplicate_code", vec![("code", group.code.clone())]);
+                errors.push_with(
+                    "group.code",
+                    "error.duplicate_code",
+                    vec![("code", group.code.clone())],
+                );
             }
         }
         errors.into_result()?;
@@ -169,7 +199,11 @@ impl Writer<'_> {
         let previous_group: Option<i64> = match child.id {
             Some(id) => self
                 .tx
-                .query_row("SELECT sibling_group_id FROM children WHERE id = ?1", [id], |r| r.get(0))
+                .query_row(
+                    "SELECT sibling_group_id FROM children WHERE id = ?1",
+                    [id],
+                    |r| r.get(0),
+                )
                 .optional()?
                 .flatten(),
             None => None,
@@ -235,7 +269,9 @@ impl Writer<'_> {
                         status = ?23, referral_date = ?24, max_distance_km = ?25, notes = ?26,
                         updated_at = ?27
                      WHERE id = ?28",
-                    rusqlite::params_from_iter(values.iter().copied().chain([&id as &dyn rusqlite::ToSql])),
+                    rusqlite::params_from_iter(
+                        values.iter().copied().chain([&id as &dyn rusqlite::ToSql]),
+                    ),
                 )?;
                 if changed == 0 {
                     return Err(StoreError::NotFound { entity: ENTITY, id });
@@ -260,9 +296,11 @@ impl Writer<'_> {
     }
 
     pub fn group_of_child(&mut self, child_id: i64) -> Result<Option<i64>> {
-        Ok(self
-            .tx
-            .query_row("SELECT sibling_group_id FROM children WHERE id = ?1", [child_id], |r| r.get(0))?)
+        Ok(self.tx.query_row(
+            "SELECT sibling_group_id FROM children WHERE id = ?1",
+            [child_id],
+            |r| r.get(0),
+        )?)
     }
 
     /// Inserts or updates a sibling group (already validated) and returns its id.
@@ -275,7 +313,10 @@ impl Writer<'_> {
                     params![group.code, group.may_split, group.split_reason, id],
                 )?;
                 if changed == 0 {
-                    return Err(StoreError::NotFound { entity: "sibling group", id });
+                    return Err(StoreError::NotFound {
+                        entity: "sibling group",
+                        id,
+                    });
                 }
                 Ok(id)
             }
@@ -286,7 +327,14 @@ impl Writer<'_> {
                 )?;
                 let id = self.tx.last_insert_rowid();
                 if self.audit {
-                    audit(self.tx, self.user, "create", "sibling group", Some(id), &group.code)?;
+                    audit(
+                        self.tx,
+                        self.user,
+                        "create",
+                        "sibling group",
+                        Some(id),
+                        &group.code,
+                    )?;
                 }
                 Ok(id)
             }

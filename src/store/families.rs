@@ -49,7 +49,12 @@ fn family_from_row(row: &Row<'_>) -> Result<Family> {
         religion: religion
             .map(|r| decode_code(&r, Religion::from_code, ENTITY, id))
             .transpose()?,
-        status: decode_code(&row.get::<_, String>(15)?, FamilyStatus::from_code, ENTITY, id)?,
+        status: decode_code(
+            &row.get::<_, String>(15)?,
+            FamilyStatus::from_code,
+            ENTITY,
+            id,
+        )?,
         approval_date: decode_date(row.get(16)?, ENTITY, id)?,
         review_due: decode_date(row.get(17)?, ENTITY, id)?,
         terms: TermsOfApproval {
@@ -78,7 +83,11 @@ fn attach_details(conn: &Connection, families: &mut [Family], only: Option<i64>)
         .enumerate()
         .filter_map(|(i, f)| f.id.map(|id| (id, i)))
         .collect();
-    let filter = if only.is_some() { "WHERE family_id = ?1" } else { "WHERE ?1 IS NULL" };
+    let filter = if only.is_some() {
+        "WHERE family_id = ?1"
+    } else {
+        "WHERE ?1 IS NULL"
+    };
 
     let mut stmt = conn.prepare(&format!(
         "SELECT family_id, full_name, relation, birth_date FROM household_members {filter}
@@ -87,10 +96,17 @@ fn attach_details(conn: &Connection, families: &mut [Family], only: Option<i64>)
     let mut rows = stmt.query([only])?;
     while let Some(row) = rows.next()? {
         let family_id: i64 = row.get(0)?;
-        let Some(&i) = index.get(&family_id) else { continue };
+        let Some(&i) = index.get(&family_id) else {
+            continue;
+        };
         families[i].household.push(HouseholdMember {
             full_name: row.get(1)?,
-            relation: decode_code(&row.get::<_, String>(2)?, Relation::from_code, ENTITY, family_id)?,
+            relation: decode_code(
+                &row.get::<_, String>(2)?,
+                Relation::from_code,
+                ENTITY,
+                family_id,
+            )?,
             birth_date: decode_date(row.get(3)?, ENTITY, family_id)?,
         });
     }
@@ -102,7 +118,9 @@ fn attach_details(conn: &Connection, families: &mut [Family], only: Option<i64>)
     let mut rows = stmt.query([only])?;
     while let Some(row) = rows.next()? {
         let family_id: i64 = row.get(0)?;
-        let Some(&i) = index.get(&family_id) else { continue };
+        let Some(&i) = index.get(&family_id) else {
+            continue;
+        };
         families[i].training.push(TrainingRecord {
             course: row.get(1)?,
             completed_on: required_date(row.get(2)?, ENTITY, family_id)?,
@@ -116,11 +134,23 @@ fn attach_details(conn: &Connection, families: &mut [Family], only: Option<i64>)
     let mut rows = stmt.query([only])?;
     while let Some(row) = rows.next()? {
         let family_id: i64 = row.get(0)?;
-        let Some(&i) = index.get(&family_id) else { continue };
+        let Some(&i) = index.get(&family_id) else {
+            continue;
+        };
         families[i].checks.push(Check {
-            kind: decode_code(&row.get::<_, String>(1)?, CheckKind::from_code, ENTITY, family_id)?,
+            kind: decode_code(
+                &row.get::<_, String>(1)?,
+                CheckKind::from_code,
+                ENTITY,
+                family_id,
+            )?,
             done_on: required_date(row.get(2)?, ENTITY, family_id)?,
-            outcome: decode_code(&row.get::<_, String>(3)?, CheckOutcome::from_code, ENTITY, family_id)?,
+            outcome: decode_code(
+                &row.get::<_, String>(3)?,
+                CheckOutcome::from_code,
+                ENTITY,
+                family_id,
+            )?,
             note: row.get(4)?,
         });
     }
@@ -169,7 +199,9 @@ impl Store {
     pub fn family_id_by_code(&self, code: &str) -> Result<Option<i64>> {
         Ok(self
             .conn
-            .query_row("SELECT id FROM families WHERE code = ?1", [code], |r| r.get(0))
+            .query_row("SELECT id FROM families WHERE code = ?1", [code], |r| {
+                r.get(0)
+            })
             .optional()?)
     }
 
@@ -206,7 +238,11 @@ impl Writer<'_> {
             )
             .optional()?;
         if duplicate.is_some() {
-            errors.push_with("code", "error.duplicate_code", vec![("code", family.code.clone())]);
+            errors.push_with(
+                "code",
+                "error.duplicate_code",
+                vec![("code", family.code.clone())],
+            );
         }
         errors.into_result()?;
 
@@ -264,7 +300,9 @@ impl Writer<'_> {
                         care_types = ?18, age_min = ?19, age_max = ?20, sex_preference = ?21,
                         places = ?22, needs = ?23, notes = ?24, updated_at = ?25
                      WHERE id = ?26",
-                    rusqlite::params_from_iter(values.iter().copied().chain([&id as &dyn rusqlite::ToSql])),
+                    rusqlite::params_from_iter(
+                        values.iter().copied().chain([&id as &dyn rusqlite::ToSql]),
+                    ),
                 )?;
                 if changed == 0 {
                     return Err(StoreError::NotFound { entity: ENTITY, id });
@@ -282,7 +320,13 @@ impl Writer<'_> {
              VALUES (?1, ?2, ?3, ?4, ?5)",
         )?;
         for (position, m) in (0i64..).zip(&family.household) {
-            stmt.execute(params![id, position, m.full_name, m.relation.code(), encode_date(m.birth_date)])?;
+            stmt.execute(params![
+                id,
+                position,
+                m.full_name,
+                m.relation.code(),
+                encode_date(m.birth_date)
+            ])?;
         }
         let mut stmt = self.tx.prepare_cached(
             "INSERT INTO family_training(family_id, position, course, completed_on)
@@ -296,7 +340,14 @@ impl Writer<'_> {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?;
         for (position, c) in (0i64..).zip(&family.checks) {
-            stmt.execute(params![id, position, c.kind.code(), c.done_on.to_string(), c.outcome.code(), c.note])?;
+            stmt.execute(params![
+                id,
+                position,
+                c.kind.code(),
+                c.done_on.to_string(),
+                c.outcome.code(),
+                c.note
+            ])?;
         }
         if self.audit {
             audit(self.tx, self.user, action, ENTITY, Some(id), &family.code)?;

@@ -24,7 +24,9 @@ pub enum StoreError {
     Invalid(ValidationErrors),
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
-    #[error("the database {path} was made by a newer Yuva (schema version {found}, this one knows {known})")]
+    #[error(
+        "the database {path} was made by a newer Yuva (schema version {found}, this one knows {known})"
+    )]
     TooNew {
         path: String,
         found: u32,
@@ -121,7 +123,9 @@ impl Store {
     }
 
     pub fn schema_version(&self) -> Result<u32> {
-        Ok(self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
+        Ok(self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?)
     }
 
     /// True when the registry holds no family and no child (a fresh start).
@@ -137,7 +141,9 @@ impl Store {
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
         Ok(self
             .conn
-            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
             .optional()?)
     }
 
@@ -209,7 +215,12 @@ impl Writer<'_> {
 
     /// Starts a placement and marks the child placed (the demo uses it now; the panel
     /// workflow builds on it).
-    pub fn start_placement(&mut self, child_id: i64, family_id: i64, start: NaiveDate) -> Result<i64> {
+    pub fn start_placement(
+        &mut self,
+        child_id: i64,
+        family_id: i64,
+        start: NaiveDate,
+    ) -> Result<i64> {
         self.tx.execute(
             "INSERT INTO placements(child_id, family_id, start_date) VALUES (?1, ?2, ?3)",
             params![child_id, family_id, start.to_string()],
@@ -220,7 +231,14 @@ impl Writer<'_> {
             params![child_id, now()],
         )?;
         if self.audit {
-            audit(self.tx, self.user, "create", "placement", Some(id), &format!("child {child_id} → family {family_id}"))?;
+            audit(
+                self.tx,
+                self.user,
+                "create",
+                "placement",
+                Some(id),
+                &format!("child {child_id} → family {family_id}"),
+            )?;
         }
         Ok(id)
     }

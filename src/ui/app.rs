@@ -102,7 +102,11 @@ impl Workspace {
         store.set_user(user);
         let registry = Registry::load(&store, &gazetteer).map_err(|e| e.to_string())?;
         let today = launch.today.unwrap_or_else(|| Local::now().date_naive());
-        let is_demo = store.setting(REGISTRY_KIND).map_err(|e| e.to_string())?.as_deref() == Some("demo");
+        let is_demo = store
+            .setting(REGISTRY_KIND)
+            .map_err(|e| e.to_string())?
+            .as_deref()
+            == Some("demo");
         let env = Env {
             lang,
             gazetteer: &gazetteer,
@@ -137,7 +141,11 @@ impl Workspace {
     }
 
     fn create_demo(&mut self) -> store::Result<demo::DemoSummary> {
-        let summary = demo::populate(&mut self.store, &DemoOptions::new(self.today), &self.gazetteer)?;
+        let summary = demo::populate(
+            &mut self.store,
+            &DemoOptions::new(self.today),
+            &self.gazetteer,
+        )?;
         self.store.set_setting(REGISTRY_KIND, "demo")?;
         self.is_demo = true;
         Ok(summary)
@@ -297,7 +305,9 @@ impl App {
             Err(reason) => {
                 return container(
                     column![
-                        text(t("common.error_prefix")).size(24).style(style::error_text),
+                        text(t("common.error_prefix"))
+                            .size(24)
+                            .style(style::error_text),
                         text(reason.clone()).size(16),
                     ]
                     .spacing(12),
@@ -312,13 +322,21 @@ impl App {
             button(text(t(key)).size(16))
                 .on_press(Message::Tab(tab))
                 .padding([8, 16])
-                .style(if ws.tab == tab && !ws.show_welcome { button::secondary } else { button::primary })
+                .style(if ws.tab == tab && !ws.show_welcome {
+                    button::secondary
+                } else {
+                    button::primary
+                })
         };
         let language_buttons = row(Lang::ALL.iter().map(|&l| {
             button(text(l.code().to_uppercase()).size(14))
                 .on_press(Message::Language(l))
                 .padding([6, 10])
-                .style(if l == lang { button::secondary } else { button::primary })
+                .style(if l == lang {
+                    button::secondary
+                } else {
+                    button::primary
+                })
                 .into()
         }))
         .spacing(4);
@@ -362,7 +380,9 @@ impl App {
                 container(
                     row![
                         text(notice.text.clone()).size(14).width(Length::Fill),
-                        button(text("×").size(14)).on_press(Message::DismissNotice).style(button::text),
+                        button(text("×").size(14))
+                            .on_press(Message::DismissNotice)
+                            .style(button::text),
                     ]
                     .align_y(Alignment::Center),
                 )
@@ -376,20 +396,34 @@ impl App {
 }
 
 fn save_failed(lang: Lang, error: &StoreError) -> (String, bool) {
-    (tr_args(lang, "error.save_failed", &[("reason", error.to_string())]), true)
+    (
+        tr_args(lang, "error.save_failed", &[("reason", error.to_string())]),
+        true,
+    )
 }
 
-fn handle_family_event(ws: &mut Workspace, lang: Lang, event: Option<families::Event>) -> Option<(String, bool)> {
+fn handle_family_event(
+    ws: &mut Workspace,
+    lang: Lang,
+    event: Option<families::Event>,
+) -> Option<(String, bool)> {
     match event? {
         families::Event::NeedCode => match ws.store.next_code("F-") {
             Ok(code) => {
-                ws.families.open_form_new(code);
+                let env = env!(ws, lang);
+                ws.families.open_form_new(code, &env);
                 None
             }
             Err(e) => Some(save_failed(lang, &e)),
         },
         families::Event::Save(family) => {
-            let result = ws.store.save_family(&family, &Context { today: ws.today, gazetteer: &ws.gazetteer });
+            let result = ws.store.save_family(
+                &family,
+                &Context {
+                    today: ws.today,
+                    gazetteer: &ws.gazetteer,
+                },
+            );
             match result {
                 Ok(id) => {
                     if let Err(e) = ws.reload(lang) {
@@ -397,7 +431,10 @@ fn handle_family_event(ws: &mut Workspace, lang: Lang, event: Option<families::E
                     }
                     let env = env!(ws, lang);
                     ws.families.saved(id, &env);
-                    Some((tr_args(lang, "common.saved", &[("code", family.code.clone())]), false))
+                    Some((
+                        tr_args(lang, "common.saved", &[("code", family.code.clone())]),
+                        false,
+                    ))
                 }
                 Err(StoreError::Invalid(errors)) => {
                     ws.families.rejected(errors);
@@ -409,18 +446,20 @@ fn handle_family_event(ws: &mut Workspace, lang: Lang, event: Option<families::E
     }
 }
 
-fn handle_child_event(ws: &mut Workspace, lang: Lang, event: Option<children::Event>) -> Option<(String, bool)> {
+fn handle_child_event(
+    ws: &mut Workspace,
+    lang: Lang,
+    event: Option<children::Event>,
+) -> Option<(String, bool)> {
     match event? {
-        children::Event::NeedCodes => {
-            match (ws.store.next_code("C-"), ws.store.next_code("G-")) {
-                (Ok(code), Ok(group_code)) => {
-                    let env = env!(ws, lang);
-                    ws.children.open_form_new(code, group_code, &env);
-                    None
-                }
-                (Err(e), _) | (_, Err(e)) => Some(save_failed(lang, &e)),
+        children::Event::NeedCodes => match (ws.store.next_code("C-"), ws.store.next_code("G-")) {
+            (Ok(code), Ok(group_code)) => {
+                let env = env!(ws, lang);
+                ws.children.open_form_new(code, group_code, &env);
+                None
             }
-        }
+            (Err(e), _) | (_, Err(e)) => Some(save_failed(lang, &e)),
+        },
         children::Event::EditWithCodes(id) => match ws.store.next_code("G-") {
             Ok(group_code) => {
                 let env = env!(ws, lang);
@@ -430,7 +469,14 @@ fn handle_child_event(ws: &mut Workspace, lang: Lang, event: Option<children::Ev
             Err(e) => Some(save_failed(lang, &e)),
         },
         children::Event::Save(child, group) => {
-            let result = ws.store.save_child(&child, &group, &Context { today: ws.today, gazetteer: &ws.gazetteer });
+            let result = ws.store.save_child(
+                &child,
+                &group,
+                &Context {
+                    today: ws.today,
+                    gazetteer: &ws.gazetteer,
+                },
+            );
             match result {
                 Ok(id) => {
                     if let Err(e) = ws.reload(lang) {
@@ -438,7 +484,10 @@ fn handle_child_event(ws: &mut Workspace, lang: Lang, event: Option<children::Ev
                     }
                     let env = env!(ws, lang);
                     ws.children.saved(id, &env);
-                    Some((tr_args(lang, "common.saved", &[("code", child.code.clone())]), false))
+                    Some((
+                        tr_args(lang, "common.saved", &[("code", child.code.clone())]),
+                        false,
+                    ))
                 }
                 Err(StoreError::Invalid(errors)) => {
                     ws.children.rejected(errors);
@@ -452,7 +501,11 @@ fn handle_child_event(ws: &mut Workspace, lang: Lang, event: Option<children::Ev
 
 /// Creates (or resets to) a demo registry and says how it went.
 fn demo_outcome(ws: &mut Workspace, lang: Lang, reset: bool) -> (String, bool) {
-    let result = if reset { ws.reset_demo() } else { ws.create_demo() };
+    let result = if reset {
+        ws.reset_demo()
+    } else {
+        ws.create_demo()
+    };
     match result.and_then(|summary| ws.reload(lang).map(|()| summary)) {
         Ok(summary) => {
             ws.show_welcome = false;
@@ -460,7 +513,10 @@ fn demo_outcome(ws: &mut Workspace, lang: Lang, reset: bool) -> (String, bool) {
                 tr_args(
                     lang,
                     "settings.demo_done",
-                    &[("families", summary.families.to_string()), ("children", summary.children.to_string())],
+                    &[
+                        ("families", summary.families.to_string()),
+                        ("children", summary.children.to_string()),
+                    ],
                 ),
                 false,
             )
@@ -528,10 +584,17 @@ fn keyboard_shortcut(
 /// Prints the time from process start to the first frame and the resident memory
 /// (`YUVA_STARTUP_TIMING=1`), for the measurements in the README.
 fn report_startup(started: Instant, workspace: Option<&Workspace>) {
-    let (families, children) = workspace.map_or((0, 0), |ws| (ws.registry.families.len(), ws.registry.children.len()));
+    let (families, children) = workspace.map_or((0, 0), |ws| {
+        (ws.registry.families.len(), ws.registry.children.len())
+    });
     let rss = std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|status| status.lines().find(|l| l.starts_with("VmRSS:")).map(|l| l.trim_start_matches("VmRSS:").trim().to_owned()))
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .map(|l| l.trim_start_matches("VmRSS:").trim().to_owned())
+        })
         .unwrap_or_else(|| String::from("n/a"));
     eprintln!(
         "yuva: first frame after {} ms ({families} families, {children} children), resident memory {rss}",

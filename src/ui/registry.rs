@@ -27,7 +27,9 @@ impl Registry {
         let children = store.children()?;
         let groups = store.sibling_groups()?;
         let occupied = store.occupied_places()?;
-        Ok(Self::from_records(families, children, groups, occupied, gazetteer))
+        Ok(Self::from_records(
+            families, children, groups, occupied, gazetteer,
+        ))
     }
 
     pub fn from_records(

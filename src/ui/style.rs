@@ -21,7 +21,14 @@ pub fn theme() -> Theme {
 
 pub fn muted_text(theme: &Theme) -> text::Style {
     text::Style {
-        color: Some(theme.extended_palette().background.strong.text.scale_alpha(0.75)),
+        color: Some(
+            theme
+                .extended_palette()
+                .background
+                .strong
+                .text
+                .scale_alpha(0.75),
+        ),
     }
 }
 

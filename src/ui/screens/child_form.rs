@@ -9,9 +9,13 @@ use crate::domain::*;
 use crate::i18n::{tr, tr_args};
 use crate::store::GroupChange;
 use crate::ui::Env;
-use crate::ui::screens::{district_choices, parse_required_date, settlement_choices, toggle};
+use crate::ui::screens::{
+    district_name, district_picker, parse_required_date, settlement_choices, toggle,
+};
 use crate::ui::style;
-use crate::ui::widgets::{Choice, checkbox_set, choice_list, code_choices, error_of, field, input, section};
+use crate::ui::widgets::{
+    Choice, checkbox_set, choice_list, code_choices, error_of, field, input, section,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TextField {
@@ -49,6 +53,7 @@ pub enum Message {
     LegalStatus(LegalStatus),
     Situation(Situation),
     Status(ChildStatus),
+    DistrictQuery(String),
     District(String),
     Settlement(Option<String>),
     Language(Language, bool),
@@ -81,6 +86,8 @@ pub struct Form {
     referral_date: String,
     address: String,
     district: Option<String>,
+    /// What is typed in the district field.
+    district_query: String,
     settlement: Option<String>,
     lat: String,
     lon: String,
@@ -108,7 +115,7 @@ fn coordinate_text(value: f64) -> String {
 }
 
 impl Form {
-    pub fn new(code: String, next_group_code: String, today: chrono::NaiveDate) -> Self {
+    pub fn new(code: String, next_group_code: String, env: &Env<'_>) -> Self {
         let mut form = Form {
             id: None,
             code,
@@ -120,9 +127,10 @@ impl Form {
             legal_status: LegalStatus::DeprivedOfParentalCare,
             situation: Situation::Institution,
             status: ChildStatus::Awaiting,
-            referral_date: format_date(today),
+            referral_date: format_date(env.today),
             address: String::new(),
             district: None,
+            district_query: String::new(),
             settlement: None,
             lat: String::new(),
             lon: String::new(),
@@ -147,7 +155,12 @@ impl Form {
         form
     }
 
-    pub fn edit(child: &Child, group: Option<&SiblingGroup>, next_group_code: String) -> Self {
+    pub fn edit(
+        child: &Child,
+        group: Option<&SiblingGroup>,
+        next_group_code: String,
+        env: &Env<'_>,
+    ) -> Self {
         Form {
             id: child.id,
             code: child.code.clone(),
@@ -162,6 +175,7 @@ impl Form {
             referral_date: format_date(child.referral_date),
             address: child.location.address.clone(),
             district: Some(child.location.district_code.clone()),
+            district_query: district_name(env, Some(&child.location.district_code)),
             settlement: child.location.settlement_code.clone(),
             lat: coordinate_text(child.location.lat),
             lon: coordinate_text(child.location.lon),
@@ -171,7 +185,10 @@ impl Form {
             needs_description: child.needs_description.clone(),
             urgency: child.urgency,
             care_type: child.care_type,
-            max_distance: child.max_distance_km.map(|d| d.to_string()).unwrap_or_default(),
+            max_distance: child
+                .max_distance_km
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
             group: match group.and_then(|g| g.id) {
                 Some(id) => GroupChoice::Existing(id),
                 None => GroupChoice::NoGroup,
@@ -235,7 +252,11 @@ impl Form {
             },
             code: self.group_code.clone(),
             may_split: self.may_split,
-            split_reason: if self.may_split { self.split_reason.clone() } else { String::new() },
+            split_reason: if self.may_split {
+                self.split_reason.clone()
+            } else {
+                String::new()
+            },
         };
         let change = match self.group {
             GroupChoice::NoGroup => GroupChange::NoGroup,
@@ -304,11 +325,24 @@ impl Form {
             Message::LegalStatus(status) => self.legal_status = status,
             Message::Situation(situation) => self.situation = situation,
             Message::Status(status) => self.status = status,
+            Message::DistrictQuery(query) => {
+                // Editing the name un-picks the district until one is picked again.
+                if district_name(env, self.district.as_deref()) != query {
+                    self.district = None;
+                    self.settlement = None;
+                }
+                self.district_query = query;
+            }
             Message::District(code) => {
                 if let Some((lat, lon)) = env.gazetteer.point(&code, None) {
                     self.lat = coordinate_text(lat);
                     self.lon = coordinate_text(lon);
                 }
+                self.district_query = env
+                    .gazetteer
+                    .unit(&code)
+                    .map(|u| u.name(env.lang).to_owned())
+                    .unwrap_or_default();
                 self.district = Some(code);
                 self.settlement = None;
             }
@@ -356,14 +390,21 @@ impl Form {
         let lang = env.lang;
         let t = |key: &str| tr(lang, key);
         let err = |field: &str| error_of(lang, &self.errors, field);
-        let text_field = |label: &str, id: &'static str, value: &'a str, which: TextField, hint: &str| {
-            let error = err(id);
-            field(
-                t(label),
-                input(id, hint, value, move |v| Message::Text(which, v), error.is_some()),
-                error,
-            )
-        };
+        let text_field =
+            |label: &str, id: &'static str, value: &'a str, which: TextField, hint: &str| {
+                let error = err(id);
+                field(
+                    t(label),
+                    input(
+                        id,
+                        hint,
+                        value,
+                        move |v| Message::Text(which, v),
+                        error.is_some(),
+                    ),
+                    error,
+                )
+            };
         let date_hint = t("common.date_hint");
         let title = if self.is_new() {
             t("child.new_title")
@@ -373,7 +414,11 @@ impl Form {
 
         // Status changes that follow from placements and panel decisions are made there; the
         // form offers only the statuses a record can be given by hand.
-        let mut statuses = vec![ChildStatus::Awaiting, ChildStatus::Reunified, ChildStatus::Exited];
+        let mut statuses = vec![
+            ChildStatus::Awaiting,
+            ChildStatus::Reunified,
+            ChildStatus::Exited,
+        ];
         if !statuses.contains(&self.status) {
             statuses.insert(0, self.status);
         }
@@ -383,35 +428,93 @@ impl Form {
             column![
                 row![
                     text_field("child.code", "code", &self.code, TextField::Code, "C-0001"),
-                    text_field("child.last_name", "last_name", &self.last_name, TextField::LastName, ""),
-                    text_field("child.first_name", "first_name", &self.first_name, TextField::FirstName, ""),
+                    text_field(
+                        "child.last_name",
+                        "last_name",
+                        &self.last_name,
+                        TextField::LastName,
+                        ""
+                    ),
+                    text_field(
+                        "child.first_name",
+                        "first_name",
+                        &self.first_name,
+                        TextField::FirstName,
+                        ""
+                    ),
                 ]
                 .spacing(12),
                 row![
                     field(
                         t("child.birth_date"),
                         column![
-                            input("birth_date", &date_hint, &self.birth_date, |v| Message::Text(TextField::BirthDate, v), err("birth_date").is_some()),
-                            checkbox(self.birth_estimated).label(t("child.birth_estimated")).on_toggle(Message::BirthEstimated).size(16),
+                            input(
+                                "birth_date",
+                                &date_hint,
+                                &self.birth_date,
+                                |v| Message::Text(TextField::BirthDate, v),
+                                err("birth_date").is_some()
+                            ),
+                            checkbox(self.birth_estimated)
+                                .label(t("child.birth_estimated"))
+                                .on_toggle(Message::BirthEstimated)
+                                .size(16),
                         ]
                         .spacing(4),
                         err("birth_date"),
                     ),
-                    field(t("child.sex"), choice_list(code_choices(lang, Sex::ALL, Sex::locale_key), &self.sex, Message::Sex), None),
-                    field(t("child.legal_status"), choice_list(code_choices(lang, LegalStatus::ALL, LegalStatus::locale_key), &self.legal_status, Message::LegalStatus), None),
+                    field(
+                        t("child.sex"),
+                        choice_list(
+                            code_choices(lang, Sex::ALL, Sex::locale_key),
+                            &self.sex,
+                            Message::Sex
+                        ),
+                        None
+                    ),
+                    field(
+                        t("child.legal_status"),
+                        choice_list(
+                            code_choices(lang, LegalStatus::ALL, LegalStatus::locale_key),
+                            &self.legal_status,
+                            Message::LegalStatus
+                        ),
+                        None
+                    ),
                 ]
                 .spacing(12),
                 row![
-                    field(t("child.situation"), choice_list(code_choices(lang, Situation::ALL, Situation::locale_key), &self.situation, Message::Situation), None),
-                    field(t("child.status"), choice_list(code_choices(lang, &statuses, ChildStatus::locale_key), &self.status, Message::Status), None),
-                    text_field("child.referral_date", "referral_date", &self.referral_date, TextField::ReferralDate, &date_hint),
+                    field(
+                        t("child.situation"),
+                        choice_list(
+                            code_choices(lang, Situation::ALL, Situation::locale_key),
+                            &self.situation,
+                            Message::Situation
+                        ),
+                        None
+                    ),
+                    field(
+                        t("child.status"),
+                        choice_list(
+                            code_choices(lang, &statuses, ChildStatus::locale_key),
+                            &self.status,
+                            Message::Status
+                        ),
+                        None
+                    ),
+                    text_field(
+                        "child.referral_date",
+                        "referral_date",
+                        &self.referral_date,
+                        TextField::ReferralDate,
+                        &date_hint
+                    ),
                 ]
                 .spacing(12),
             ]
             .spacing(10),
         );
 
-        let district_value = self.district.clone().unwrap_or_default();
         let settlements = self
             .district
             .as_deref()
@@ -421,25 +524,74 @@ impl Form {
             t("child.section_location"),
             column![
                 row![
-                    field(t("child.district"), choice_list(district_choices(env), &district_value, Message::District), err("location.district")),
-                    field(t("child.settlement"), choice_list(settlements, &self.settlement, Message::Settlement), err("location.settlement")),
+                    field(
+                        t("child.district"),
+                        district_picker(
+                            env,
+                            &self.district_query,
+                            self.district.as_deref(),
+                            err("location.district").is_some(),
+                            Message::DistrictQuery,
+                            Message::District
+                        ),
+                        err("location.district"),
+                    ),
+                    field(
+                        t("child.settlement"),
+                        choice_list(settlements, &self.settlement, Message::Settlement),
+                        err("location.settlement")
+                    ),
                 ]
                 .spacing(12),
                 row![
-                    text_field("child.address", "location.address", &self.address, TextField::Address, ""),
+                    text_field(
+                        "child.address",
+                        "location.address",
+                        &self.address,
+                        TextField::Address,
+                        ""
+                    ),
                     field(
                         t("family.coordinates"),
                         row![
-                            input("location.lat", &t("family.lat"), &self.lat, |v| Message::Text(TextField::Lat, v), err("location.coordinates").is_some()),
-                            input("location.lon", &t("family.lon"), &self.lon, |v| Message::Text(TextField::Lon, v), err("location.coordinates").is_some()),
+                            input(
+                                "location.lat",
+                                &t("family.lat"),
+                                &self.lat,
+                                |v| Message::Text(TextField::Lat, v),
+                                err("location.coordinates").is_some()
+                            ),
+                            input(
+                                "location.lon",
+                                &t("family.lon"),
+                                &self.lon,
+                                |v| Message::Text(TextField::Lon, v),
+                                err("location.coordinates").is_some()
+                            ),
                         ]
                         .spacing(6),
                         err("location.coordinates"),
                     ),
                 ]
                 .spacing(12),
-                text_field("child.school", "school", &self.school, TextField::School, ""),
-                field(t("child.languages"), checkbox_set(lang, Language::ALL, &self.languages, Language::locale_key, Message::Language), None),
+                text_field(
+                    "child.school",
+                    "school",
+                    &self.school,
+                    TextField::School,
+                    ""
+                ),
+                field(
+                    t("child.languages"),
+                    checkbox_set(
+                        lang,
+                        Language::ALL,
+                        &self.languages,
+                        Language::locale_key,
+                        Message::Language
+                    ),
+                    None
+                ),
             ]
             .spacing(10),
         );
@@ -447,12 +599,50 @@ impl Form {
         let needs = section(
             t("child.section_needs"),
             column![
-                field(t("child.needs"), checkbox_set(lang, Need::ALL, &self.needs, Need::locale_key, Message::Need), None),
-                text_field("child.needs_description", "needs_description", &self.needs_description, TextField::NeedsDescription, ""),
+                field(
+                    t("child.needs"),
+                    checkbox_set(
+                        lang,
+                        Need::ALL,
+                        &self.needs,
+                        Need::locale_key,
+                        Message::Need
+                    ),
+                    None
+                ),
+                text_field(
+                    "child.needs_description",
+                    "needs_description",
+                    &self.needs_description,
+                    TextField::NeedsDescription,
+                    ""
+                ),
                 row![
-                    field(t("child.urgency"), choice_list(code_choices(lang, Urgency::ALL, Urgency::locale_key), &self.urgency, Message::Urgency), None),
-                    field(t("child.care_type"), choice_list(code_choices(lang, CareType::ALL, CareType::locale_key), &self.care_type, Message::CareType), None),
-                    text_field("child.max_distance", "max_distance_km", &self.max_distance, TextField::MaxDistance, &t("child.max_distance_hint")),
+                    field(
+                        t("child.urgency"),
+                        choice_list(
+                            code_choices(lang, Urgency::ALL, Urgency::locale_key),
+                            &self.urgency,
+                            Message::Urgency
+                        ),
+                        None
+                    ),
+                    field(
+                        t("child.care_type"),
+                        choice_list(
+                            code_choices(lang, CareType::ALL, CareType::locale_key),
+                            &self.care_type,
+                            Message::CareType
+                        ),
+                        None
+                    ),
+                    text_field(
+                        "child.max_distance",
+                        "max_distance_km",
+                        &self.max_distance,
+                        TextField::MaxDistance,
+                        &t("child.max_distance_hint")
+                    ),
                 ]
                 .spacing(12),
             ]
@@ -460,21 +650,41 @@ impl Form {
         );
 
         let group_choices = group_choices(env);
-        let mut siblings = column![field(t("child.sibling_group"), choice_list(group_choices, &self.group, Message::Group), None)].spacing(10);
+        let mut siblings = column![field(
+            t("child.sibling_group"),
+            choice_list(group_choices, &self.group, Message::Group),
+            None
+        )]
+        .spacing(10);
         if self.group != GroupChoice::NoGroup {
             siblings = siblings.push(
                 row![
-                    text_field("child.group_code", "group.code", &self.group_code, TextField::GroupCode, "G-0001"),
+                    text_field(
+                        "child.group_code",
+                        "group.code",
+                        &self.group_code,
+                        TextField::GroupCode,
+                        "G-0001"
+                    ),
                     field(
                         String::new(),
-                        checkbox(self.may_split).label(t("child.may_split")).on_toggle(Message::MaySplit).size(16),
+                        checkbox(self.may_split)
+                            .label(t("child.may_split"))
+                            .on_toggle(Message::MaySplit)
+                            .size(16),
                         None,
                     ),
                 ]
                 .spacing(12),
             );
             if self.may_split {
-                siblings = siblings.push(text_field("child.split_reason", "group.split_reason", &self.split_reason, TextField::SplitReason, ""));
+                siblings = siblings.push(text_field(
+                    "child.split_reason",
+                    "group.split_reason",
+                    &self.split_reason,
+                    TextField::SplitReason,
+                    "",
+                ));
             }
             if let GroupChoice::Existing(id) = self.group {
                 let names: Vec<String> = env
@@ -483,7 +693,11 @@ impl Form {
                     .filter(|c| c.id != self.id)
                     .map(|c| format!("{} ({})", c.full_name(), c.code))
                     .collect();
-                siblings = siblings.push(crate::ui::widgets::detail_line(lang, t("child.siblings"), Some(names.join(", "))));
+                siblings = siblings.push(crate::ui::widgets::detail_line(
+                    lang,
+                    t("child.siblings"),
+                    Some(names.join(", ")),
+                ));
             }
         }
         let siblings = section(t("child.section_siblings"), siblings);
@@ -491,8 +705,20 @@ impl Form {
         let views = section(
             t("child.section_views"),
             column![
-                text_field("child.wishes", "wishes", &self.wishes, TextField::Wishes, ""),
-                text_field("child.contact", "contact_arrangements", &self.contact, TextField::Contact, ""),
+                text_field(
+                    "child.wishes",
+                    "wishes",
+                    &self.wishes,
+                    TextField::Wishes,
+                    ""
+                ),
+                text_field(
+                    "child.contact",
+                    "contact_arrangements",
+                    &self.contact,
+                    TextField::Contact,
+                    ""
+                ),
                 text_field("child.notes", "notes", &self.notes, TextField::Notes, ""),
             ]
             .spacing(10),
@@ -509,8 +735,14 @@ impl Form {
             .push(views)
             .push(
                 row![
-                    button(text(t("common.save"))).on_press(Message::Save).style(button::primary).padding([8, 20]),
-                    button(text(t("common.cancel"))).on_press(Message::Cancel).style(button::secondary).padding([8, 20]),
+                    button(text(t("common.save")))
+                        .on_press(Message::Save)
+                        .style(button::primary)
+                        .padding([8, 20]),
+                    button(text(t("common.cancel")))
+                        .on_press(Message::Cancel)
+                        .style(button::secondary)
+                        .padding([8, 20]),
                 ]
                 .spacing(12),
             )
@@ -534,7 +766,11 @@ fn group_choices(env: &Env<'_>) -> Vec<Choice<GroupChoice>> {
     ];
     for group in &env.registry.groups {
         let Some(id) = group.id else { continue };
-        let names: Vec<String> = env.registry.group_members(id).map(Child::full_name).collect();
+        let names: Vec<String> = env
+            .registry
+            .group_members(id)
+            .map(Child::full_name)
+            .collect();
         choices.push(Choice {
             value: GroupChoice::Existing(id),
             label: format!("{}: {}", group.code, names.join(", ")),

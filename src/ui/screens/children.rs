@@ -70,7 +70,9 @@ impl Screen {
 
     pub fn refresh(&mut self, env: &Env<'_>) {
         let registry = env.registry;
-        self.rows = registry.child_index.query(&registry.children, &self.query, env.today);
+        self.rows = registry
+            .child_index
+            .query(&registry.children, &self.query, env.today);
         let pages = self.rows.len().div_ceil(PAGE_SIZE).max(1);
         self.page = self.page.min(pages - 1);
     }
@@ -80,13 +82,13 @@ impl Screen {
     }
 
     pub fn open_form_new(&mut self, code: String, group_code: String, env: &Env<'_>) {
-        self.mode = Mode::Form(Box::new(Form::new(code, group_code, env.today)));
+        self.mode = Mode::Form(Box::new(Form::new(code, group_code, env)));
     }
 
     pub fn open_form_edit(&mut self, id: i64, group_code: String, env: &Env<'_>) {
         if let Some(child) = env.registry.child(id) {
             let group = child.sibling_group_id.and_then(|g| env.registry.group(g));
-            self.mode = Mode::Form(Box::new(Form::edit(child, group, group_code)));
+            self.mode = Mode::Form(Box::new(Form::edit(child, group, group_code, env)));
         }
     }
 
@@ -130,7 +132,9 @@ impl Screen {
                 requery = false;
             }
             Message::Form(message) => {
-                let Mode::Form(form) = &mut self.mode else { return None };
+                let Mode::Form(form) = &mut self.mode else {
+                    return None;
+                };
                 return match form.update(message, env)? {
                     child_form::Event::Save(child, group) => Some(Event::Save(child, group)),
                     child_form::Event::Cancel => {
@@ -168,9 +172,11 @@ impl Screen {
                 Some(child) => detail_view(child, env),
                 None => self.list_view(env),
             },
-            Mode::Form(form) => scrollable(container(form.view(env).map(Message::Form)).padding(20))
-                .height(Length::Fill)
-                .into(),
+            Mode::Form(form) => {
+                scrollable(container(form.view(env).map(Message::Form)).padding(20))
+                    .height(Length::Fill)
+                    .into()
+            }
         }
     }
 
@@ -182,8 +188,15 @@ impl Screen {
         let header = row![
             text(t("child.list_title")).size(24),
             iced::widget::space::horizontal(),
-            text(tr_args(lang, "child.count", &[("count", self.rows.len().to_string())])).size(14),
-            button(text(t("child.new"))).on_press(Message::New).style(button::primary),
+            text(tr_args(
+                lang,
+                "child.count",
+                &[("count", self.rows.len().to_string())]
+            ))
+            .size(14),
+            button(text(t("child.new")))
+                .on_press(Message::New)
+                .style(button::primary),
         ]
         .spacing(16)
         .align_y(Alignment::Center);
@@ -210,12 +223,50 @@ impl Screen {
             })
             .collect();
         let filters = row![
-            filter(t("child.filter_status"), choice_list(filter_choices(lang, ChildStatus::ALL, ChildStatus::locale_key), &self.query.status, Message::Status)),
-            filter(t("child.filter_district"), choice_list(district_filter_choices(env), &self.query.district, Message::District)),
-            filter(t("child.filter_urgency"), choice_list(filter_choices(lang, Urgency::ALL, Urgency::locale_key), &self.query.urgency, Message::Urgency)),
-            filter(t("child.filter_need"), choice_list(filter_choices(lang, Need::ALL, Need::locale_key), &self.query.need, Message::Need)),
-            filter(t("child.filter_waiting"), choice_list(waiting_choices, &self.query.waiting_over_days, Message::Waiting)),
-            filter(t("child.sort"), choice_list(sort_choices, &self.query.sort, Message::Sort)),
+            filter(
+                t("child.filter_status"),
+                choice_list(
+                    filter_choices(lang, ChildStatus::ALL, ChildStatus::locale_key),
+                    &self.query.status,
+                    Message::Status
+                )
+            ),
+            filter(
+                t("child.filter_district"),
+                choice_list(
+                    district_filter_choices(env),
+                    &self.query.district,
+                    Message::District
+                )
+            ),
+            filter(
+                t("child.filter_urgency"),
+                choice_list(
+                    filter_choices(lang, Urgency::ALL, Urgency::locale_key),
+                    &self.query.urgency,
+                    Message::Urgency
+                )
+            ),
+            filter(
+                t("child.filter_need"),
+                choice_list(
+                    filter_choices(lang, Need::ALL, Need::locale_key),
+                    &self.query.need,
+                    Message::Need
+                )
+            ),
+            filter(
+                t("child.filter_waiting"),
+                choice_list(
+                    waiting_choices,
+                    &self.query.waiting_over_days,
+                    Message::Waiting
+                )
+            ),
+            filter(
+                t("child.sort"),
+                choice_list(sort_choices, &self.query.sort, Message::Sort)
+            ),
         ]
         .spacing(12);
 
@@ -230,7 +281,10 @@ impl Screen {
             (t("child.sibling_group"), 90.0),
         ];
         let table_header = container(table_row(columns.iter().map(|(label, width)| {
-            (text(label.clone()).size(13).style(style::muted_text).into(), *width)
+            (
+                text(label.clone()).size(13).style(style::muted_text).into(),
+                *width,
+            )
         })))
         .padding([6, 8])
         .style(style::table_header);
@@ -255,9 +309,20 @@ impl Screen {
             };
             let cells: Vec<(Element<'a, Message>, f32)> = vec![
                 (text(child.code.clone()).size(14).into(), 80.0),
-                (text(format!("{} {}", child.last_name, child.first_name)).size(14).into(), 0.0),
-                (text(child.age_on(env.today).to_string()).size(14).into(), 70.0),
-                (text(place_label(env, &child.location)).size(14).into(), 170.0),
+                (
+                    text(format!("{} {}", child.last_name, child.first_name))
+                        .size(14)
+                        .into(),
+                    0.0,
+                ),
+                (
+                    text(child.age_on(env.today).to_string()).size(14).into(),
+                    70.0,
+                ),
+                (
+                    text(place_label(env, &child.location)).size(14).into(),
+                    170.0,
+                ),
                 (urgency, 110.0),
                 (text(t(&child.status.locale_key())).size(14).into(), 170.0),
                 (text(waiting).size(14).into(), 90.0),
@@ -272,7 +337,8 @@ impl Screen {
             );
         }
         if self.rows.is_empty() {
-            body = body.push(container(text(t("child.empty_list")).style(style::muted_text)).padding(20));
+            body = body
+                .push(container(text(t("child.empty_list")).style(style::muted_text)).padding(20));
         }
 
         column![
@@ -301,7 +367,12 @@ fn detail_view<'a>(child: &'a Child, env: &Env<'a>) -> Element<'a, Message> {
     let t = |key: &str| tr(lang, key);
     let line = |label: &str, value: Option<String>| detail_line(lang, t(label), value);
     let labels = |keys: Vec<String>| -> Option<String> {
-        (!keys.is_empty()).then(|| keys.iter().map(|k| tr(lang, k)).collect::<Vec<_>>().join(", "))
+        (!keys.is_empty()).then(|| {
+            keys.iter()
+                .map(|k| tr(lang, k))
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
     };
     let Some(id) = child.id else {
         return text(t("common.not_recorded")).into();
@@ -314,57 +385,96 @@ fn detail_view<'a>(child: &'a Child, env: &Env<'a>) -> Element<'a, Message> {
     let identity = column![
         line("child.code", Some(child.code.clone())),
         line("child.birth_date", Some(birth)),
-        line("child.age", Some(tr_args(lang, "child.age_years", &[("years", child.age_on(env.today).to_string())]))),
+        line(
+            "child.age",
+            Some(tr_args(
+                lang,
+                "child.age_years",
+                &[("years", child.age_on(env.today).to_string())]
+            ))
+        ),
         line("child.sex", Some(t(&child.sex.locale_key()))),
-        line("child.legal_status", Some(t(&child.legal_status.locale_key()))),
+        line(
+            "child.legal_status",
+            Some(t(&child.legal_status.locale_key()))
+        ),
         line("child.situation", Some(t(&child.situation.locale_key()))),
         line("child.status", Some(t(&child.status.locale_key()))),
-        line("child.referral_date", Some(format_date(child.referral_date))),
-        line("child.days_waiting", Some(tr_args(lang, "child.days", &[("days", child.days_waiting(env.today).to_string())]))),
+        line(
+            "child.referral_date",
+            Some(format_date(child.referral_date))
+        ),
+        line(
+            "child.days_waiting",
+            Some(tr_args(
+                lang,
+                "child.days",
+                &[("days", child.days_waiting(env.today).to_string())]
+            ))
+        ),
     ]
     .spacing(6);
 
     let location = column![
         line("child.district", Some(place_label(env, &child.location))),
         line("child.address", Some(child.location.address.clone())),
-        line("family.coordinates", Some(format!("{:.5}, {:.5}", child.location.lat, child.location.lon))),
+        line(
+            "family.coordinates",
+            Some(format!(
+                "{:.5}, {:.5}",
+                child.location.lat, child.location.lon
+            ))
+        ),
         line("child.school", Some(child.school.clone())),
-        line("child.languages", labels(child.languages.iter().map(|l| l.locale_key()).collect())),
+        line(
+            "child.languages",
+            labels(child.languages.iter().map(|l| l.locale_key()).collect())
+        ),
     ]
     .spacing(6);
 
     let needs = column![
-        line("child.needs", labels(child.needs.iter().map(|n| n.locale_key()).collect())),
-        line("child.needs_description", Some(child.needs_description.clone())),
+        line(
+            "child.needs",
+            labels(child.needs.iter().map(|n| n.locale_key()).collect())
+        ),
+        line(
+            "child.needs_description",
+            Some(child.needs_description.clone())
+        ),
         line("child.urgency", Some(t(&child.urgency.locale_key()))),
         line("child.care_type", Some(t(&child.care_type.locale_key()))),
-        line("child.max_distance", child.max_distance_km.map(|d| format!("{d} km"))),
+        line(
+            "child.max_distance",
+            child.max_distance_km.map(|d| format!("{d} km"))
+        ),
     ]
     .spacing(6);
 
-    let siblings: Element<'a, Message> = match child.sibling_group_id.and_then(|g| env.registry.group(g)) {
-        Some(group) => {
-            let members: Vec<String> = env
-                .registry
-                .group_members(group.id.unwrap_or_default())
-                .filter(|c| c.id != child.id)
-                .map(|c| format!("{} ({})", c.full_name(), c.code))
-                .collect();
-            let rule = if group.may_split {
-                format!("{} — {}", t("child.apart"), group.split_reason)
-            } else {
-                t("child.together")
-            };
-            column![
-                line("child.group_code", Some(group.code.clone())),
-                line("child.siblings", Some(members.join(", "))),
-                line("child.may_split", Some(rule)),
-            ]
-            .spacing(6)
-            .into()
-        }
-        None => text(t("child.group_none")).size(14).into(),
-    };
+    let siblings: Element<'a, Message> =
+        match child.sibling_group_id.and_then(|g| env.registry.group(g)) {
+            Some(group) => {
+                let members: Vec<String> = env
+                    .registry
+                    .group_members(group.id.unwrap_or_default())
+                    .filter(|c| c.id != child.id)
+                    .map(|c| format!("{} ({})", c.full_name(), c.code))
+                    .collect();
+                let rule = if group.may_split {
+                    format!("{} — {}", t("child.apart"), group.split_reason)
+                } else {
+                    t("child.together")
+                };
+                column![
+                    line("child.group_code", Some(group.code.clone())),
+                    line("child.siblings", Some(members.join(", "))),
+                    line("child.may_split", Some(rule)),
+                ]
+                .spacing(6)
+                .into()
+            }
+            None => text(t("child.group_none")).size(14).into(),
+        };
 
     let views = column![
         line("child.wishes", Some(child.wishes.clone())),
@@ -375,10 +485,14 @@ fn detail_view<'a>(child: &'a Child, env: &Env<'a>) -> Element<'a, Message> {
 
     let content = column![
         row![
-            button(text(t("common.back"))).on_press(Message::Back).style(button::secondary),
+            button(text(t("common.back")))
+                .on_press(Message::Back)
+                .style(button::secondary),
             text(child.full_name()).size(24),
             iced::widget::space::horizontal(),
-            button(text(t("common.edit"))).on_press(Message::Edit(id)).style(button::primary),
+            button(text(t("common.edit")))
+                .on_press(Message::Edit(id))
+                .style(button::primary),
         ]
         .spacing(16)
         .align_y(Alignment::Center),

@@ -70,9 +70,12 @@ impl Screen {
     /// Re-runs the query (after a filter change or when the registry changed).
     pub fn refresh(&mut self, env: &Env<'_>) {
         let registry = env.registry;
-        self.rows = registry
-            .family_index
-            .query(&registry.families, &registry.occupied, &self.query, env.today);
+        self.rows = registry.family_index.query(
+            &registry.families,
+            &registry.occupied,
+            &self.query,
+            env.today,
+        );
         let pages = self.rows.len().div_ceil(PAGE_SIZE).max(1);
         self.page = self.page.min(pages - 1);
     }
@@ -81,8 +84,8 @@ impl Screen {
         matches!(self.mode, Mode::Form(_))
     }
 
-    pub fn open_form_new(&mut self, code: String) {
-        self.mode = Mode::Form(Box::new(Form::new(code)));
+    pub fn open_form_new(&mut self, code: String, env: &Env<'_>) {
+        self.mode = Mode::Form(Box::new(Form::new(code, env)));
     }
 
     /// Shows a family's detail (after a click-through from elsewhere, or a save).
@@ -122,7 +125,7 @@ impl Screen {
             Message::New => return Some(Event::NeedCode),
             Message::Edit(id) => {
                 if let Some(family) = env.registry.family(id) {
-                    self.mode = Mode::Form(Box::new(Form::edit(family)));
+                    self.mode = Mode::Form(Box::new(Form::edit(family, env)));
                 }
                 requery = false;
             }
@@ -131,7 +134,9 @@ impl Screen {
                 requery = false;
             }
             Message::Form(message) => {
-                let Mode::Form(form) = &mut self.mode else { return None };
+                let Mode::Form(form) = &mut self.mode else {
+                    return None;
+                };
                 return match form.update(message, env)? {
                     family_form::Event::Save(family) => Some(Event::Save(family)),
                     family_form::Event::Cancel => {
@@ -180,9 +185,11 @@ impl Screen {
                 Some(family) => detail_view(family, env),
                 None => self.list_view(env),
             },
-            Mode::Form(form) => scrollable(container(form.view(env).map(Message::Form)).padding(20))
-                .height(Length::Fill)
-                .into(),
+            Mode::Form(form) => {
+                scrollable(container(form.view(env).map(Message::Form)).padding(20))
+                    .height(Length::Fill)
+                    .into()
+            }
         }
     }
 
@@ -194,8 +201,15 @@ impl Screen {
         let header = row![
             text(t("family.list_title")).size(24),
             iced::widget::space::horizontal(),
-            text(tr_args(lang, "family.count", &[("count", self.rows.len().to_string())])).size(14),
-            button(text(t("family.new"))).on_press(Message::New).style(button::primary),
+            text(tr_args(
+                lang,
+                "family.count",
+                &[("count", self.rows.len().to_string())]
+            ))
+            .size(14),
+            button(text(t("family.new")))
+                .on_press(Message::New)
+                .style(button::primary),
         ]
         .spacing(16)
         .align_y(Alignment::Center);
@@ -213,13 +227,43 @@ impl Screen {
             })
             .collect();
         let filters = row![
-            filter(t("family.filter_status"), choice_list(filter_choices(lang, FamilyStatus::ALL, FamilyStatus::locale_key), &self.query.status, Message::Status)),
-            filter(t("family.filter_district"), choice_list(district_filter_choices(env), &self.query.district, Message::District)),
-            filter(t("family.filter_care_type"), choice_list(filter_choices(lang, CareType::ALL, CareType::locale_key), &self.query.care_type, Message::CareType)),
-            filter(t("family.sort"), choice_list(sort_choices, &self.query.sort, Message::Sort)),
+            filter(
+                t("family.filter_status"),
+                choice_list(
+                    filter_choices(lang, FamilyStatus::ALL, FamilyStatus::locale_key),
+                    &self.query.status,
+                    Message::Status
+                )
+            ),
+            filter(
+                t("family.filter_district"),
+                choice_list(
+                    district_filter_choices(env),
+                    &self.query.district,
+                    Message::District
+                )
+            ),
+            filter(
+                t("family.filter_care_type"),
+                choice_list(
+                    filter_choices(lang, CareType::ALL, CareType::locale_key),
+                    &self.query.care_type,
+                    Message::CareType
+                )
+            ),
+            filter(
+                t("family.sort"),
+                choice_list(sort_choices, &self.query.sort, Message::Sort)
+            ),
             column![
-                checkbox(self.query.with_free_places).label(t("family.filter_free")).on_toggle(Message::WithFreePlaces).size(16),
-                checkbox(self.query.review_overdue).label(t("family.filter_overdue")).on_toggle(Message::ReviewOverdue).size(16),
+                checkbox(self.query.with_free_places)
+                    .label(t("family.filter_free"))
+                    .on_toggle(Message::WithFreePlaces)
+                    .size(16),
+                checkbox(self.query.review_overdue)
+                    .label(t("family.filter_overdue"))
+                    .on_toggle(Message::ReviewOverdue)
+                    .size(16),
             ]
             .spacing(6),
         ]
@@ -235,7 +279,10 @@ impl Screen {
             (t("family.review_due"), 190.0),
         ];
         let table_header = container(table_row(columns.iter().map(|(label, width)| {
-            (text(label.clone()).size(13).style(style::muted_text).into(), *width)
+            (
+                text(label.clone()).size(13).style(style::muted_text).into(),
+                *width,
+            )
         })))
         .padding([6, 8])
         .style(style::table_header);
@@ -248,19 +295,30 @@ impl Screen {
             let free = registry.free_places(family);
             let overdue = family.review_overdue(env.today);
             let review: Element<'a, Message> = match (family.review_due, overdue) {
-                (Some(due), true) => row![text(format_date(due)).size(14), badge(t("family.review_overdue"), true)]
-                    .spacing(6)
-                    .align_y(Alignment::Center)
-                    .into(),
+                (Some(due), true) => row![
+                    text(format_date(due)).size(14),
+                    badge(t("family.review_overdue"), true)
+                ]
+                .spacing(6)
+                .align_y(Alignment::Center)
+                .into(),
                 (Some(due), false) => text(format_date(due)).size(14).into(),
                 (None, _) => text("—").size(14).into(),
             };
             let cells: Vec<(Element<'a, Message>, f32)> = vec![
                 (text(family.code.clone()).size(14).into(), 90.0),
                 (text(family.display_name()).size(14).into(), 0.0),
-                (text(place_label(env, &family.location)).size(14).into(), 170.0),
+                (
+                    text(place_label(env, &family.location)).size(14).into(),
+                    170.0,
+                ),
                 (text(t(&family.status.locale_key())).size(14).into(), 150.0),
-                (text(format!("{free} / {}", family.terms.places)).size(14).into(), 110.0),
+                (
+                    text(format!("{free} / {}", family.terms.places))
+                        .size(14)
+                        .into(),
+                    110.0,
+                ),
                 (review, 190.0),
             ];
             body = body.push(
@@ -272,7 +330,8 @@ impl Screen {
             );
         }
         if self.rows.is_empty() {
-            body = body.push(container(text(t("family.empty_list")).style(style::muted_text)).padding(20));
+            body = body
+                .push(container(text(t("family.empty_list")).style(style::muted_text)).padding(20));
         }
 
         column![
@@ -297,9 +356,15 @@ fn filter<'a>(label: String, control: Element<'a, Message>) -> Element<'a, Messa
 }
 
 /// A table row: cells of fixed width, a width of 0 fills the rest.
-pub(super) fn table_row<'a, M: 'a>(cells: impl Iterator<Item = (Element<'a, M>, f32)>) -> Element<'a, M> {
+pub(super) fn table_row<'a, M: 'a>(
+    cells: impl Iterator<Item = (Element<'a, M>, f32)>,
+) -> Element<'a, M> {
     row(cells.map(|(cell, width)| {
-        let width = if width > 0.0 { Length::Fixed(width) } else { Length::Fill };
+        let width = if width > 0.0 {
+            Length::Fixed(width)
+        } else {
+            Length::Fill
+        };
         container(cell).width(width).into()
     }))
     .spacing(10)
@@ -312,7 +377,12 @@ fn detail_view<'a>(family: &'a Family, env: &Env<'a>) -> Element<'a, Message> {
     let t = |key: &str| tr(lang, key);
     let line = |label: &str, value: Option<String>| detail_line(lang, t(label), value);
     let labels = |keys: Vec<String>| -> Option<String> {
-        (!keys.is_empty()).then(|| keys.iter().map(|k| tr(lang, k)).collect::<Vec<_>>().join(", "))
+        (!keys.is_empty()).then(|| {
+            keys.iter()
+                .map(|k| tr(lang, k))
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
     };
     let Some(id) = family.id else {
         return text(t("common.not_recorded")).into();
@@ -321,8 +391,14 @@ fn detail_view<'a>(family: &'a Family, env: &Env<'a>) -> Element<'a, Message> {
 
     let mut carers = column![
         line("family.code", Some(family.code.clone())),
-        line("family.main_carer", Some(family.main_carer.full_name.clone())),
-        line("family.birth_date", family.main_carer.birth_date.map(format_date)),
+        line(
+            "family.main_carer",
+            Some(family.main_carer.full_name.clone())
+        ),
+        line(
+            "family.birth_date",
+            family.main_carer.birth_date.map(format_date)
+        ),
         line("family.phone", Some(family.main_carer.phone.clone())),
     ]
     .spacing(6);
@@ -330,7 +406,10 @@ fn detail_view<'a>(family: &'a Family, env: &Env<'a>) -> Element<'a, Message> {
         Some(second) => {
             carers = carers
                 .push(line("family.second_carer", Some(second.full_name.clone())))
-                .push(line("family.birth_date", second.birth_date.map(format_date)))
+                .push(line(
+                    "family.birth_date",
+                    second.birth_date.map(format_date),
+                ))
                 .push(line("family.phone", Some(second.phone.clone())));
         }
         None => carers = carers.push(line("family.second_carer", None)),
@@ -339,9 +418,21 @@ fn detail_view<'a>(family: &'a Family, env: &Env<'a>) -> Element<'a, Message> {
     let location = column![
         line("family.district", Some(place_label(env, &family.location))),
         line("family.address", Some(family.location.address.clone())),
-        line("family.coordinates", Some(format!("{:.5}, {:.5}", family.location.lat, family.location.lon))),
-        line("family.languages", labels(family.languages.iter().map(|l| l.locale_key()).collect())),
-        line("family.religion", family.religion.map(|r| t(&r.locale_key()))),
+        line(
+            "family.coordinates",
+            Some(format!(
+                "{:.5}, {:.5}",
+                family.location.lat, family.location.lon
+            ))
+        ),
+        line(
+            "family.languages",
+            labels(family.languages.iter().map(|l| l.locale_key()).collect())
+        ),
+        line(
+            "family.religion",
+            family.religion.map(|r| t(&r.locale_key()))
+        ),
     ]
     .spacing(6);
 
@@ -367,23 +458,60 @@ fn detail_view<'a>(family: &'a Family, env: &Env<'a>) -> Element<'a, Message> {
     }
     let approval = column![
         line("family.status", Some(t(&family.status.locale_key()))),
-        line("family.approval_date", family.approval_date.map(format_date)),
-        row![text(t("family.review_due")).size(14).style(style::muted_text).width(Length::Fixed(240.0)), review].spacing(12),
-        line("family.care_types", labels(terms.care_types.iter().map(|c| c.locale_key()).collect())),
-        line("family.age_range", Some(format!("{}–{}", terms.age_min, terms.age_max))),
-        line("family.sex_preference", Some(t(&terms.sex_preference.locale_key()))),
-        line("family.places", Some(format!("{} ({} {occupied})", terms.places, t("family.occupied")))),
-        line("family.needs", labels(terms.needs.iter().map(|n| n.locale_key()).collect())),
+        line(
+            "family.approval_date",
+            family.approval_date.map(format_date)
+        ),
+        row![
+            text(t("family.review_due"))
+                .size(14)
+                .style(style::muted_text)
+                .width(Length::Fixed(240.0)),
+            review
+        ]
+        .spacing(12),
+        line(
+            "family.care_types",
+            labels(terms.care_types.iter().map(|c| c.locale_key()).collect())
+        ),
+        line(
+            "family.age_range",
+            Some(format!("{}–{}", terms.age_min, terms.age_max))
+        ),
+        line(
+            "family.sex_preference",
+            Some(t(&terms.sex_preference.locale_key()))
+        ),
+        line(
+            "family.places",
+            Some(format!(
+                "{} ({} {occupied})",
+                terms.places,
+                t("family.occupied")
+            ))
+        ),
+        line(
+            "family.needs",
+            labels(terms.needs.iter().map(|n| n.locale_key()).collect())
+        ),
     ]
     .spacing(6);
 
     let mut training = column![text(t("family.training")).size(15)].spacing(6);
     for record in &family.training {
-        training = training.push(detail_line(lang, format_date(record.completed_on), Some(record.course.clone())));
+        training = training.push(detail_line(
+            lang,
+            format_date(record.completed_on),
+            Some(record.course.clone()),
+        ));
     }
     training = training.push(text(t("family.checks")).size(15));
     for check in &family.checks {
-        let mut value = format!("{} — {}", format_date(check.done_on), t(&check.outcome.locale_key()));
+        let mut value = format!(
+            "{} — {}",
+            format_date(check.done_on),
+            t(&check.outcome.locale_key())
+        );
         if !check.note.is_empty() {
             value = format!("{value}; {}", check.note);
         }
@@ -392,10 +520,14 @@ fn detail_view<'a>(family: &'a Family, env: &Env<'a>) -> Element<'a, Message> {
 
     let content = column![
         row![
-            button(text(t("common.back"))).on_press(Message::Back).style(button::secondary),
+            button(text(t("common.back")))
+                .on_press(Message::Back)
+                .style(button::secondary),
             text(family.display_name()).size(24),
             iced::widget::space::horizontal(),
-            button(text(t("common.edit"))).on_press(Message::Edit(id)).style(button::primary),
+            button(text(t("common.edit")))
+                .on_press(Message::Edit(id))
+                .style(button::primary),
         ]
         .spacing(16)
         .align_y(Alignment::Center),
@@ -404,7 +536,10 @@ fn detail_view<'a>(family: &'a Family, env: &Env<'a>) -> Element<'a, Message> {
         section(t("family.section_household"), household),
         section(t("family.section_approval"), approval),
         section(t("family.section_training"), training),
-        section(t("family.notes"), detail_line(lang, t("family.notes"), Some(family.notes.clone()))),
+        section(
+            t("family.notes"),
+            detail_line(lang, t("family.notes"), Some(family.notes.clone()))
+        ),
     ]
     .spacing(14)
     .padding(20);

@@ -10,11 +10,13 @@ use crate::domain::*;
 use crate::i18n::tr;
 use crate::ui::Env;
 use crate::ui::screens::{
-    date_text, district_choices, parse_optional_date, parse_required_date, remove_row, settlement_choices, toggle,
-    with_row,
+    date_text, district_name, district_picker, parse_optional_date, parse_required_date,
+    remove_row, settlement_choices, toggle, with_row,
 };
 use crate::ui::style;
-use crate::ui::widgets::{checkbox_set, optional_choices, choice_list, code_choices, error_of, field, input, section};
+use crate::ui::widgets::{
+    checkbox_set, choice_list, code_choices, error_of, field, input, optional_choices, section,
+};
 
 /// The form's single-line text fields.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +42,7 @@ pub enum TextField {
 #[derive(Debug, Clone)]
 pub enum Message {
     Text(TextField, String),
+    DistrictQuery(String),
     District(String),
     Settlement(Option<String>),
     Language(Language, bool),
@@ -106,6 +109,8 @@ pub struct Form {
     second_phone: String,
     address: String,
     district: Option<String>,
+    /// What is typed in the district field.
+    district_query: String,
     settlement: Option<String>,
     lat: String,
     lon: String,
@@ -132,16 +137,16 @@ fn coordinate_text(value: f64) -> String {
 }
 
 impl Form {
-    pub fn new(code: String) -> Self {
+    pub fn new(code: String, env: &Env<'_>) -> Self {
         let mut family = Family::new(code);
         family.languages.insert(Language::Azerbaijani);
-        let mut form = Self::edit(&family);
+        let mut form = Self::edit(&family, env);
         form.lat.clear();
         form.lon.clear();
         form
     }
 
-    pub fn edit(family: &Family) -> Self {
+    pub fn edit(family: &Family, env: &Env<'_>) -> Self {
         let second = family.second_carer.clone().unwrap_or_default();
         let has_location = !family.location.district_code.is_empty();
         Form {
@@ -155,9 +160,18 @@ impl Form {
             second_phone: second.phone,
             address: family.location.address.clone(),
             district: Some(family.location.district_code.clone()).filter(|d| !d.is_empty()),
+            district_query: district_name(env, Some(&family.location.district_code)),
             settlement: family.location.settlement_code.clone(),
-            lat: if has_location { coordinate_text(family.location.lat) } else { String::new() },
-            lon: if has_location { coordinate_text(family.location.lon) } else { String::new() },
+            lat: if has_location {
+                coordinate_text(family.location.lat)
+            } else {
+                String::new()
+            },
+            lon: if has_location {
+                coordinate_text(family.location.lon)
+            } else {
+                String::new()
+            },
             household: family
                 .household
                 .iter()
@@ -220,20 +234,31 @@ impl Form {
             })
         };
         let coordinate = |value: &str, errors: &mut ValidationErrors| -> f64 {
-            value.trim().replace(',', ".").parse::<f64>().unwrap_or_else(|_| {
-                if errors.for_field("location.coordinates").is_none() {
-                    errors.push("location.coordinates", "error.invalid_number");
-                }
-                f64::NAN
-            })
+            value
+                .trim()
+                .replace(',', ".")
+                .parse::<f64>()
+                .unwrap_or_else(|_| {
+                    if errors.for_field("location.coordinates").is_none() {
+                        errors.push("location.coordinates", "error.invalid_number");
+                    }
+                    f64::NAN
+                })
         };
         let second_carer = Carer {
             full_name: self.second_name.clone(),
-            birth_date: parse_optional_date(&self.second_birth, "second_carer.birth_date", &mut errors),
+            birth_date: parse_optional_date(
+                &self.second_birth,
+                "second_carer.birth_date",
+                &mut errors,
+            ),
             phone: self.second_phone.clone(),
         };
         let (lat, lon) = if self.district.is_some() {
-            (coordinate(&self.lat, &mut errors), coordinate(&self.lon, &mut errors))
+            (
+                coordinate(&self.lat, &mut errors),
+                coordinate(&self.lon, &mut errors),
+            )
         } else {
             (0.0, 0.0)
         };
@@ -242,7 +267,11 @@ impl Form {
             code: self.code.clone(),
             main_carer: Carer {
                 full_name: self.main_name.clone(),
-                birth_date: parse_optional_date(&self.main_birth, "main_carer.birth_date", &mut errors),
+                birth_date: parse_optional_date(
+                    &self.main_birth,
+                    "main_carer.birth_date",
+                    &mut errors,
+                ),
                 phone: self.main_phone.clone(),
             },
             second_carer: (!second_carer.is_blank()).then_some(second_carer),
@@ -260,7 +289,11 @@ impl Form {
                 .map(|(i, m)| HouseholdMember {
                     full_name: m.name.clone(),
                     relation: m.relation,
-                    birth_date: parse_optional_date(&m.birth, &format!("household.{i}.birth_date"), &mut errors),
+                    birth_date: parse_optional_date(
+                        &m.birth,
+                        &format!("household.{i}.birth_date"),
+                        &mut errors,
+                    ),
                 })
                 .collect(),
             languages: self.languages.clone(),
@@ -281,7 +314,11 @@ impl Form {
                 .iter()
                 .enumerate()
                 .filter_map(|(i, t)| {
-                    let date = parse_required_date(&t.date, &format!("training.{i}.completed_on"), &mut errors)?;
+                    let date = parse_required_date(
+                        &t.date,
+                        &format!("training.{i}.completed_on"),
+                        &mut errors,
+                    )?;
                     Some(TrainingRecord {
                         course: t.course.clone(),
                         completed_on: date,
@@ -293,7 +330,8 @@ impl Form {
                 .iter()
                 .enumerate()
                 .filter_map(|(i, c)| {
-                    let date = parse_required_date(&c.date, &format!("checks.{i}.done_on"), &mut errors)?;
+                    let date =
+                        parse_required_date(&c.date, &format!("checks.{i}.done_on"), &mut errors)?;
                     Some(Check {
                         kind: c.kind,
                         done_on: date,
@@ -304,7 +342,11 @@ impl Form {
                 .collect(),
             notes: self.notes.clone(),
         };
-        if errors.is_empty() { Ok(family) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok(family)
+        } else {
+            Err(errors)
+        }
     }
 
     pub fn update(&mut self, message: Message, env: &Env<'_>) -> Option<Event> {
@@ -330,12 +372,25 @@ impl Form {
                 };
                 *target = value;
             }
+            Message::DistrictQuery(query) => {
+                // Editing the name un-picks the district until one is picked again.
+                if district_name(env, self.district.as_deref()) != query {
+                    self.district = None;
+                    self.settlement = None;
+                }
+                self.district_query = query;
+            }
             Message::District(code) => {
                 // A new district fills in its centre's coordinates; they stay editable.
                 if let Some((lat, lon)) = env.gazetteer.point(&code, None) {
                     self.lat = coordinate_text(lat);
                     self.lon = coordinate_text(lon);
                 }
+                self.district_query = env
+                    .gazetteer
+                    .unit(&code)
+                    .map(|u| u.name(env.lang).to_owned())
+                    .unwrap_or_default();
                 self.district = Some(code);
                 self.settlement = None;
             }
@@ -394,14 +449,21 @@ impl Form {
         let lang = env.lang;
         let t = |key: &str| tr(lang, key);
         let err = |field: &str| error_of(lang, &self.errors, field);
-        let text_field = |label: &str, id: &'static str, value: &'a str, which: TextField, hint: &str| {
-            let error = err(id);
-            field(
-                t(label),
-                input(id, hint, value, move |v| Message::Text(which, v), error.is_some()),
-                error,
-            )
-        };
+        let text_field =
+            |label: &str, id: &'static str, value: &'a str, which: TextField, hint: &str| {
+                let error = err(id);
+                field(
+                    t(label),
+                    input(
+                        id,
+                        hint,
+                        value,
+                        move |v| Message::Text(which, v),
+                        error.is_some(),
+                    ),
+                    error,
+                )
+            };
         let date_hint = t("common.date_hint");
 
         let title = if self.is_new() {
@@ -413,27 +475,68 @@ impl Form {
         let carers = section(
             t("family.section_carers"),
             column![
-                row![text_field("family.code", "code", &self.code, TextField::Code, "F-0001")].spacing(12),
+                row![text_field(
+                    "family.code",
+                    "code",
+                    &self.code,
+                    TextField::Code,
+                    "F-0001"
+                )]
+                .spacing(12),
                 text(t("family.main_carer")).size(15),
                 row![
-                    text_field("family.full_name", "main_carer.full_name", &self.main_name, TextField::MainName, ""),
-                    text_field("family.birth_date", "main_carer.birth_date", &self.main_birth, TextField::MainBirth, &date_hint),
-                    text_field("family.phone", "main_carer.phone", &self.main_phone, TextField::MainPhone, "+994 50 000 00 00"),
+                    text_field(
+                        "family.full_name",
+                        "main_carer.full_name",
+                        &self.main_name,
+                        TextField::MainName,
+                        ""
+                    ),
+                    text_field(
+                        "family.birth_date",
+                        "main_carer.birth_date",
+                        &self.main_birth,
+                        TextField::MainBirth,
+                        &date_hint
+                    ),
+                    text_field(
+                        "family.phone",
+                        "main_carer.phone",
+                        &self.main_phone,
+                        TextField::MainPhone,
+                        "+994 50 000 00 00"
+                    ),
                 ]
                 .spacing(12),
                 text(t("family.second_carer")).size(15),
                 row![
-                    text_field("family.full_name", "second_carer.full_name", &self.second_name, TextField::SecondName, ""),
-                    text_field("family.birth_date", "second_carer.birth_date", &self.second_birth, TextField::SecondBirth, &date_hint),
-                    text_field("family.phone", "second_carer.phone", &self.second_phone, TextField::SecondPhone, ""),
+                    text_field(
+                        "family.full_name",
+                        "second_carer.full_name",
+                        &self.second_name,
+                        TextField::SecondName,
+                        ""
+                    ),
+                    text_field(
+                        "family.birth_date",
+                        "second_carer.birth_date",
+                        &self.second_birth,
+                        TextField::SecondBirth,
+                        &date_hint
+                    ),
+                    text_field(
+                        "family.phone",
+                        "second_carer.phone",
+                        &self.second_phone,
+                        TextField::SecondPhone,
+                        ""
+                    ),
                 ]
                 .spacing(12),
             ]
             .spacing(10),
         );
 
-        let districts = district_choices(env);
-        let district_value = self.district.clone().unwrap_or_default();
         let district_error = err("location.district");
         let settlements = self
             .district
@@ -446,7 +549,14 @@ impl Form {
                 row![
                     field(
                         t("family.district"),
-                        choice_list(districts, &district_value, Message::District),
+                        district_picker(
+                            env,
+                            &self.district_query,
+                            self.district.as_deref(),
+                            district_error.is_some(),
+                            Message::DistrictQuery,
+                            Message::District
+                        ),
                         district_error,
                     ),
                     field(
@@ -457,12 +567,30 @@ impl Form {
                 ]
                 .spacing(12),
                 row![
-                    text_field("family.address", "location.address", &self.address, TextField::Address, ""),
+                    text_field(
+                        "family.address",
+                        "location.address",
+                        &self.address,
+                        TextField::Address,
+                        ""
+                    ),
                     field(
                         t("family.coordinates"),
                         row![
-                            input("location.lat", &t("family.lat"), &self.lat, |v| Message::Text(TextField::Lat, v), err("location.coordinates").is_some()),
-                            input("location.lon", &t("family.lon"), &self.lon, |v| Message::Text(TextField::Lon, v), err("location.coordinates").is_some()),
+                            input(
+                                "location.lat",
+                                &t("family.lat"),
+                                &self.lat,
+                                |v| Message::Text(TextField::Lat, v),
+                                err("location.coordinates").is_some()
+                            ),
+                            input(
+                                "location.lon",
+                                &t("family.lon"),
+                                &self.lon,
+                                |v| Message::Text(TextField::Lon, v),
+                                err("location.coordinates").is_some()
+                            ),
                         ]
                         .spacing(6),
                         err("location.coordinates"),
@@ -471,7 +599,13 @@ impl Form {
                 .spacing(12),
                 field(
                     t("family.languages"),
-                    checkbox_set(lang, Language::ALL, &self.languages, Language::locale_key, Message::Language),
+                    checkbox_set(
+                        lang,
+                        Language::ALL,
+                        &self.languages,
+                        Language::locale_key,
+                        Message::Language
+                    ),
                     None,
                 ),
                 field(
@@ -494,10 +628,38 @@ impl Form {
             let birth_id = format!("household.{i}.birth_date");
             members = members.push(
                 row![
-                    field(t("family.member_name"), dynamic_input(&name_id, "", &member.name, move |v| Message::MemberName(i, v), err(&name_id).is_some()), err(&name_id)),
-                    field(t("family.relation"), choice_list(relation_choices.clone(), &member.relation, move |r| Message::MemberRelation(i, r)), None),
-                    field(t("family.birth_date"), dynamic_input(&birth_id, &date_hint, &member.birth, move |v| Message::MemberBirth(i, v), err(&birth_id).is_some()), err(&birth_id)),
-                    button(text(t("common.remove")).size(13)).on_press(Message::RemoveMember(i)).style(button::danger),
+                    field(
+                        t("family.member_name"),
+                        dynamic_input(
+                            &name_id,
+                            "",
+                            &member.name,
+                            move |v| Message::MemberName(i, v),
+                            err(&name_id).is_some()
+                        ),
+                        err(&name_id)
+                    ),
+                    field(
+                        t("family.relation"),
+                        choice_list(relation_choices.clone(), &member.relation, move |r| {
+                            Message::MemberRelation(i, r)
+                        }),
+                        None
+                    ),
+                    field(
+                        t("family.birth_date"),
+                        dynamic_input(
+                            &birth_id,
+                            &date_hint,
+                            &member.birth,
+                            move |v| Message::MemberBirth(i, v),
+                            err(&birth_id).is_some()
+                        ),
+                        err(&birth_id)
+                    ),
+                    button(text(t("common.remove")).size(13))
+                        .on_press(Message::RemoveMember(i))
+                        .style(button::danger),
                 ]
                 .spacing(10)
                 .align_y(Alignment::End),
@@ -507,7 +669,9 @@ impl Form {
             t("family.section_household"),
             column![
                 members,
-                button(text(t("family.add_member")).size(14)).on_press(Message::AddMember).style(button::secondary),
+                button(text(t("family.add_member")).size(14))
+                    .on_press(Message::AddMember)
+                    .style(button::secondary),
             ]
             .spacing(10),
         );
@@ -518,32 +682,82 @@ impl Form {
                 row![
                     field(
                         t("family.status"),
-                        choice_list(code_choices(lang, FamilyStatus::ALL, FamilyStatus::locale_key), &self.status, Message::Status),
+                        choice_list(
+                            code_choices(lang, FamilyStatus::ALL, FamilyStatus::locale_key),
+                            &self.status,
+                            Message::Status
+                        ),
                         err("status"),
                     ),
-                    text_field("family.approval_date", "approval_date", &self.approval_date, TextField::ApprovalDate, &date_hint),
-                    text_field("family.review_due", "review_due", &self.review_due, TextField::ReviewDue, &date_hint),
+                    text_field(
+                        "family.approval_date",
+                        "approval_date",
+                        &self.approval_date,
+                        TextField::ApprovalDate,
+                        &date_hint
+                    ),
+                    text_field(
+                        "family.review_due",
+                        "review_due",
+                        &self.review_due,
+                        TextField::ReviewDue,
+                        &date_hint
+                    ),
                 ]
                 .spacing(12),
                 field(
                     t("family.care_types"),
-                    checkbox_set(lang, CareType::ALL, &self.care_types, CareType::locale_key, Message::CareType),
+                    checkbox_set(
+                        lang,
+                        CareType::ALL,
+                        &self.care_types,
+                        CareType::locale_key,
+                        Message::CareType
+                    ),
                     err("terms.care_types"),
                 ),
                 row![
-                    text_field("family.age_min", "terms.age_min", &self.age_min, TextField::AgeMin, "0"),
-                    text_field("family.age_max", "terms.age_max", &self.age_max, TextField::AgeMax, "17"),
+                    text_field(
+                        "family.age_min",
+                        "terms.age_min",
+                        &self.age_min,
+                        TextField::AgeMin,
+                        "0"
+                    ),
+                    text_field(
+                        "family.age_max",
+                        "terms.age_max",
+                        &self.age_max,
+                        TextField::AgeMax,
+                        "17"
+                    ),
                     field(
                         t("family.sex_preference"),
-                        choice_list(code_choices(lang, SexPreference::ALL, SexPreference::locale_key), &self.sex_preference, Message::SexPreference),
+                        choice_list(
+                            code_choices(lang, SexPreference::ALL, SexPreference::locale_key),
+                            &self.sex_preference,
+                            Message::SexPreference
+                        ),
                         None,
                     ),
-                    text_field("family.places", "terms.places", &self.places, TextField::Places, "1"),
+                    text_field(
+                        "family.places",
+                        "terms.places",
+                        &self.places,
+                        TextField::Places,
+                        "1"
+                    ),
                 ]
                 .spacing(12),
                 field(
                     t("family.needs"),
-                    checkbox_set(lang, Need::ALL, &self.needs, Need::locale_key, Message::Need),
+                    checkbox_set(
+                        lang,
+                        Need::ALL,
+                        &self.needs,
+                        Need::locale_key,
+                        Message::Need
+                    ),
                     None,
                 ),
             ]
@@ -556,9 +770,31 @@ impl Form {
             let date_id = format!("training.{i}.completed_on");
             training_rows = training_rows.push(
                 row![
-                    field(t("family.course"), dynamic_input(&course_id, "", &record.course, move |v| Message::TrainingCourse(i, v), err(&course_id).is_some()), err(&course_id)),
-                    field(t("family.completed_on"), dynamic_input(&date_id, &date_hint, &record.date, move |v| Message::TrainingDate(i, v), err(&date_id).is_some()), err(&date_id)),
-                    button(text(t("common.remove")).size(13)).on_press(Message::RemoveTraining(i)).style(button::danger),
+                    field(
+                        t("family.course"),
+                        dynamic_input(
+                            &course_id,
+                            "",
+                            &record.course,
+                            move |v| Message::TrainingCourse(i, v),
+                            err(&course_id).is_some()
+                        ),
+                        err(&course_id)
+                    ),
+                    field(
+                        t("family.completed_on"),
+                        dynamic_input(
+                            &date_id,
+                            &date_hint,
+                            &record.date,
+                            move |v| Message::TrainingDate(i, v),
+                            err(&date_id).is_some()
+                        ),
+                        err(&date_id)
+                    ),
+                    button(text(t("common.remove")).size(13))
+                        .on_press(Message::RemoveTraining(i))
+                        .style(button::danger),
                 ]
                 .spacing(10)
                 .align_y(Alignment::End),
@@ -572,11 +808,45 @@ impl Form {
             let note_id = format!("checks.{i}.note");
             check_rows = check_rows.push(
                 row![
-                    field(t("family.check_kind"), choice_list(kind_choices.clone(), &check.kind, move |k| Message::CheckKind(i, k)), None),
-                    field(t("family.done_on"), dynamic_input(&date_id, &date_hint, &check.date, move |v| Message::CheckDate(i, v), err(&date_id).is_some()), err(&date_id)),
-                    field(t("family.outcome"), choice_list(outcome_choices.clone(), &check.outcome, move |o| Message::CheckOutcome(i, o)), None),
-                    field(t("family.note"), dynamic_input(&note_id, "", &check.note, move |v| Message::CheckNote(i, v), false), None),
-                    button(text(t("common.remove")).size(13)).on_press(Message::RemoveCheck(i)).style(button::danger),
+                    field(
+                        t("family.check_kind"),
+                        choice_list(kind_choices.clone(), &check.kind, move |k| {
+                            Message::CheckKind(i, k)
+                        }),
+                        None
+                    ),
+                    field(
+                        t("family.done_on"),
+                        dynamic_input(
+                            &date_id,
+                            &date_hint,
+                            &check.date,
+                            move |v| Message::CheckDate(i, v),
+                            err(&date_id).is_some()
+                        ),
+                        err(&date_id)
+                    ),
+                    field(
+                        t("family.outcome"),
+                        choice_list(outcome_choices.clone(), &check.outcome, move |o| {
+                            Message::CheckOutcome(i, o)
+                        }),
+                        None
+                    ),
+                    field(
+                        t("family.note"),
+                        dynamic_input(
+                            &note_id,
+                            "",
+                            &check.note,
+                            move |v| Message::CheckNote(i, v),
+                            false
+                        ),
+                        None
+                    ),
+                    button(text(t("common.remove")).size(13))
+                        .on_press(Message::RemoveCheck(i))
+                        .style(button::danger),
                 ]
                 .spacing(10)
                 .align_y(Alignment::End),
@@ -587,10 +857,14 @@ impl Form {
             column![
                 text(t("family.training")).size(15),
                 training_rows,
-                button(text(t("family.add_training")).size(14)).on_press(Message::AddTraining).style(button::secondary),
+                button(text(t("family.add_training")).size(14))
+                    .on_press(Message::AddTraining)
+                    .style(button::secondary),
                 text(t("family.checks")).size(15),
                 check_rows,
-                button(text(t("family.add_check")).size(14)).on_press(Message::AddCheck).style(button::secondary),
+                button(text(t("family.add_check")).size(14))
+                    .on_press(Message::AddCheck)
+                    .style(button::secondary),
             ]
             .spacing(10),
         );
@@ -604,11 +878,23 @@ impl Form {
         if !self.errors.is_empty() {
             form = form.push(text(t("error.form_has_errors")).style(style::error_text));
         }
-        form = form.push(carers).push(location).push(household).push(approval).push(training).push(other);
+        form = form
+            .push(carers)
+            .push(location)
+            .push(household)
+            .push(approval)
+            .push(training)
+            .push(other);
         form = form.push(
             row![
-                button(text(t("common.save"))).on_press(Message::Save).style(button::primary).padding([8, 20]),
-                button(text(t("common.cancel"))).on_press(Message::Cancel).style(button::secondary).padding([8, 20]),
+                button(text(t("common.save")))
+                    .on_press(Message::Save)
+                    .style(button::primary)
+                    .padding([8, 20]),
+                button(text(t("common.cancel")))
+                    .on_press(Message::Cancel)
+                    .style(button::secondary)
+                    .padding([8, 20]),
             ]
             .spacing(12),
         );
@@ -631,4 +917,3 @@ fn dynamic_input<'a>(
         .style(move |theme, status| style::input(theme, status, has_error))
         .into()
 }
-

@@ -23,7 +23,11 @@ pub fn date_text(date: Option<NaiveDate>) -> String {
 }
 
 /// Parses an optional date field; text that is not a date is an error on `field`.
-pub fn parse_optional_date(value: &str, field: &str, errors: &mut ValidationErrors) -> Option<NaiveDate> {
+pub fn parse_optional_date(
+    value: &str,
+    field: &str,
+    errors: &mut ValidationErrors,
+) -> Option<NaiveDate> {
     if value.trim().is_empty() {
         return None;
     }
@@ -35,7 +39,11 @@ pub fn parse_optional_date(value: &str, field: &str, errors: &mut ValidationErro
 }
 
 /// Parses a required date field.
-pub fn parse_required_date(value: &str, field: &str, errors: &mut ValidationErrors) -> Option<NaiveDate> {
+pub fn parse_required_date(
+    value: &str,
+    field: &str,
+    errors: &mut ValidationErrors,
+) -> Option<NaiveDate> {
     if value.trim().is_empty() {
         errors.push(field, "error.required");
         return None;
@@ -43,15 +51,45 @@ pub fn parse_required_date(value: &str, field: &str, errors: &mut ValidationErro
     parse_optional_date(value, field, errors)
 }
 
-/// Districts and cities to pick from, named in the interface language, in Azerbaijani order.
-pub fn district_choices(env: &Env<'_>) -> Vec<Choice<String>> {
-    env.gazetteer
-        .districts()
-        .map(|u| Choice {
-            value: u.code.clone(),
-            label: u.name(env.lang).to_owned(),
-        })
-        .collect()
+/// Suggestions shown under the district field while the user types.
+const DISTRICT_SUGGESTIONS: usize = 8;
+
+/// A district field: the user types part of a name (in any of the three languages, with or
+/// without Azerbaijani letters) and picks from the matching districts and cities.
+pub fn district_picker<'a, M: Clone + 'a>(
+    env: &Env<'_>,
+    query: &str,
+    selected: Option<&str>,
+    has_error: bool,
+    on_query: impl Fn(String) -> M + 'a,
+    on_pick: impl Fn(String) -> M + 'a,
+) -> iced::Element<'a, M> {
+    use iced::widget::{button, column, row, text, text_input};
+    let input = text_input(&tr(env.lang, "family.district"), query)
+        .id("location.district")
+        .on_input(on_query)
+        .padding(6)
+        .style(move |theme, status| crate::ui::style::input(theme, status, has_error));
+    let mut content = column![input].spacing(4);
+    if selected.is_none() && !query.trim().is_empty() {
+        let matches = env.gazetteer.search_districts(query);
+        let buttons = matches.into_iter().take(DISTRICT_SUGGESTIONS).map(|u| {
+            button(text(u.name(env.lang).to_owned()).size(14))
+                .on_press(on_pick(u.code.clone()))
+                .style(button::secondary)
+                .padding([4, 10])
+                .into()
+        });
+        content = content.push(row(buttons).spacing(6).wrap());
+    }
+    content.into()
+}
+
+/// The name of a district in the interface language ("" when none is chosen).
+pub fn district_name(env: &Env<'_>, code: Option<&str>) -> String {
+    code.and_then(|c| env.gazetteer.unit(c))
+        .map(|u| u.name(env.lang).to_owned())
+        .unwrap_or_default()
 }
 
 /// "All" and then every district, for list filters.
@@ -73,10 +111,15 @@ pub fn settlement_choices(env: &Env<'_>, district: &str) -> Vec<Choice<Option<St
         value: None,
         label: tr(env.lang, "common.none"),
     })
-    .chain(env.gazetteer.settlements_of(district).into_iter().map(|u| Choice {
-        value: Some(u.code.clone()),
-        label: u.name(env.lang).to_owned(),
-    }))
+    .chain(
+        env.gazetteer
+            .settlements_of(district)
+            .into_iter()
+            .map(|u| Choice {
+                value: Some(u.code.clone()),
+                label: u.name(env.lang).to_owned(),
+            }),
+    )
     .collect()
 }
 
@@ -86,8 +129,14 @@ pub fn place_label(env: &Env<'_>, location: &Location) -> String {
         .gazetteer
         .unit(&location.district_code)
         .map_or(location.district_code.as_str(), |u| u.name(env.lang));
-    match location.settlement_code.as_deref().and_then(|s| env.gazetteer.unit(s)) {
-        Some(settlement) if settlement.name_az != district => format!("{district}, {}", settlement.name(env.lang)),
+    match location
+        .settlement_code
+        .as_deref()
+        .and_then(|s| env.gazetteer.unit(s))
+    {
+        Some(settlement) if settlement.name_az != district => {
+            format!("{district}, {}", settlement.name(env.lang))
+        }
         _ => district.to_owned(),
     }
 }

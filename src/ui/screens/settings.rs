@@ -72,26 +72,42 @@ impl Screen {
         let languages = row(Lang::ALL.iter().map(|&l| {
             button(text(l.native_name()))
                 .on_press(Message::Language(l))
-                .style(if l == lang { button::primary } else { button::secondary })
+                .style(if l == lang {
+                    button::primary
+                } else {
+                    button::secondary
+                })
                 .into()
         }))
         .spacing(8);
 
         let mut demo = column![].spacing(10);
         if info.is_empty {
-            demo = demo.push(button(text(t("settings.demo_create"))).on_press(Message::CreateDemo).style(button::primary));
+            demo = demo.push(
+                button(text(t("settings.demo_create")))
+                    .on_press(Message::CreateDemo)
+                    .style(button::primary),
+            );
         } else if info.is_demo {
             demo = demo.push(text(t("settings.demo_reset_warning")).size(14));
             demo = if self.confirming_reset {
                 demo.push(
                     row![
-                        button(text(t("settings.demo_reset_confirm"))).on_press(Message::ConfirmReset).style(button::danger),
-                        button(text(t("common.cancel"))).on_press(Message::CancelReset).style(button::secondary),
+                        button(text(t("settings.demo_reset_confirm")))
+                            .on_press(Message::ConfirmReset)
+                            .style(button::danger),
+                        button(text(t("common.cancel")))
+                            .on_press(Message::CancelReset)
+                            .style(button::secondary),
                     ]
                     .spacing(10),
                 )
             } else {
-                demo.push(button(text(t("settings.demo_reset"))).on_press(Message::AskReset).style(button::secondary))
+                demo.push(
+                    button(text(t("settings.demo_reset")))
+                        .on_press(Message::AskReset)
+                        .style(button::secondary),
+                )
             };
         }
 
@@ -99,9 +115,18 @@ impl Screen {
         for entry in &self.recent_audit {
             audit = audit.push(
                 row![
-                    text(entry.at.clone()).size(13).style(style::muted_text).width(Length::Fixed(160.0)),
-                    text(entry.user_name.clone()).size(13).width(Length::Fixed(140.0)),
-                    text(format!("{} {}: {}", entry.action, entry.entity, entry.summary)).size(13),
+                    text(entry.at.clone())
+                        .size(13)
+                        .style(style::muted_text)
+                        .width(Length::Fixed(160.0)),
+                    text(entry.user_name.clone())
+                        .size(13)
+                        .width(Length::Fixed(140.0)),
+                    text(format!(
+                        "{} {}: {}",
+                        entry.action, entry.entity, entry.summary
+                    ))
+                    .size(13),
                 ]
                 .spacing(10),
             );
@@ -114,20 +139,34 @@ impl Screen {
                 t("settings.user_name"),
                 field(
                     String::new(),
-                    text_input("", info.user_name).id(USER_NAME_ID).on_input(Message::UserName).padding(6),
+                    text_input("", info.user_name)
+                        .id(USER_NAME_ID)
+                        .on_input(Message::UserName)
+                        .padding(6),
                     None,
                 ),
             ),
             section(
                 t("settings.database"),
-                column![text(info.path).size(14), text(t("settings.database_hint")).size(13).style(style::muted_text)].spacing(6),
+                column![
+                    text(info.path).size(14),
+                    text(t("settings.database_hint"))
+                        .size(13)
+                        .style(style::muted_text)
+                ]
+                .spacing(6),
             ),
             section(t("settings.demo_title"), demo),
             section(t("settings.audit_title"), audit),
             section(
                 t("settings.about"),
                 column![
-                    text(tr_args(lang, "settings.version", &[("version", env!("CARGO_PKG_VERSION").to_owned())])).size(14),
+                    text(tr_args(
+                        lang,
+                        "settings.version",
+                        &[("version", env!("CARGO_PKG_VERSION").to_owned())]
+                    ))
+                    .size(14),
                     text(t("settings.gazetteer")).size(13),
                     text(t("settings.font")).size(13),
                 ]

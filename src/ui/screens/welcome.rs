@@ -38,7 +38,9 @@ pub fn view<'a>(env: &Env<'a>) -> Element<'a, Message> {
             .on_press(Message::StartEmpty)
             .style(button::secondary)
             .padding([10, 24]),
-        text(t("welcome.demo_note")).size(13).style(style::muted_text),
+        text(t("welcome.demo_note"))
+            .size(13)
+            .style(style::muted_text),
     ]
     .spacing(18)
     .align_x(Alignment::Center);

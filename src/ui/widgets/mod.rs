@@ -52,7 +52,11 @@ pub fn filter_choices<T: Copy>(
 }
 
 /// Choices with "not recorded" first.
-pub fn optional_choices<T: Copy>(lang: Lang, all: &[T], key: impl Fn(T) -> String) -> Vec<Choice<Option<T>>> {
+pub fn optional_choices<T: Copy>(
+    lang: Lang,
+    all: &[T],
+    key: impl Fn(T) -> String,
+) -> Vec<Choice<Option<T>>> {
     std::iter::once(Choice {
         value: None,
         label: tr(lang, "common.not_recorded"),
@@ -82,7 +86,11 @@ pub fn field<'a, M: 'a>(
     control: impl Into<Element<'a, M>>,
     error: Option<String>,
 ) -> Element<'a, M> {
-    let mut content = column![text(label).size(13).style(style::muted_text), control.into()].spacing(3);
+    let mut content = column![
+        text(label).size(13).style(style::muted_text),
+        control.into()
+    ]
+    .spacing(3);
     if let Some(error) = error {
         content = content.push(text(error).size(13).style(style::error_text));
     }
@@ -108,11 +116,17 @@ pub fn input<'a, M: Clone + 'a>(
 
 /// A titled block of a form or detail view.
 pub fn section<'a, M: 'a>(title: String, content: impl Into<Element<'a, M>>) -> Element<'a, M> {
-    container(column![text(title).size(17).style(style::heading_text), content.into()].spacing(10))
-        .padding(14)
-        .width(Length::Fill)
-        .style(style::section)
-        .into()
+    container(
+        column![
+            text(title).size(17).style(style::heading_text),
+            content.into()
+        ]
+        .spacing(10),
+    )
+    .padding(14)
+    .width(Length::Fill)
+    .style(style::section)
+    .into()
 }
 
 /// A set of checkboxes for a set of coded values, wrapping onto several lines.
@@ -144,9 +158,16 @@ pub fn detail_line<'a, M: 'a>(lang: Lang, label: String, value: Option<String>) 
     let value = value
         .filter(|v| !v.trim().is_empty())
         .map(|v| text(v).size(14))
-        .unwrap_or_else(|| text(tr(lang, "common.not_recorded")).size(14).style(style::muted_text));
+        .unwrap_or_else(|| {
+            text(tr(lang, "common.not_recorded"))
+                .size(14)
+                .style(style::muted_text)
+        });
     row![
-        text(label).size(14).style(style::muted_text).width(Length::Fixed(240.0)),
+        text(label)
+            .size(14)
+            .style(style::muted_text)
+            .width(Length::Fixed(240.0)),
         value.width(Length::Fill)
     ]
     .spacing(12)
@@ -185,7 +206,11 @@ pub fn pager<'a, M: Clone + 'a>(
     let label = tr_args(
         lang,
         "common.page",
-        &[("from", from.to_string()), ("to", to.to_string()), ("total", total.to_string())],
+        &[
+            ("from", from.to_string()),
+            ("to", to.to_string()),
+            ("total", total.to_string()),
+        ],
     );
     row![
         button(text(tr(lang, "common.previous")).size(14))

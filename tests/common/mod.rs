@@ -1,0 +1,127 @@
+//! Synthetic records shared by the integration tests.
+#![allow(dead_code)]
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+use yuva::domain::*;
+use yuva::geo::Gazetteer;
+
+pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("valid test date")
+}
+
+pub fn today() -> NaiveDate {
+    date(2026, 3, 15)
+}
+
+pub fn gazetteer() -> Gazetteer {
+    Gazetteer::embedded().expect("embedded gazetteer")
+}
+
+pub fn baku() -> Location {
+    Location {
+        address: String::from("Nizami küç., 12"),
+        district_code: String::from("AZ-BA"),
+        settlement_code: None,
+        lat: 40.37767,
+        lon: 49.89201,
+    }
+}
+
+/// An approved family with every field filled in.
+pub fn full_family(code: &str) -> Family {
+    Family {
+        id: None,
+        code: code.to_owned(),
+        main_carer: Carer {
+            full_name: String::from("Gülnarə Şükürova"),
+            birth_date: Some(date(1982, 4, 9)),
+            phone: String::from("+994 50 123 45 67"),
+        },
+        second_carer: Some(Carer {
+            full_name: String::from("İlqar Şükürov"),
+            birth_date: Some(date(1979, 11, 30)),
+            phone: String::new(),
+        }),
+        location: Location {
+            settlement_code: Some(String::from("GN-585915")),
+            district_code: String::from("AZ-ABS"),
+            address: String::from("Xətai küç., 7"),
+            lat: 40.44808,
+            lon: 49.75502,
+        },
+        household: vec![
+            HouseholdMember {
+                full_name: String::from("Ülvi Şükürov"),
+                relation: Relation::Son,
+                birth_date: Some(date(2008, 1, 2)),
+            },
+            HouseholdMember {
+                full_name: String::from("Səidə Şükürova"),
+                relation: Relation::Parent,
+                birth_date: None,
+            },
+        ],
+        languages: BTreeSet::from([Language::Azerbaijani, Language::Russian]),
+        religion: Some(Religion::Islam),
+        status: FamilyStatus::Approved,
+        approval_date: Some(date(2025, 6, 1)),
+        review_due: Some(date(2026, 6, 1)),
+        terms: TermsOfApproval {
+            care_types: BTreeSet::from([CareType::ShortTerm, CareType::LongTerm]),
+            age_min: 0,
+            age_max: 10,
+            sex_preference: SexPreference::Any,
+            places: 2,
+            needs: BTreeSet::from([Need::Disability]),
+        },
+        training: vec![TrainingRecord {
+            course: String::from("Himayədar valideynlər üçün əsas hazırlıq kursu"),
+            completed_on: date(2025, 3, 20),
+        }],
+        checks: vec![
+            Check {
+                kind: CheckKind::Medical,
+                done_on: date(2025, 4, 1),
+                outcome: CheckOutcome::Passed,
+                note: String::new(),
+            },
+            Check {
+                kind: CheckKind::HomeSafety,
+                done_on: date(2025, 4, 10),
+                outcome: CheckOutcome::Concerns,
+                note: String::from("Pilləkən məhəccəri quraşdırılmalıdır."),
+            },
+        ],
+        notes: String::from("Qeyd yoxdur."),
+    }
+}
+
+pub fn child(code: &str, first: &str, last: &str) -> Child {
+    Child {
+        id: None,
+        code: code.to_owned(),
+        first_name: first.to_owned(),
+        last_name: last.to_owned(),
+        birth_date: date(2019, 5, 1),
+        birth_date_estimated: false,
+        sex: Sex::Female,
+        legal_status: LegalStatus::DeprivedOfParentalCare,
+        situation: Situation::Institution,
+        location: baku(),
+        school: String::from("Bakı 45 nömrəli tam orta məktəb"),
+        languages: BTreeSet::from([Language::Azerbaijani]),
+        needs: BTreeSet::from([Need::Learning]),
+        needs_description: String::from("Fərdi təhsil planı var."),
+        urgency: Urgency::Priority,
+        care_type: CareType::LongTerm,
+        sibling_group_id: None,
+        wishes: String::from("Qardaşı ilə qalmaq istəyir."),
+        contact_arrangements: String::from("Ayda bir dəfə anası ilə görüş."),
+        status: ChildStatus::Awaiting,
+        referral_date: date(2025, 12, 1),
+        max_distance_km: Some(60.0),
+        notes: String::new(),
+    }
+}

@@ -1,0 +1,115 @@
+//! Every visible string comes from locales/: the three languages have the same keys, and every
+//! key the code uses exists in each.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use yuva::i18n::{Lang, has_key};
+
+fn flatten(prefix: &str, value: &serde_json::Value, out: &mut BTreeSet<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, child) in map {
+                let path = if prefix.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{prefix}.{key}")
+                };
+                flatten(&path, child, out);
+            }
+        }
+        _ => {
+            out.insert(prefix.to_owned());
+        }
+    }
+}
+
+fn keys_of(lang: &str) -> BTreeSet<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("locales")
+        .join(format!("{lang}.yml"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let value: serde_json::Value =
+        serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut keys = BTreeSet::new();
+    flatten("", &value, &mut keys);
+    keys
+}
+
+#[test]
+fn every_locale_has_the_same_keys() {
+    let az = keys_of("az");
+    assert!(az.len() > 200, "az.yml has {} keys", az.len());
+    for lang in ["ru", "en"] {
+        let other = keys_of(lang);
+        let missing: Vec<_> = az.difference(&other).collect();
+        let extra: Vec<_> = other.difference(&az).collect();
+        assert!(missing.is_empty(), "{lang}.yml lacks {missing:?}");
+        assert!(
+            extra.is_empty(),
+            "{lang}.yml has keys az.yml lacks: {extra:?}"
+        );
+    }
+}
+
+/// Literals in the source that look like keys but name files.
+const NOT_KEYS: &[&str] = &["settings.json"];
+
+/// String literals in the source that look like locale keys ("family.new", "error.required").
+fn keys_used_in_source() -> BTreeSet<String> {
+    let prefixes = [
+        "app.",
+        "nav.",
+        "welcome.",
+        "common.",
+        "family.",
+        "child.",
+        "settings.",
+        "error.",
+    ];
+    let mut keys = BTreeSet::new();
+    let mut stack = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("read src").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            for literal in text.split('"').skip(1).step_by(2) {
+                let is_key = prefixes.iter().any(|p| literal.starts_with(p))
+                    && literal.len() > 4
+                    && literal.chars().all(|c| {
+                        c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '_'
+                    });
+                if is_key && !NOT_KEYS.contains(&literal) {
+                    keys.insert(literal.to_owned());
+                }
+            }
+        }
+    }
+    keys
+}
+
+#[test]
+fn every_key_used_by_the_code_exists_in_every_language() {
+    let used = keys_used_in_source();
+    assert!(used.len() > 150, "found only {} keys in src", used.len());
+    let mut required: Vec<String> = used.into_iter().collect();
+    required.extend(yuva::domain::all_code_keys());
+    for lang in Lang::ALL {
+        let missing: Vec<&String> = required.iter().filter(|k| !has_key(lang, k)).collect();
+        assert!(missing.is_empty(), "{} lacks {missing:?}", lang.code());
+    }
+}
+
+#[test]
+fn the_interface_speaks_azerbaijani_by_default() {
+    assert_eq!(Lang::default(), Lang::Az);
+    assert_eq!(yuva::i18n::tr(Lang::Az, "nav.families"), "Ailələr");
+    assert_eq!(yuva::i18n::tr(Lang::Ru, "nav.families"), "Семьи");
+    assert_eq!(yuva::i18n::tr(Lang::En, "nav.families"), "Families");
+}

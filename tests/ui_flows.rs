@@ -1,0 +1,231 @@
+//! The window driven as a person would: clicks and typing in the headless iced simulator
+//! (run with ICED_TEST_BACKEND=tiny-skia), on a real registry file.
+
+use std::path::Path;
+use std::time::Instant;
+
+use chrono::NaiveDate;
+use iced_test::Simulator;
+use iced_test::selector;
+use yuva::geo::Gazetteer;
+use yuva::store::Store;
+use yuva::ui::{App, Launch, Message};
+
+/// A window tall enough that every field of the longest form is on screen.
+const SIZE: (f32, f32) = (1280.0, 4200.0);
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 3, 15).expect("valid date")
+}
+
+fn launch(dir: &Path) -> App {
+    App::new(Launch {
+        database: dir.join("registry.db"),
+        settings_file: Some(dir.join("settings.json")),
+        today: Some(today()),
+        started: Instant::now(),
+    })
+}
+
+/// Runs `steps` against the current view, then feeds the messages they produced to the app.
+fn interact(app: &mut App, steps: impl FnOnce(&mut Simulator<'_, Message>)) {
+    let messages: Vec<Message> = {
+        let mut ui = Simulator::with_size(yuva::ui::iced_settings(), SIZE, app.view());
+        steps(&mut ui);
+        ui.into_messages().collect()
+    };
+    for message in messages {
+        let _ = app.update(message);
+    }
+}
+
+fn click(app: &mut App, label: &str) {
+    interact(app, |ui| {
+        ui.click(label)
+            .unwrap_or_else(|e| panic!("click {label:?}: {e:?}"));
+    });
+}
+
+/// Focuses the text input with this id and types into it.
+fn type_into(app: &mut App, id: &'static str, text: &str) {
+    interact(app, |ui| {
+        ui.click(selector::id(id))
+            .unwrap_or_else(|e| panic!("click input {id:?}: {e:?}"));
+        let _ = ui.typewrite(text);
+    });
+}
+
+fn shows(app: &App, text: &str) -> bool {
+    let mut ui = Simulator::with_size(yuva::ui::iced_settings(), SIZE, app.view());
+    ui.find(text).is_ok()
+}
+
+fn family_count(dir: &Path) -> usize {
+    Store::open(&dir.join("registry.db"))
+        .and_then(|s| s.families())
+        .map(|f| f.len())
+        .expect("registry opens")
+}
+
+#[test]
+fn create_a_family_through_the_form_and_find_it_in_the_list() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut app = launch(dir.path());
+
+    // An empty registry offers a demo or an empty start.
+    assert!(shows(&app, "Reyestr boşdur"));
+    click(&mut app, "Boş reyestrlə başla");
+    click(&mut app, "Ailələr");
+    click(&mut app, "Yeni ailə");
+    assert!(shows(&app, "Yeni himayədar ailə"));
+
+    type_into(&mut app, "main_carer.full_name", "Gülnarə Şükürova");
+    type_into(&mut app, "main_carer.birth_date", "14.02.1985");
+    // Type part of the district's name without Azerbaijani letters and pick it.
+    type_into(&mut app, "location.district", "ismayil");
+    click(&mut app, "İsmayıllı");
+    click(&mut app, "Yadda saxla");
+
+    assert!(
+        shows(&app, "Yadda saxlanıldı: F-0001"),
+        "the save is confirmed"
+    );
+    assert_eq!(family_count(dir.path()), 1);
+
+    click(&mut app, "Siyahıya qayıt");
+    type_into(&mut app, "families.search", "sukurova");
+    assert!(
+        shows(&app, "Gülnarə Şükürova"),
+        "the new family is found by a folded search"
+    );
+    assert!(shows(&app, "İsmayıllı"));
+
+    // Reopened from the file, the family is still there.
+    drop(app);
+    let app = launch(dir.path());
+    let mut app = app;
+    click(&mut app, "Ailələr");
+    assert!(shows(&app, "Gülnarə Şükürova"));
+}
+
+#[test]
+fn a_validation_error_is_shown_and_nothing_is_saved() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut app = launch(dir.path());
+    click(&mut app, "Boş reyestrlə başla");
+    click(&mut app, "Ailələr");
+    click(&mut app, "Yeni ailə");
+
+    // A birth date in the future and no name, no district.
+    type_into(&mut app, "main_carer.birth_date", "01.01.2030");
+    type_into(&mut app, "second_carer.full_name", "Rəşad Şükürov");
+    click(&mut app, "Yadda saxla");
+
+    assert!(
+        shows(&app, "Bu sahə mütləq doldurulmalıdır."),
+        "required-field error next to the name"
+    );
+    assert!(
+        shows(&app, "Tarix gələcəkdə ola bilməz."),
+        "future date error"
+    );
+    assert!(
+        shows(&app, "Rayon və ya şəhər seçin."),
+        "missing district error"
+    );
+    assert_eq!(family_count(dir.path()), 0, "nothing was written");
+    // What was typed is still in the form.
+    assert!(shows(&app, "Rəşad Şükürov"));
+    assert!(shows(&app, "01.01.2030"));
+
+    // Correct the fields: the save goes through.
+    type_into(&mut app, "main_carer.full_name", "Gülnarə Şükürova");
+    interact(&mut app, |ui| {
+        ui.click(selector::id("main_carer.birth_date"))
+            .expect("birth date input");
+        for _ in 0..10 {
+            let _ = ui.tap_key(iced::keyboard::key::Named::Backspace);
+        }
+        let _ = ui.typewrite("01.01.1980");
+    });
+    type_into(&mut app, "location.district", "gence");
+    click(&mut app, "Gəncə");
+    click(&mut app, "Yadda saxla");
+    assert_eq!(family_count(dir.path()), 1);
+}
+
+#[test]
+fn switching_language_changes_visible_labels_and_is_remembered() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut app = launch(dir.path());
+    click(&mut app, "Nümayiş reyestri yarat");
+    assert!(shows(&app, "Uşaqlar"));
+
+    click(&mut app, "EN");
+    assert!(shows(&app, "Children"));
+    assert!(shows(&app, "New child"));
+    assert!(!shows(&app, "Uşaqlar"));
+
+    click(&mut app, "RU");
+    assert!(shows(&app, "Дети"));
+
+    // The choice survives a restart.
+    drop(app);
+    let app = launch(dir.path());
+    assert!(shows(&app, "Дети"));
+}
+
+#[test]
+fn a_child_joins_a_new_sibling_group_that_may_be_split_only_with_a_reason() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut app = launch(dir.path());
+    click(&mut app, "Boş reyestrlə başla");
+    click(&mut app, "Yeni uşaq");
+    type_into(&mut app, "last_name", "Əliyeva");
+    type_into(&mut app, "first_name", "Aysel");
+    type_into(&mut app, "birth_date", "03.09.2017");
+    type_into(&mut app, "location.district", "lenkeran");
+    click(&mut app, "Lənkəran");
+
+    // Choose "new sibling group" in the group list, then mark it "may be placed apart".
+    let messages = vec![Message::Children(
+        yuva::ui::screens::children::Message::Form(yuva::ui::screens::child_form::Message::Group(
+            yuva::ui::screens::child_form::GroupChoice::New,
+        )),
+    )];
+    for m in messages {
+        let _ = app.update(m);
+    }
+    click(&mut app, "Qardaş-bacılar ayrı yerləşdirilə bilər");
+    click(&mut app, "Yadda saxla");
+    assert!(shows(
+        &app,
+        "Qardaş-bacıları ayrı yerləşdirmək üçün yazılı əsaslandırma lazımdır."
+    ));
+    let store = Store::open(&dir.path().join("registry.db")).expect("store");
+    assert!(
+        store.children().expect("children").is_empty(),
+        "nothing saved without a reason"
+    );
+
+    type_into(
+        &mut app,
+        "group.split_reason",
+        "Psixoloqun rəyi ilə ayrı yerləşdirmə.",
+    );
+    click(&mut app, "Yadda saxla");
+    let children = store.children().expect("children");
+    assert_eq!(children.len(), 1);
+    let groups = store.sibling_groups().expect("groups");
+    assert_eq!(groups.len(), 1);
+    assert!(groups[0].may_split);
+    assert_eq!(children[0].sibling_group_id, groups[0].id);
+    // The gazetteer knows the district the child was placed in.
+    let gazetteer = Gazetteer::embedded().expect("gazetteer");
+    assert_eq!(
+        gazetteer
+            .unit(&children[0].location.district_code)
+            .map(|u| u.name_az.as_str()),
+        Some("Lənkəran")
+    );
+}
