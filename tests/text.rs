@@ -178,7 +178,7 @@ fn child_list_search_filters_and_sorts() {
     );
     assert_eq!(
         run(ChildQuery {
-            text: String::from("Исмаиллы"),
+            text: String::from("Исмаилл"),
             ..Default::default()
         }),
         ["C-0003"]

@@ -191,7 +191,8 @@ impl<'a> Gen<'a> {
             Sex::Female => self.pick(FEMALE_NAMES),
             Sex::Male => self.pick(MALE_NAMES),
         };
-        format!("{first} {}", surname(surname_root, sex))
+        // Surname first, as registers in Azerbaijan write names (and the form asks for them).
+        format!("{} {first}", surname(surname_root, sex))
     }
 
     fn family(&mut self, index: usize) -> Family {

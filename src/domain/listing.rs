@@ -233,7 +233,8 @@ impl ChildIndex {
         let rows = children
             .iter()
             .map(|c| {
-                let mut text = format!("{} {} {} {}", c.code, c.first_name, c.last_name, c.school);
+                // Name, code and place; not the school ("45 nömrəli məktəb" would match "əli").
+                let mut text = format!("{} {} {}", c.code, c.first_name, c.last_name);
                 place_names(&c.location, gazetteer, &mut text);
                 Row {
                     search: fold_for_search(&text),

@@ -271,7 +271,7 @@ impl Screen {
         .spacing(12);
 
         let columns = [
-            (t("child.code"), 80.0),
+            (t("child.code_column"), 80.0),
             (t("child.name"), 0.0),
             (t("child.age"), 70.0),
             (t("child.district"), 170.0),

@@ -271,7 +271,7 @@ impl Screen {
         .align_y(Alignment::End);
 
         let columns = [
-            (t("family.code"), 90.0),
+            (t("family.code_column"), 90.0),
             (t("family.name_column"), 0.0),
             (t("family.district"), 170.0),
             (t("family.status"), 150.0),

@@ -125,19 +125,19 @@ pub fn settlement_choices(env: &Env<'_>, district: &str) -> Vec<Choice<Option<St
 
 /// "District" or "District, Settlement" in the interface language.
 pub fn place_label(env: &Env<'_>, location: &Location) -> String {
-    let district = env
-        .gazetteer
-        .unit(&location.district_code)
-        .map_or(location.district_code.as_str(), |u| u.name(env.lang));
+    let Some(district) = env.gazetteer.unit(&location.district_code) else {
+        return location.district_code.clone();
+    };
     match location
         .settlement_code
         .as_deref()
         .and_then(|s| env.gazetteer.unit(s))
     {
-        Some(settlement) if settlement.name_az != district => {
-            format!("{district}, {}", settlement.name(env.lang))
+        // A city's own centre (Bakı in Bakı) is not repeated.
+        Some(settlement) if settlement.name_az != district.name_az => {
+            format!("{}, {}", district.name(env.lang), settlement.name(env.lang))
         }
-        _ => district.to_owned(),
+        _ => district.name(env.lang).to_owned(),
     }
 }
 
