@@ -10,6 +10,7 @@ pub mod demo;
 pub mod domain;
 pub mod geo;
 pub mod i18n;
+pub mod matching;
 pub mod settings;
 pub mod store;
 pub mod ui;

@@ -12,6 +12,7 @@ use clap::{Parser, Subcommand};
 
 use yuva::demo::{self, DemoOptions};
 use yuva::geo::Gazetteer;
+use yuva::matching;
 use yuva::settings::DataPaths;
 use yuva::store::{self, Store};
 
@@ -36,6 +37,29 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Propose placements: solve an instance file (or the registry) to proven optimality and
+    /// write the plan as JSON (stdout unless --output). A summary goes to stderr.
+    Match {
+        /// The instance file (JSON); without it, the registry given by --db is solved.
+        instance: Option<PathBuf>,
+        #[arg(long, value_name = "PLAN.json")]
+        output: Option<PathBuf>,
+        /// Run the greedy baseline instead of the optimizer.
+        #[arg(long)]
+        greedy: bool,
+        /// Planning date when solving the registry (YYYY-MM-DD; default: today).
+        #[arg(long, value_parser = parse_iso_date)]
+        date: Option<NaiveDate>,
+    },
+    /// Write the registry's awaiting children and its families as an instance file, so that a
+    /// plan can be reproduced and re-checked outside Yuva.
+    ExportInstance {
+        #[arg(long, value_name = "INSTANCE.json")]
+        output: PathBuf,
+        /// Planning date (YYYY-MM-DD; default: today).
+        #[arg(long, value_parser = parse_iso_date)]
+        date: Option<NaiveDate>,
+    },
     /// Create a synthetic registry for training and tests (reproducible for a seed).
     Demo {
         /// Seed of the generator: the same seed and date give the same registry.
@@ -91,6 +115,48 @@ fn main() -> ExitCode {
                 Err(error) => {
                     eprintln!("yuva: the window could not start: {error}");
                     ExitCode::FAILURE
+                }
+            }
+        }
+        Some(Command::Match {
+            instance,
+            output,
+            greedy,
+            date,
+        }) => {
+            let today = date.unwrap_or_else(|| Local::now().date_naive());
+            let loaded = match &instance {
+                Some(path) => read_instance(path),
+                None => registry_instance(&database, today),
+            };
+            let instance = match loaded {
+                Ok(instance) => instance,
+                Err(message) => {
+                    eprintln!("yuva: {message}");
+                    return ExitCode::from(2);
+                }
+            };
+            run_match(&instance, output.as_deref(), greedy)
+        }
+        Some(Command::ExportInstance { output, date }) => {
+            let today = date.unwrap_or_else(|| Local::now().date_naive());
+            match registry_instance(&database, today).and_then(|instance| {
+                let text = serde_json::to_string_pretty(&instance).map_err(|e| e.to_string())?;
+                write_atomically(&output, &text)?;
+                Ok(instance)
+            }) {
+                Ok(instance) => {
+                    eprintln!(
+                        "yuva: instance {}: {} children awaiting placement, {} families",
+                        output.display(),
+                        instance.children.len(),
+                        instance.families.len()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(message) => {
+                    eprintln!("yuva: {message}");
+                    ExitCode::from(2)
                 }
             }
         }
@@ -150,4 +216,90 @@ fn run_demo(
         .set_setting("registry_kind", "demo")
         .map_err(|e| e.to_string())?;
     Ok(summary)
+}
+
+fn read_instance(path: &std::path::Path) -> Result<matching::Instance, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    matching::parse_instance(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn registry_instance(
+    database: &std::path::Path,
+    date: NaiveDate,
+) -> Result<matching::Instance, String> {
+    if !database.exists() {
+        return Err(format!("{} does not exist", database.display()));
+    }
+    let store = Store::open(database).map_err(|e| e.to_string())?;
+    matching::registry::instance_from_store(&store, date, matching::Settings::default())
+        .map_err(|e| e.to_string())
+}
+
+/// Writes through a temporary file in the same folder, so that a failure leaves no partial file.
+fn write_atomically(path: &std::path::Path, text: &str) -> Result<(), String> {
+    let mut temporary = path.as_os_str().to_owned();
+    temporary.push(".tmp");
+    let temporary = PathBuf::from(temporary);
+    std::fs::write(&temporary, text)
+        .and_then(|()| std::fs::rename(&temporary, path))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&temporary);
+            format!("cannot write {}: {e}", path.display())
+        })
+}
+
+fn run_match(
+    instance: &matching::Instance,
+    output: Option<&std::path::Path>,
+    greedy: bool,
+) -> ExitCode {
+    let result = if greedy {
+        matching::solve_greedy(instance)
+    } else {
+        matching::solve(instance, None)
+    };
+    let plan = match result {
+        Ok(plan) => plan,
+        Err(error) => {
+            eprintln!("yuva: {error}");
+            return if error.is_input_error() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::FAILURE
+            };
+        }
+    };
+    let text = match serde_json::to_string_pretty(&plan) {
+        Ok(text) => text,
+        Err(error) => {
+            eprintln!("yuva: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match output {
+        Some(path) => {
+            if let Err(message) = write_atomically(path, &text) {
+                eprintln!("yuva: {message}");
+                return ExitCode::FAILURE;
+            }
+        }
+        None => println!("{text}"),
+    }
+    eprintln!(
+        "yuva: {} placed, {} unplaced, objective {:.2}{} ({}, {:.0} ms); greedy baseline: {} placed, objective {:.2}",
+        plan.placements.len(),
+        plan.unplaced.len(),
+        plan.objective,
+        if plan.proven_optimal {
+            ", proven optimal"
+        } else {
+            ""
+        },
+        plan.solver,
+        plan.timings_ms.total_ms,
+        plan.baseline.placed,
+        plan.baseline.objective
+    );
+    ExitCode::SUCCESS
 }

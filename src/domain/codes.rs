@@ -13,9 +13,9 @@ macro_rules! code_enum {
     ) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
         pub enum $name {
-            $($variant),+
+            // Files and the database use the codes, e.g. "short_term", "az".
+            $(#[serde(rename = $code)] $variant),+
         }
 
         impl $name {
@@ -215,4 +215,30 @@ pub fn all_code_keys() -> Vec<String> {
         keys(Language::ALL, Language::locale_key),
     ]
     .concat()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serde_uses_the_codes() {
+        assert_eq!(
+            serde_json::to_string(&Language::Azerbaijani)
+                .ok()
+                .as_deref(),
+            Some("\"az\"")
+        );
+        assert_eq!(
+            serde_json::to_string(&CareType::ShortTerm).ok().as_deref(),
+            Some("\"short_term\"")
+        );
+        assert_eq!(
+            serde_json::from_str::<Religion>("\"none\"").ok(),
+            Some(Religion::NoReligion)
+        );
+        for need in Need::ALL {
+            assert_eq!(Need::from_code(need.code()), Some(*need));
+        }
+    }
 }
