@@ -350,22 +350,31 @@ pub fn explain_unplaced(
         }
         out.push(Unplaced {
             child: child.id.clone(),
-            relaxation: relaxation(problem, structure, &eligible, c, &occupancy),
+            relaxation: relaxation(
+                problem,
+                structure,
+                &eligible,
+                c,
+                &occupancy,
+                !structure.options[unit].is_empty(),
+            ),
             reasons,
         });
     }
     out
 }
 
-/// The smallest single change that makes the child placeable: a family that fails exactly one
-/// rule for it (or has no room left), ranked distance, age, sex, care type, needs, exclusion,
-/// places — and within a kind by how far the change goes.
+/// The smallest single change that would place the child. When families could take the child
+/// but were used by matches worth more (`outranked`), that is more room in the family where the
+/// child would add the most; otherwise a family that fails exactly one rule, ranked distance,
+/// age, sex, care type, needs, exclusion, and within a kind by how far the change goes.
 fn relaxation(
     problem: &Problem,
     structure: &Structure,
     eligible: &[usize],
     c: usize,
     occupancy: &Occupancy,
+    outranked: bool,
 ) -> Option<Relaxation> {
     let child = &problem.children[c];
     let unit = structure.unit_of[c];
@@ -399,14 +408,14 @@ fn relaxation(
             continue;
         }
         match check.failed.as_slice() {
-            [] => {
-                if structure.options[unit].iter().any(|(g, _)| *g == f)
+            [] if outranked => {
+                if let Some(&(_, value)) = structure.options[unit].iter().find(|(g, _)| *g == f)
                     && !occupancy.children[f].is_empty()
                 {
                     let needed = occupancy.children[f].len() + size;
                     offer(
                         6,
-                        needed as f64,
+                        -value,
                         Relaxation {
                             change: "places",
                             family: family.id.clone(),
@@ -420,7 +429,7 @@ fn relaxation(
                     );
                 }
             }
-            [rule] => {
+            [rule] if !outranked => {
                 let (rank, amount, current, required) = match rule {
                     Rule::Distance => {
                         let km = check.distance_km.ceil();

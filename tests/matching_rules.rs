@@ -1,0 +1,492 @@
+//! The matching contract case by case: bad input (one test per kind, with message and path),
+//! explanations for each kind of unplaced child, the relaxation hint, sibling groups, locks,
+//! the registry export and the command line.
+
+use std::process::Command;
+
+use serde_json::{Value, json};
+use yuva::matching::{MatchError, Plan, parse_instance, solve};
+
+/// The DESIGN §5 example, extended: F-001 in Baku, F-002 in Ganja (≈300 km away).
+fn base() -> Value {
+    json!({
+        "planning_date": "2026-01-15",
+        "settings": { "max_distance_km": 100, "max_groups_per_family": 1,
+                      "weights": { "place": 1000, "km": 1, "language": 50, "split": 300 } },
+        "families": [
+            { "id": "F-001", "status": "approved", "review_due": "2026-06-01", "places": 2, "occupied": 0,
+              "age_min": 0, "age_max": 10, "sex": "any", "care_types": ["short_term", "long_term"],
+              "needs": ["disability"], "languages": ["az", "ru"], "lat": 40.41, "lon": 49.87 },
+            { "id": "F-002", "status": "approved", "review_due": "2026-06-01", "places": 1, "occupied": 0,
+              "age_min": 0, "age_max": 17, "sex": "any", "care_types": ["long_term"],
+              "needs": [], "languages": ["az"], "lat": 40.68, "lon": 46.36 }
+        ],
+        "children": [
+            { "id": "C-001", "birth_date": "2019-05-01", "sex": "female", "group": null, "may_split": false,
+              "urgency": "routine", "care_type": "long_term", "needs": [], "languages": ["az"],
+              "lat": 40.50, "lon": 49.90, "max_distance_km": null }
+        ],
+        "locked": [],
+        "excluded": []
+    })
+}
+
+fn child(id: &str, lat: f64, lon: f64) -> Value {
+    json!({ "id": id, "birth_date": "2019-05-01", "sex": "female", "group": null, "may_split": false,
+            "urgency": "routine", "care_type": "long_term", "needs": [], "languages": ["az"],
+            "lat": lat, "lon": lon, "max_distance_km": null })
+}
+
+fn run(value: &Value) -> Result<Plan, MatchError> {
+    let instance = parse_instance(&value.to_string()).map_err(MatchError::Input)?;
+    solve(&instance, None)
+}
+
+fn input_error(value: &Value) -> (String, String) {
+    match run(value) {
+        Err(MatchError::Input(e)) | Err(MatchError::Lock(e)) => (e.path, e.message),
+        other => panic!("expected an input error, got {other:?}"),
+    }
+}
+
+fn solve_ok(value: &Value) -> Plan {
+    run(value).unwrap_or_else(|e| panic!("solves: {e}"))
+}
+
+fn unplaced_json(plan: &Plan, child: &str) -> Value {
+    let u = plan
+        .unplaced
+        .iter()
+        .find(|u| u.child == child)
+        .unwrap_or_else(|| panic!("{child} is unplaced"));
+    serde_json::to_value(u).expect("json")
+}
+
+// --- bad input ---------------------------------------------------------------------------------
+
+#[test]
+fn unknown_field() {
+    let mut v = base();
+    v["children"][0]["favourite_colour"] = json!("blue");
+    let (path, message) = input_error(&v);
+    assert_eq!(path, "children[0].favourite_colour");
+    assert!(
+        message.contains("unknown field `favourite_colour`"),
+        "{message}"
+    );
+}
+
+#[test]
+fn duplicate_ids() {
+    let mut v = base();
+    v["families"][1]["id"] = json!("F-001");
+    assert_eq!(
+        input_error(&v),
+        (
+            String::from("families[1].id"),
+            String::from("\"F-001\" is used by another family")
+        )
+    );
+    let mut v = base();
+    v["children"]
+        .as_array_mut()
+        .expect("array")
+        .push(child("C-001", 40.5, 49.9));
+    assert_eq!(input_error(&v).0, "children[1].id");
+}
+
+#[test]
+fn unknown_ids_in_locks_and_exclusions() {
+    let mut v = base();
+    v["locked"] = json!([{ "child": "C-404", "family": "F-001" }]);
+    assert_eq!(
+        input_error(&v),
+        (
+            String::from("locked[0].child"),
+            String::from("\"C-404\" is not a child of this instance")
+        )
+    );
+    let mut v = base();
+    v["excluded"] = json!([{ "child": "C-001", "family": "F-404" }]);
+    assert_eq!(input_error(&v).0, "excluded[0].family");
+}
+
+#[test]
+fn invalid_dates() {
+    let mut v = base();
+    v["children"][0]["birth_date"] = json!("2019-13-01");
+    let (path, message) = input_error(&v);
+    assert_eq!(path, "children[0].birth_date");
+    assert_eq!(message, "\"2019-13-01\" is not a date (YYYY-MM-DD)");
+    assert_eq!(
+        format!(
+            "{}",
+            MatchError::Input(yuva::matching::InputError::new(path, message))
+        ),
+        "children[0].birth_date: \"2019-13-01\" is not a date (YYYY-MM-DD)"
+    );
+    let mut v = base();
+    v["planning_date"] = json!("15.01.2026");
+    assert_eq!(input_error(&v).0, "planning_date");
+    let mut v = base();
+    v["families"][0]["review_due"] = json!("2026-02-30");
+    assert_eq!(input_error(&v).0, "families[0].review_due");
+}
+
+#[test]
+fn coordinates_out_of_range() {
+    let mut v = base();
+    v["families"][1]["lat"] = json!(91.0);
+    assert_eq!(input_error(&v).0, "families[1].lat");
+    let mut v = base();
+    v["children"][0]["lon"] = json!(-200.5);
+    assert_eq!(input_error(&v).0, "children[0].lon");
+}
+
+#[test]
+fn negative_or_over_occupied_places() {
+    let mut v = base();
+    v["families"][0]["places"] = json!(-1);
+    let (path, message) = input_error(&v);
+    assert_eq!(path, "families[0].places");
+    assert!(message.contains("-1"), "{message}");
+    let mut v = base();
+    v["families"][0]["occupied"] = json!(3);
+    assert_eq!(
+        input_error(&v),
+        (
+            String::from("families[0].occupied"),
+            String::from("3 occupied places exceed the family's 2 places")
+        )
+    );
+}
+
+#[test]
+fn age_range_reversed() {
+    let mut v = base();
+    v["families"][0]["age_min"] = json!(12);
+    assert_eq!(
+        input_error(&v),
+        (
+            String::from("families[0].age_min"),
+            String::from("age_min 12 is greater than age_max 10")
+        )
+    );
+}
+
+#[test]
+fn unknown_codes() {
+    let mut v = base();
+    v["children"][0]["care_type"] = json!("forever");
+    let (path, message) = input_error(&v);
+    assert_eq!(path, "children[0].care_type");
+    assert!(message.contains("unknown variant `forever`"), "{message}");
+    let mut v = base();
+    v["families"][1]["languages"] = json!(["az", "xx"]);
+    assert_eq!(input_error(&v).0, "families[1].languages[1]");
+}
+
+#[test]
+fn a_child_locked_to_two_families() {
+    let mut v = base();
+    v["locked"] =
+        json!([{ "child": "C-001", "family": "F-001" }, { "child": "C-001", "family": "F-002" }]);
+    assert_eq!(
+        input_error(&v),
+        (
+            String::from("locked[1].family"),
+            String::from("\"C-001\" is already locked to \"F-001\"")
+        )
+    );
+}
+
+#[test]
+fn a_locked_pair_that_breaks_a_rule_names_the_rule() {
+    let mut v = base();
+    v["locked"] = json!([{ "child": "C-001", "family": "F-002" }]);
+    let (path, message) = input_error(&v);
+    assert_eq!(path, "locked[0]");
+    assert!(message.contains("rule distance fails"), "{message}");
+    let mut v = base();
+    v["children"][0]["needs"] = json!(["behavioural"]);
+    v["locked"] = json!([{ "child": "C-001", "family": "F-001" }]);
+    assert!(input_error(&v).1.contains("rule needs fails"));
+}
+
+#[test]
+fn malformed_json() {
+    let (path, message) = match parse_instance("{ \"planning_date\": ") {
+        Err(e) => (e.path, e.message),
+        Ok(_) => panic!("parsed"),
+    };
+    assert_eq!(path, "planning_date", "where the file stops");
+    assert!(message.contains("EOF"), "{message}");
+}
+
+// --- plans and explanations --------------------------------------------------------------------
+
+#[test]
+fn a_placement_explains_every_rule_and_its_alternatives() {
+    let mut v = base();
+    v["families"][1]["lat"] = json!(40.45);
+    v["families"][1]["lon"] = json!(49.95);
+    let plan = solve_ok(&v);
+    assert!(plan.proven_optimal);
+    assert_eq!(plan.placements.len(), 1);
+    let p = &plan.placements[0];
+    // F-001 is 10 km away, F-002 about 7 km: nearer wins.
+    assert_eq!(p.family, "F-002");
+    let e = serde_json::to_value(&p.explanation).expect("json");
+    let rules: Vec<&str> = e["rules"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .map(|r| r["rule"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        rules,
+        ["age", "care_type", "needs", "sex", "distance", "excluded"]
+    );
+    assert_eq!(e["rules"][0]["child"], "6 years");
+    assert_eq!(e["rules"][0]["family"], "0–17 years");
+    assert_eq!(e["language"]["fits"], true);
+    assert_eq!(e["alternatives"][0]["family"], "F-001");
+    assert_eq!(e["alternatives"][0]["reason"], "lower_value");
+    let expected = 1000.0 - p.distance_km;
+    assert!((plan.objective - expected).abs() < 1e-9);
+}
+
+#[test]
+fn unplaced_because_no_family_is_compatible_counts_the_rules() {
+    let mut v = base();
+    v["children"][0]["care_type"] = json!("emergency");
+    v["families"][1]["status"] = json!("suspended");
+    let plan = solve_ok(&v);
+    let u = unplaced_json(&plan, "C-001");
+    assert_eq!(u["reasons"][0]["kind"], "no_compatible_family");
+    assert_eq!(u["reasons"][0]["eligible_families"], 1);
+    assert_eq!(u["reasons"][0]["removed_by"]["care_type"], 1);
+    assert_eq!(u["reasons"][0]["ineligible"]["not_approved"], 1);
+    assert_eq!(u["relaxation"]["change"], "care_type");
+}
+
+#[test]
+fn unplaced_because_taken_by_higher_valued_matches() {
+    let mut v = base();
+    v["families"][0]["places"] = json!(1);
+    let mut urgent = child("C-002", 40.41, 49.87);
+    urgent["urgency"] = json!("emergency");
+    v["children"].as_array_mut().expect("array").push(urgent);
+    let plan = solve_ok(&v);
+    assert_eq!(plan.placements[0].child, "C-002");
+    let u = unplaced_json(&plan, "C-001");
+    assert_eq!(u["reasons"][0]["kind"], "taken_by_higher_valued_matches");
+    assert_eq!(u["reasons"][0]["families"][0]["family"], "F-001");
+    assert_eq!(u["reasons"][0]["families"][0]["taken_by"], json!(["C-002"]));
+    assert_eq!(u["relaxation"]["change"], "places");
+}
+
+#[test]
+fn unplaced_because_the_sibling_group_does_not_fit() {
+    let mut v = base();
+    v["families"][0]["places"] = json!(1);
+    let mut a = child("C-001", 40.5, 49.9);
+    a["group"] = json!("G-1");
+    let mut b = child("C-002", 40.5, 49.9);
+    b["group"] = json!("G-1");
+    v["children"] = json!([a, b]);
+    let plan = solve_ok(&v);
+    assert!(
+        plan.placements.is_empty(),
+        "a group that must stay together is not split"
+    );
+    let u = unplaced_json(&plan, "C-001");
+    assert_eq!(u["reasons"][0]["kind"], "group_does_not_fit");
+    assert_eq!(u["reasons"][0]["size"], 2);
+
+    // Marked "may be split", the group is placed child by child.
+    let mut v2 = v.clone();
+    for i in 0..2 {
+        v2["children"][i]["may_split"] = json!(true);
+    }
+    v2["families"][1]["lat"] = json!(40.45);
+    v2["families"][1]["lon"] = json!(49.95);
+    let plan = solve_ok(&v2);
+    assert_eq!(plan.placements.len(), 2);
+    let penalty = 300.0;
+    let sum: f64 = plan.placements.iter().map(|p| p.explanation.value).sum();
+    assert!(
+        (plan.objective - (sum - penalty)).abs() < 1e-9,
+        "one family beyond the first costs W_split"
+    );
+    let siblings = serde_json::to_value(&plan.placements[0].explanation.siblings).expect("json");
+    assert_eq!(siblings["must_stay_together"], false);
+    assert_eq!(
+        siblings["placed_elsewhere"].as_array().map(Vec::len),
+        Some(1)
+    );
+}
+
+#[test]
+fn the_relaxation_hint_names_the_distance_that_would_do() {
+    let mut v = base();
+    v["families"].as_array_mut().expect("array").remove(0);
+    let plan = solve_ok(&v);
+    let u = unplaced_json(&plan, "C-001");
+    assert_eq!(u["reasons"][0]["removed_by"]["distance"], 1);
+    assert_eq!(u["relaxation"]["change"], "distance");
+    assert_eq!(u["relaxation"]["family"], "F-002");
+    assert_eq!(u["relaxation"]["current"], "100 km");
+    let required = u["relaxation"]["required"].as_str().expect("required");
+    let km: f64 = required.trim_end_matches(" km").parse().expect("number");
+    assert!((295.0..310.0).contains(&km), "{required}");
+    assert_eq!(
+        u["relaxation"]["description"],
+        format!("placeable with F-002 if the distance limit were {required}")
+    );
+
+    // With that limit the child is placed.
+    v["settings"]["max_distance_km"] = json!(km);
+    assert_eq!(plan_placed(&v), 1);
+}
+
+fn plan_placed(v: &Value) -> usize {
+    solve_ok(v).placements.len()
+}
+
+#[test]
+fn locks_hold_and_exclusions_are_never_used() {
+    let mut v = base();
+    v["families"][1]["lat"] = json!(40.45);
+    v["families"][1]["lon"] = json!(49.95);
+    v["locked"] = json!([{ "child": "C-001", "family": "F-001" }]);
+    assert_eq!(
+        solve_ok(&v).placements[0].family,
+        "F-001",
+        "the lock beats the nearer family"
+    );
+    v["locked"] = json!([]);
+    v["excluded"] = json!([{ "child": "C-001", "family": "F-002" }]);
+    let p = solve_ok(&v);
+    assert_eq!(p.placements[0].family, "F-001");
+    let alternatives = &p.placements[0].explanation.alternatives;
+    assert!(
+        alternatives.iter().all(|a| a.family != "F-002"),
+        "an excluded family is no alternative"
+    );
+}
+
+#[test]
+fn max_groups_per_family_limits_distinct_groups() {
+    let mut v = base();
+    v["families"] = json!([v["families"][0].clone()]);
+    v["children"] = json!([child("C-001", 40.5, 49.9), child("C-002", 40.5, 49.9)]);
+    assert_eq!(plan_placed(&v), 1, "two unrelated children are two groups");
+    v["settings"]["max_groups_per_family"] = json!(2);
+    assert_eq!(plan_placed(&v), 2);
+}
+
+#[test]
+fn review_lapsed_and_full_families_are_not_eligible() {
+    let mut v = base();
+    v["families"][0]["review_due"] = json!("2026-01-14");
+    v["families"][1]["occupied"] = json!(1);
+    let plan = solve_ok(&v);
+    let u = unplaced_json(&plan, "C-001");
+    assert_eq!(u["reasons"][0]["ineligible"]["review_lapsed"], 1);
+    assert_eq!(u["reasons"][0]["ineligible"]["no_free_places"], 1);
+    assert_eq!(u["reasons"][0]["eligible_families"], 0);
+}
+
+// --- the command line --------------------------------------------------------------------------
+
+fn yuva() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_yuva"))
+}
+
+#[test]
+fn the_command_line_writes_a_plan_or_exits_2_without_one() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let instance = dir.path().join("instance.json");
+    let output = dir.path().join("plan.json");
+    std::fs::write(&instance, base().to_string()).expect("write");
+    let run = yuva()
+        .arg("match")
+        .arg(&instance)
+        .arg("--output")
+        .arg(&output)
+        .output()
+        .expect("runs");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let written: Value =
+        serde_json::from_str(&std::fs::read_to_string(&output).expect("plan")).expect("json");
+    assert_eq!(written["proven_optimal"], true);
+    assert!(String::from_utf8_lossy(&run.stderr).contains("1 placed, 0 unplaced"));
+
+    let greedy = yuva()
+        .arg("match")
+        .arg(&instance)
+        .arg("--greedy")
+        .output()
+        .expect("runs");
+    let greedy_plan: Value = serde_json::from_slice(&greedy.stdout).expect("plan on stdout");
+    assert_eq!(greedy_plan["solver"], "greedy");
+
+    let mut bad = base();
+    bad["children"][0]["birth_date"] = json!("2019-13-01");
+    std::fs::write(&instance, bad.to_string()).expect("write");
+    let bad_output = dir.path().join("bad-plan.json");
+    let run = yuva()
+        .arg("match")
+        .arg(&instance)
+        .arg("--output")
+        .arg(&bad_output)
+        .output()
+        .expect("runs");
+    assert_eq!(run.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&run.stderr)
+            .contains("children[0].birth_date: \"2019-13-01\" is not a date")
+    );
+    assert!(!bad_output.exists(), "no plan is written for bad input");
+}
+
+#[test]
+fn the_registry_exports_an_instance_that_solves_like_the_registry() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("registry.db");
+    let instance = dir.path().join("instance.json");
+    let demo = yuva()
+        .args(["demo", "--date", "2026-01-15", "--db"])
+        .arg(&db)
+        .output()
+        .expect("runs");
+    assert!(demo.status.success());
+    let export = yuva()
+        .args(["export-instance", "--date", "2026-01-15", "--db"])
+        .arg(&db)
+        .arg("--output")
+        .arg(&instance)
+        .output()
+        .expect("runs");
+    assert!(
+        export.status.success(),
+        "{}",
+        String::from_utf8_lossy(&export.stderr)
+    );
+    let from_file = yuva().arg("match").arg(&instance).output().expect("runs");
+    let from_registry = yuva()
+        .args(["match", "--date", "2026-01-15", "--db"])
+        .arg(&db)
+        .output()
+        .expect("runs");
+    let a: Value = serde_json::from_slice(&from_file.stdout).expect("plan");
+    let b: Value = serde_json::from_slice(&from_registry.stdout).expect("plan");
+    assert_eq!(a["objective"], b["objective"]);
+    assert_eq!(a["placements"], b["placements"]);
+    assert!(a["placements"].as_array().is_some_and(|p| !p.is_empty()));
+}
