@@ -490,3 +490,19 @@ fn the_registry_exports_an_instance_that_solves_like_the_registry() {
     assert_eq!(a["placements"], b["placements"]);
     assert!(a["placements"].as_array().is_some_and(|p| !p.is_empty()));
 }
+
+#[test]
+fn a_run_off_the_ui_thread_can_be_cancelled() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let instance = parse_instance(&base().to_string()).expect("instance");
+    // Runs on another thread and hands the plan back.
+    let worker_instance = instance.clone();
+    let handle = std::thread::spawn(move || solve(&worker_instance, None));
+    let plan = handle.join().expect("thread").expect("plan");
+    assert_eq!(plan.placements.len(), 1);
+    // A cancelled run stops before solving and says so.
+    let cancel = Arc::new(AtomicBool::new(false));
+    cancel.store(true, Ordering::Relaxed);
+    assert_eq!(solve(&instance, Some(&cancel)), Err(MatchError::Cancelled));
+}

@@ -300,8 +300,8 @@ pub fn explain_unplaced(
         .collect();
 
     let mut out = Vec::new();
-    for c in 0..problem.children.len() {
-        if assignment[c].is_some() {
+    for (c, family) in assignment.iter().enumerate() {
+        if family.is_some() {
             continue;
         }
         let child = &problem.children[c];

@@ -95,16 +95,28 @@ fn ms(since: Instant) -> f64 {
     (since.elapsed().as_secs_f64() * 1e5).round() / 100.0
 }
 
-fn build_plan(
-    problem: &Problem,
-    structure: &model::Structure,
-    assignment: &[Option<usize>],
-    solver: &str,
+/// How a plan's assignment was found.
+struct Found<'a> {
+    assignment: &'a [Option<usize>],
+    solver: &'a str,
     proven_optimal: bool,
     variables: usize,
     components: usize,
+}
+
+fn build_plan(
+    problem: &Problem,
+    structure: &model::Structure,
+    found: Found<'_>,
     mut timings: Timings,
 ) -> Plan {
+    let Found {
+        assignment,
+        solver,
+        proven_optimal,
+        variables,
+        components,
+    } = found;
     let started = Instant::now();
     let baseline_assignment = greedy::assign(problem, structure);
     let baseline = Baseline {
@@ -149,16 +161,14 @@ pub fn solve(instance: &Instance, cancel: Option<&AtomicBool>) -> Result<Plan, M
         solve_ms: ms(solving),
         ..Timings::default()
     };
-    let mut plan = build_plan(
-        &problem,
-        &structure,
-        &solved.assignment,
-        SOLVER,
-        solved.proven_optimal,
-        solved.variables,
-        solved.components,
-        timings,
-    );
+    let found = Found {
+        assignment: &solved.assignment,
+        solver: SOLVER,
+        proven_optimal: solved.proven_optimal,
+        variables: solved.variables,
+        components: solved.components,
+    };
+    let mut plan = build_plan(&problem, &structure, found, timings);
     plan.timings_ms.total_ms = ms(started);
     Ok(plan)
 }
@@ -177,16 +187,14 @@ pub fn solve_greedy(instance: &Instance) -> Result<Plan, MatchError> {
         solve_ms: ms(solving),
         ..Timings::default()
     };
-    let mut plan = build_plan(
-        &problem,
-        &structure,
-        &assignment,
-        "greedy",
-        false,
-        0,
-        0,
-        timings,
-    );
+    let found = Found {
+        assignment: &assignment,
+        solver: "greedy",
+        proven_optimal: false,
+        variables: 0,
+        components: 0,
+    };
+    let mut plan = build_plan(&problem, &structure, found, timings);
     plan.timings_ms.total_ms = ms(started);
     Ok(plan)
 }

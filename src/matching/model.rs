@@ -12,7 +12,8 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use good_lp::{
-    Expression, ProblemVariables, Solution, SolutionStatus, SolverModel, Variable, variable,
+    Expression, ProblemVariables, Solution, SolutionStatus, SolverModel, Variable,
+    WithInitialSolution, variable,
 };
 
 use super::MatchError;
@@ -364,12 +365,150 @@ struct ComponentResult {
     variables: usize,
 }
 
+/// Solves a component exactly.
+///
+/// The LP relaxation comes first. When its optimum is integral it is optimal for the integer
+/// problem too (the LP bound is attained) — the usual case: with one group per family the
+/// model is a bipartite assignment, whose LP is integral. Otherwise, where the solver reports
+/// reduced costs (HiGHS), branch and bound runs on a small set S: the variables the LP uses and
+/// those whose reduced cost d is within τ. A plan that uses a variable outside S is worth at most
+/// z_LP − |d| < z_LP − τ, so once the best plan within S is worth z_S ≥ z_LP − τ it is optimal
+/// for the whole component; if not, τ grows to z_LP − z_S and S is solved once more, which then
+/// proves the same. Without reduced costs (microlp) branch and bound runs on every variable.
 fn solve_component(
     problem: &Problem,
     structure: &Structure,
     units: &[usize],
     locks: &HashMap<usize, usize>,
 ) -> Result<ComponentResult, MatchError> {
+    let trace = std::env::var_os("YUVA_SOLVER_TRACE").is_some();
+    let started = std::time::Instant::now();
+    let lp = solve_model(problem, structure, units, locks, false, None, None)?;
+    if trace {
+        eprintln!(
+            "component of {} units: LP {:.3} s, {} variables, integral: {}",
+            units.len(),
+            started.elapsed().as_secs_f64(),
+            lp.pairs.len(),
+            lp.integral
+        );
+    }
+    if lp.integral {
+        return Ok(lp.result(structure));
+    }
+    let Some(reduced) = lp.reduced_costs.clone() else {
+        let mip = solve_model(problem, structure, units, locks, true, None, None)?;
+        return mip.integral_result(structure, lp.variables);
+    };
+    // τ is 1 % of a routine placement's value: most reduced costs are far larger.
+    let tolerance = 1e-7 * lp.objective.abs().max(1.0);
+    let tau = (problem.settings.weights.place * 0.01).max(1.0);
+    let allowed: std::collections::HashSet<(usize, usize)> = lp
+        .pairs
+        .iter()
+        .zip(&lp.values)
+        .zip(&reduced)
+        .filter(|((_, value), d)| **value > 1e-9 || d.abs() <= tau)
+        .map(|((pair, _), _)| *pair)
+        .collect();
+    let started = std::time::Instant::now();
+    let restricted = solve_model(problem, structure, units, locks, true, Some(&allowed), None)?;
+    let gap = lp.objective - restricted.objective;
+    if trace {
+        eprintln!(
+            "  branch and bound on {} of {} variables (τ = {tau:.1}): {:.3} s, z_LP − z_S = {gap:.3}",
+            restricted.pairs.len(),
+            lp.pairs.len(),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    if gap <= tau + tolerance || allowed.len() == lp.pairs.len() {
+        return restricted.integral_result(structure, lp.variables);
+    }
+    // Not proven within S: branch and bound on every variable, starting from S's best plan.
+    let start: std::collections::HashSet<(usize, usize)> = restricted
+        .pairs
+        .iter()
+        .zip(&restricted.values)
+        .filter(|(_, value)| **value > 0.5)
+        .map(|(pair, _)| *pair)
+        .collect();
+    let started = std::time::Instant::now();
+    let full = solve_model(problem, structure, units, locks, true, None, Some(&start))?;
+    if trace {
+        eprintln!(
+            "  branch and bound on all variables from that plan: {:.3} s",
+            started.elapsed().as_secs_f64()
+        );
+    }
+    full.integral_result(structure, lp.variables)
+}
+
+/// What one solve of a component's model gave.
+struct ModelOutcome {
+    /// (unit, family) of each assignment variable, with its value.
+    pairs: Vec<(usize, usize)>,
+    values: Vec<f64>,
+    /// Reduced costs of the assignment variables, where the solver reports them.
+    reduced_costs: Option<Vec<f64>>,
+    objective: f64,
+    integral: bool,
+    optimal: bool,
+    variables: usize,
+}
+
+impl ModelOutcome {
+    /// The placements of the variables at 1.
+    fn result(&self, structure: &Structure) -> ComponentResult {
+        let mut placed = Vec::new();
+        for (&(u, f), &value) in self.pairs.iter().zip(&self.values) {
+            if value > 1.0 - 1e-6 {
+                placed.extend(structure.units[u].children.iter().map(|&c| (c, f)));
+            }
+        }
+        ComponentResult {
+            placed,
+            optimal: self.optimal,
+            variables: self.variables,
+        }
+    }
+    /// The result of a branch-and-bound solve, reporting `variables` (the full model's size).
+    fn integral_result(
+        &self,
+        structure: &Structure,
+        variables: usize,
+    ) -> Result<ComponentResult, MatchError> {
+        if !self.integral {
+            return Err(MatchError::Solver(String::from(
+                "the integer solution is fractional",
+            )));
+        }
+        let mut result = self.result(structure);
+        result.variables = variables;
+        Ok(result)
+    }
+}
+
+/// A 0–1 variable: binary, or continuous in [0, 1] for the relaxation.
+fn unit_interval(integer: bool) -> good_lp::VariableDefinition {
+    if integer {
+        variable().binary()
+    } else {
+        variable().min(0.0).max(1.0)
+    }
+}
+
+/// Builds and solves the component's model (the relaxation unless `integer`), with only the
+/// `allowed` assignment pairs when given.
+fn solve_model(
+    problem: &Problem,
+    structure: &Structure,
+    units: &[usize],
+    locks: &HashMap<usize, usize>,
+    integer: bool,
+    allowed: Option<&std::collections::HashSet<(usize, usize)>>,
+    start: Option<&std::collections::HashSet<(usize, usize)>>,
+) -> Result<ModelOutcome, MatchError> {
     let settings = problem.settings;
     let mut vars = ProblemVariables::new();
     let mut objective = Expression::from(0.0);
@@ -379,10 +518,13 @@ fn solve_component(
     for &u in units {
         let locked = locks.get(&u).copied();
         for &(f, value) in &structure.options[u] {
+            if allowed.is_some_and(|a| !a.contains(&(u, f))) {
+                continue;
+            }
             let definition = match locked {
-                Some(l) if l == f => variable().binary().min(1),
+                Some(l) if l == f => unit_interval(integer).min(1.0),
                 Some(_) => continue,
-                None => variable().binary(),
+                None => unit_interval(integer),
             };
             let v = vars.add(definition);
             objective += value * v;
@@ -397,10 +539,10 @@ fn solve_component(
         if let Some(g) = structure.units[u].split_group {
             split_used
                 .entry((g, f))
-                .or_insert_with(|| vars.add(variable().binary()));
+                .or_insert_with(|| vars.add(unit_interval(integer)));
             split_any
                 .entry(g)
-                .or_insert_with(|| vars.add(variable().binary()));
+                .or_insert_with(|| vars.add(unit_interval(integer)));
         }
     }
     for (&(_, _), &z) in &split_used {
@@ -468,6 +610,23 @@ fn solve_component(
             model.add_constraint((Expression::from(v) - z).leq(0.0));
         }
     }
+    // A family with fewer free places than the group holds at most that many of its children,
+    // and only when it counts as used. Every integral plan satisfies this; without it the LP
+    // could spread two siblings over two one-place families at one half each and pay no split
+    // penalty, a relaxation weaker by W_split for each such group.
+    let mut per_group_family: BTreeMap<(usize, usize), Expression> = BTreeMap::new();
+    for &(u, f, v) in &x {
+        if let Some(g) = structure.units[u].split_group {
+            *per_group_family.entry((g, f)).or_default() += v;
+        }
+    }
+    for ((g, f), children_there) in per_group_family {
+        let room = problem.families[f].free_places() as usize;
+        if room < structure.split_groups[g].len() {
+            let z = split_used[&(g, f)];
+            model.add_constraint((children_there - room as f64 * z).leq(0.0));
+        }
+    }
     for (&g, &p) in &split_any {
         let mut used = Expression::from(0.0);
         for (&(group, _), &z) in &split_used {
@@ -478,6 +637,32 @@ fn solve_component(
         model.add_constraint((Expression::from(p) - used).leq(0.0));
     }
 
+    if let Some(start) = start {
+        // A known plan: its pairs at 1, the group variables that go with them.
+        let mut initial: Vec<(Variable, f64)> = Vec::new();
+        let mut used: std::collections::HashSet<(usize, usize)> = std::collections::HashSet::new();
+        for &(u, f, v) in &x {
+            let on = start.contains(&(u, f));
+            initial.push((v, if on { 1.0 } else { 0.0 }));
+            if on && let Some(g) = structure.units[u].split_group {
+                used.insert((g, f));
+            }
+        }
+        for (&(g, f), &z) in &split_used {
+            initial.push((z, if used.contains(&(g, f)) { 1.0 } else { 0.0 }));
+        }
+        for (&g, &p) in &split_any {
+            initial.push((
+                p,
+                if used.iter().any(|(h, _)| *h == g) {
+                    1.0
+                } else {
+                    0.0
+                },
+            ));
+        }
+        model = model.with_initial_solution(initial);
+    }
     let solution = model.solve().map_err(|e| match e {
         good_lp::ResolutionError::Infeasible => MatchError::Infeasible(String::from(
             "the locked pairs cannot all be honoured together (family places or max_groups_per_family)",
@@ -485,19 +670,64 @@ fn solve_component(
         other => MatchError::Solver(other.to_string()),
     })?;
     let optimal = matches!(solution.status(), SolutionStatus::Optimal);
-    let mut placed = Vec::new();
-    for &(u, f, v) in &x {
-        if solution.value(v) > 0.5 {
-            for &c in &structure.units[u].children {
-                placed.push((c, f));
-            }
-        }
-    }
-    Ok(ComponentResult {
-        placed,
+    let integral = |v: Variable| {
+        let value = solution.value(v);
+        value.abs() < 1e-6 || (value - 1.0).abs() < 1e-6
+    };
+    let all_integral = x.iter().all(|&(_, _, v)| integral(v))
+        && split_used.values().all(|&v| integral(v))
+        && split_any.values().all(|&v| integral(v));
+    let values: Vec<f64> = x.iter().map(|&(_, _, v)| solution.value(v)).collect();
+    let objective_value = objective_of(
+        &solution,
+        &x,
+        structure,
+        &split_used,
+        &split_any,
+        settings.weights.split,
+    );
+    #[cfg(feature = "highs")]
+    let reduced_costs = {
+        let inner = solution.into_inner();
+        let duals = inner.dual_columns();
+        // The assignment variables were added first, in order: variable k is column k.
+        Some(
+            (0..x.len())
+                .map(|k| duals.get(k).copied().unwrap_or(0.0))
+                .collect(),
+        )
+    };
+    #[cfg(not(feature = "highs"))]
+    let reduced_costs = None;
+    Ok(ModelOutcome {
+        pairs: x.iter().map(|&(u, f, _)| (u, f)).collect(),
+        values,
+        reduced_costs,
+        objective: objective_value,
+        integral: all_integral,
         optimal,
         variables,
     })
+}
+
+/// The model's objective at a solution (what the solver maximised).
+fn objective_of(
+    solution: &impl Solution,
+    x: &[(usize, usize, Variable)],
+    structure: &Structure,
+    split_used: &BTreeMap<(usize, usize), Variable>,
+    split_any: &BTreeMap<usize, Variable>,
+    split_weight: f64,
+) -> f64 {
+    let mut total: f64 = 0.0;
+    for &(u, f, v) in x {
+        if let Some(&(_, value)) = structure.options[u].iter().find(|(g, _)| *g == f) {
+            total += value * solution.value(v);
+        }
+    }
+    total -= split_weight * split_used.values().map(|&z| solution.value(z)).sum::<f64>();
+    total += split_weight * split_any.values().map(|&p| solution.value(p)).sum::<f64>();
+    total
 }
 
 /// The objective of an assignment, computed from the placements as DESIGN §5 states it.

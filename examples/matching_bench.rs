@@ -1,0 +1,169 @@
+//! Matching benchmark: reproducible synthetic instances (from the demo generator: real districts,
+//! sibling groups, needs, statuses) at several sizes, solved by the optimizer and by the greedy
+//! baseline. Each size runs in its own process so that its peak memory is its own.
+//!
+//!     cargo run --release --example matching_bench                       # all sizes
+//!     cargo run --release --features highs --example matching_bench
+//!     cargo run --release --example matching_bench -- --sizes 500x300 --time-limit 60
+//!
+//! A size not proven optimal within the time limit (default 300 s) is reported as such.
+//!
+//! Sizes are children × families; every child of the instance is awaiting placement.
+
+use std::collections::HashMap;
+use std::process::Command;
+use std::time::Instant;
+
+use chrono::NaiveDate;
+use yuva::demo::{DemoOptions, generate};
+use yuva::domain::{ChildStatus, SiblingGroup};
+use yuva::geo::Gazetteer;
+use yuva::matching::{self, Instance, Settings};
+
+const SIZES: &str = "100x60,500x300,1500x900,5000x3000,10000x6000";
+
+fn instance(children: usize, families: usize) -> Result<Instance, Box<dyn std::error::Error>> {
+    let today = NaiveDate::from_ymd_opt(2026, 1, 15).ok_or("date")?;
+    let gazetteer = Gazetteer::embedded()?;
+    let registry = generate(
+        &DemoOptions {
+            seed: 42,
+            families,
+            children,
+            today,
+        },
+        &gazetteer,
+    );
+    // The demo's placements fill places; every child is then treated as awaiting.
+    let mut occupied: HashMap<usize, u32> = HashMap::new();
+    for &(_, f, _) in &registry.placements {
+        *occupied.entry(f).or_default() += 1;
+    }
+    let mut family_records = registry.families.clone();
+    for (i, f) in family_records.iter_mut().enumerate() {
+        f.id = Some(i as i64);
+    }
+    let groups: Vec<SiblingGroup> = registry
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(i, g)| SiblingGroup {
+            id: Some(i as i64),
+            ..g.clone()
+        })
+        .collect();
+    let child_records: Vec<_> = registry
+        .children
+        .iter()
+        .map(|(c, g)| {
+            let mut c = c.clone();
+            c.status = ChildStatus::Awaiting;
+            c.sibling_group_id = g.map(|g| g as i64);
+            c
+        })
+        .collect();
+    let occupied_of = |f: &yuva::domain::Family| {
+        f.id.and_then(|id| occupied.get(&(id as usize)))
+            .copied()
+            .unwrap_or(0)
+    };
+    Ok(matching::registry::instance_from_records(
+        &family_records,
+        occupied_of,
+        &child_records,
+        &groups,
+        today,
+        Settings::default(),
+    ))
+}
+
+fn peak_memory_mb() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .map(str::to_owned)
+        })
+        .and_then(|l| {
+            l.split_whitespace()
+                .nth(1)
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or_else(|| String::from("n/a"), |kb| format!("{:.0}", kb / 1024.0))
+}
+
+fn one(size: &str) -> Result<(), Box<dyn std::error::Error>> {
+    let (c, f) = size.split_once('x').ok_or("size is CHILDRENxFAMILIES")?;
+    let (children, families) = (c.parse()?, f.parse()?);
+    let instance = instance(children, families)?;
+    let started = Instant::now();
+    let plan = matching::solve(&instance, None)?;
+    let optimizer_s = started.elapsed().as_secs_f64();
+    let started = Instant::now();
+    let greedy = matching::solve_greedy(&instance)?;
+    let greedy_s = started.elapsed().as_secs_f64();
+    println!(
+        "| {children} × {families} | {} | {} | {} | {:.3} s | {:.3} s | {} | {} | {:.0} | {} | {:.0} | {:.3} s | {} |",
+        plan.solver,
+        plan.variables,
+        plan.components,
+        plan.timings_ms.solve_ms / 1000.0,
+        optimizer_s,
+        if plan.proven_optimal { "yes" } else { "NO" },
+        plan.placements.len(),
+        plan.objective,
+        greedy.placements.len(),
+        greedy.objective,
+        greedy_s,
+        peak_memory_mb(),
+    );
+    Ok(())
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().collect();
+    let value = |flag: &str| {
+        args.iter()
+            .position(|a| a == flag)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
+    if let Some(size) = value("--one") {
+        return one(&size);
+    }
+    println!(
+        "| children × families | solver | variables | components | solve | total (model, solve, explain) | proven optimal | placed | objective | greedy placed | greedy objective | greedy total | peak MB |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    let exe = std::env::current_exe()?;
+    let limit = value("--time-limit")
+        .and_then(|s| s.parse::<u64>().ok())
+        .unwrap_or(300);
+    for size in value("--sizes")
+        .unwrap_or_else(|| SIZES.to_owned())
+        .split(',')
+    {
+        let mut child = Command::new(&exe).args(["--one", size]).spawn()?;
+        let started = Instant::now();
+        loop {
+            if let Some(status) = child.try_wait()? {
+                if !status.success() {
+                    eprintln!("size {size} failed: {status}");
+                }
+                break;
+            }
+            if started.elapsed().as_secs() >= limit {
+                child.kill()?;
+                let _ = child.wait();
+                println!(
+                    "| {} | — | — | — | not proven optimal within {limit} s | | | | | | | | |",
+                    size.replace('x', " × ")
+                );
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+    }
+    Ok(())
+}
