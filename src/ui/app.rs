@@ -417,31 +417,12 @@ fn handle_family_event(
             Err(e) => Some(save_failed(lang, &e)),
         },
         families::Event::Save(family) => {
-            let result = ws.store.save_family(
-                &family,
-                &Context {
-                    today: ws.today,
-                    gazetteer: &ws.gazetteer,
-                },
-            );
-            match result {
-                Ok(id) => {
-                    if let Err(e) = ws.reload(lang) {
-                        return Some(save_failed(lang, &e));
-                    }
-                    let env = env!(ws, lang);
-                    ws.families.saved(id, &env);
-                    Some((
-                        tr_args(lang, "common.saved", &[("code", family.code.clone())]),
-                        false,
-                    ))
-                }
-                Err(StoreError::Invalid(errors)) => {
-                    ws.families.rejected(errors);
-                    Some((tr(lang, "error.form_has_errors"), true))
-                }
-                Err(e) => Some(save_failed(lang, &e)),
-            }
+            let context = Context {
+                today: ws.today,
+                gazetteer: &ws.gazetteer,
+            };
+            let result = ws.store.save_family(&family, &context);
+            after_save(ws, lang, result, &family.code, Tab::Families)
         }
     }
 }
@@ -469,33 +450,50 @@ fn handle_child_event(
             Err(e) => Some(save_failed(lang, &e)),
         },
         children::Event::Save(child, group) => {
-            let result = ws.store.save_child(
-                &child,
-                &group,
-                &Context {
-                    today: ws.today,
-                    gazetteer: &ws.gazetteer,
-                },
-            );
-            match result {
-                Ok(id) => {
-                    if let Err(e) = ws.reload(lang) {
-                        return Some(save_failed(lang, &e));
-                    }
-                    let env = env!(ws, lang);
-                    ws.children.saved(id, &env);
-                    Some((
-                        tr_args(lang, "common.saved", &[("code", child.code.clone())]),
-                        false,
-                    ))
-                }
-                Err(StoreError::Invalid(errors)) => {
-                    ws.children.rejected(errors);
-                    Some((tr(lang, "error.form_has_errors"), true))
-                }
-                Err(e) => Some(save_failed(lang, &e)),
-            }
+            let context = Context {
+                today: ws.today,
+                gazetteer: &ws.gazetteer,
+            };
+            let result = ws.store.save_child(&child, &group, &context);
+            after_save(ws, lang, result, &child.code, Tab::Children)
         }
+    }
+}
+
+/// After a save on the families or children screen: reload and show the record, or hand the
+/// validation errors back to the form, and say what happened.
+fn after_save(
+    ws: &mut Workspace,
+    lang: Lang,
+    result: store::Result<i64>,
+    code: &str,
+    tab: Tab,
+) -> Option<(String, bool)> {
+    match result {
+        Ok(id) => {
+            if let Err(e) = ws.reload(lang) {
+                return Some(save_failed(lang, &e));
+            }
+            let env = env!(ws, lang);
+            match tab {
+                Tab::Families => ws.families.saved(id, &env),
+                Tab::Children => ws.children.saved(id, &env),
+                Tab::Settings => {}
+            }
+            Some((
+                tr_args(lang, "common.saved", &[("code", code.to_owned())]),
+                false,
+            ))
+        }
+        Err(StoreError::Invalid(errors)) => {
+            match tab {
+                Tab::Families => ws.families.rejected(errors),
+                Tab::Children => ws.children.rejected(errors),
+                Tab::Settings => {}
+            }
+            Some((tr(lang, "error.form_has_errors"), true))
+        }
+        Err(e) => Some(save_failed(lang, &e)),
     }
 }
 

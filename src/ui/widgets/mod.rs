@@ -40,30 +40,32 @@ pub fn filter_choices<T: Copy>(
     all: &[T],
     key: impl Fn(T) -> String,
 ) -> Vec<Choice<Option<T>>> {
-    std::iter::once(Choice {
-        value: None,
-        label: tr(lang, "common.all"),
-    })
-    .chain(all.iter().map(|&value| Choice {
-        value: Some(value),
-        label: tr(lang, &key(value)),
-    }))
-    .collect()
+    choices_after(lang, "common.all", all, key)
 }
 
-/// Choices with "not recorded" first.
+/// Choices for an optional value: "not recorded" (None) first, then each value.
 pub fn optional_choices<T: Copy>(
     lang: Lang,
     all: &[T],
     key: impl Fn(T) -> String,
 ) -> Vec<Choice<Option<T>>> {
+    choices_after(lang, "common.not_recorded", all, key)
+}
+
+/// `None` labelled with `none_key`, then every value.
+fn choices_after<T: Copy>(
+    lang: Lang,
+    none_key: &str,
+    all: &[T],
+    key: impl Fn(T) -> String,
+) -> Vec<Choice<Option<T>>> {
     std::iter::once(Choice {
         value: None,
-        label: tr(lang, "common.not_recorded"),
+        label: tr(lang, none_key),
     })
-    .chain(all.iter().map(|&v| Choice {
-        value: Some(v),
-        label: tr(lang, &key(v)),
+    .chain(all.iter().map(|&value| Choice {
+        value: Some(value),
+        label: tr(lang, &key(value)),
     }))
     .collect()
 }
