@@ -50,6 +50,10 @@ enum Command {
         /// Planning date when solving the registry (YYYY-MM-DD; default: today).
         #[arg(long, value_parser = parse_iso_date)]
         date: Option<NaiveDate>,
+        /// Stop proving after this many seconds: the best plan found is written, marked
+        /// "proven_optimal": false, with its "upper_bound".
+        #[arg(long, value_name = "SECONDS")]
+        time_limit: Option<f64>,
     },
     /// Write the registry's awaiting children and its families as an instance file, so that a
     /// plan can be reproduced and re-checked outside Yuva.
@@ -123,6 +127,7 @@ fn main() -> ExitCode {
             output,
             greedy,
             date,
+            time_limit,
         }) => {
             let today = date.unwrap_or_else(|| Local::now().date_naive());
             let loaded = match &instance {
@@ -136,7 +141,17 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
-            run_match(&instance, output.as_deref(), greedy)
+            let time_limit = match time_limit {
+                Some(seconds) if seconds.is_finite() && seconds > 0.0 => {
+                    Some(std::time::Duration::from_secs_f64(seconds))
+                }
+                Some(seconds) => {
+                    eprintln!("yuva: --time-limit {seconds} must be a number of seconds above 0");
+                    return ExitCode::from(2);
+                }
+                None => None,
+            };
+            run_match(&instance, output.as_deref(), greedy, time_limit)
         }
         Some(Command::ExportInstance { output, date }) => {
             let today = date.unwrap_or_else(|| Local::now().date_naive());
@@ -253,11 +268,18 @@ fn run_match(
     instance: &matching::Instance,
     output: Option<&std::path::Path>,
     greedy: bool,
+    time_limit: Option<std::time::Duration>,
 ) -> ExitCode {
     let result = if greedy {
         matching::solve_greedy(instance)
     } else {
-        matching::solve(instance, None)
+        matching::solve_with(
+            instance,
+            matching::SolveOptions {
+                cancel: None,
+                time_limit,
+            },
+        )
     };
     let plan = match result {
         Ok(plan) => plan,
@@ -291,10 +313,11 @@ fn run_match(
         plan.placements.len(),
         plan.unplaced.len(),
         plan.objective,
-        if plan.proven_optimal {
-            ", proven optimal"
-        } else {
-            ""
+        match (plan.proven_optimal, plan.upper_bound) {
+            (true, _) => String::from(", proven optimal"),
+            (false, Some(bound)) =>
+                format!(", NOT proven optimal (no plan is worth more than {bound:.2})"),
+            (false, None) => String::new(),
         },
         plan.solver,
         plan.timings_ms.total_ms,

@@ -382,6 +382,12 @@ fn optimizer_matches_brute_force_on_random_instances() {
                     panic!("seed {seed}: optimizer found a plan, brute force none")
                 });
                 assert!(plan.proven_optimal, "seed {seed}");
+                let bound = plan.upper_bound.unwrap_or(f64::NAN);
+                assert!(
+                    bound >= plan.objective - 1e-6 * bound.abs().max(1.0),
+                    "seed {seed}: bound {bound} below {}",
+                    plan.objective
+                );
                 assert!(
                     (plan.objective - best).abs() < 1e-6 * best.abs().max(1.0),
                     "seed {seed}: optimizer {} vs brute force {best}",

@@ -35,6 +35,10 @@ pub enum MatchError {
     Solver(String),
     #[error("cancelled")]
     Cancelled,
+    /// The time limit passed before a component had any plan (internal: a plan found earlier
+    /// stands, marked not proven).
+    #[error("the time limit passed")]
+    TimeLimit,
 }
 
 impl MatchError {
@@ -86,9 +90,23 @@ pub struct Plan {
     /// "microlp", "highs" or "greedy".
     pub solver: String,
     pub proven_optimal: bool,
+    /// No plan is worth more than this (the LP relaxation's optimum); equal to `objective`, up to
+    /// rounding, when the plan is proven optimal. Absent for the greedy baseline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub upper_bound: Option<f64>,
     pub variables: usize,
     pub components: usize,
     pub timings_ms: Timings,
+}
+
+/// How a solve may run.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SolveOptions<'a> {
+    /// Set from another thread to stop the run (between components).
+    pub cancel: Option<&'a AtomicBool>,
+    /// After this long, components not yet proven give the best plan found, and the plan says
+    /// `proven_optimal: false` (with its `upper_bound`).
+    pub time_limit: Option<std::time::Duration>,
 }
 
 fn ms(since: Instant) -> f64 {
@@ -100,6 +118,7 @@ struct Found<'a> {
     assignment: &'a [Option<usize>],
     solver: &'a str,
     proven_optimal: bool,
+    upper_bound: Option<f64>,
     variables: usize,
     components: usize,
 }
@@ -114,6 +133,7 @@ fn build_plan(
         assignment,
         solver,
         proven_optimal,
+        upper_bound,
         variables,
         components,
     } = found;
@@ -141,6 +161,7 @@ fn build_plan(
         baseline,
         solver: solver.to_owned(),
         proven_optimal,
+        upper_bound,
         variables,
         components,
         timings_ms: timings,
@@ -150,12 +171,24 @@ fn build_plan(
 /// Solves an instance to proven optimality. `cancel`, when set from another thread, stops the
 /// run between components.
 pub fn solve(instance: &Instance, cancel: Option<&AtomicBool>) -> Result<Plan, MatchError> {
+    solve_with(
+        instance,
+        SolveOptions {
+            cancel,
+            time_limit: None,
+        },
+    )
+}
+
+/// [`solve`] with a time limit (see [`SolveOptions`]).
+pub fn solve_with(instance: &Instance, options: SolveOptions<'_>) -> Result<Plan, MatchError> {
     let started = Instant::now();
+    let deadline = options.time_limit.map(|limit| started + limit);
     let problem = instance.validate()?;
     let structure = model::Structure::build(&problem);
     let model_ms = ms(started);
     let solving = Instant::now();
-    let solved = model::solve(&problem, &structure, cancel)?;
+    let solved = model::solve(&problem, &structure, options.cancel, deadline)?;
     let timings = Timings {
         model_ms,
         solve_ms: ms(solving),
@@ -165,6 +198,7 @@ pub fn solve(instance: &Instance, cancel: Option<&AtomicBool>) -> Result<Plan, M
         assignment: &solved.assignment,
         solver: SOLVER,
         proven_optimal: solved.proven_optimal,
+        upper_bound: Some(solved.upper_bound),
         variables: solved.variables,
         components: solved.components,
     };
@@ -191,6 +225,7 @@ pub fn solve_greedy(instance: &Instance) -> Result<Plan, MatchError> {
         assignment: &assignment,
         solver: "greedy",
         proven_optimal: false,
+        upper_bound: None,
         variables: 0,
         components: 0,
     };

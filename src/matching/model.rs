@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use good_lp::{
     Expression, ProblemVariables, Solution, SolutionStatus, SolverModel, Variable,
-    WithInitialSolution, variable,
+    WithInitialSolution, WithTimeLimit, variable,
 };
 
 use super::MatchError;
@@ -237,6 +237,8 @@ pub struct Solved {
     pub proven_optimal: bool,
     pub variables: usize,
     pub components: usize,
+    /// The LP relaxation's optimum: no plan is worth more.
+    pub upper_bound: f64,
 }
 
 /// Checks the locks against the rules before solving: a locked pair that breaks a rule fails
@@ -299,11 +301,13 @@ pub fn check_locks(
     Ok(unit_lock)
 }
 
-/// Solves every component and returns the optimal assignment.
+/// Solves every component and returns the optimal assignment. With a `deadline`, a component
+/// whose optimality is not proven by then gives the best plan found, marked not proven.
 pub fn solve(
     problem: &Problem,
     structure: &Structure,
     cancel: Option<&AtomicBool>,
+    deadline: Option<std::time::Instant>,
 ) -> Result<Solved, MatchError> {
     let locks = check_locks(problem, structure)?;
     let components = structure.components(problem.families.len());
@@ -326,7 +330,7 @@ pub fn solve(
                     let result = if cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
                         Err(MatchError::Cancelled)
                     } else {
-                        solve_component(problem, structure, &components[i], &locks)
+                        solve_component(problem, structure, &components[i], &locks, deadline)
                     };
                     if let Ok(mut slots) = results.lock() {
                         slots[i] = Some(result);
@@ -339,6 +343,7 @@ pub fn solve(
     let mut assignment = vec![None; problem.children.len()];
     let mut proven_optimal = true;
     let mut variables = 0;
+    let mut upper_bound = 0.0;
     let slots = results
         .into_inner()
         .map_err(|_| MatchError::Solver(String::from("a solver thread failed")))?;
@@ -347,6 +352,7 @@ pub fn solve(
             slot.ok_or_else(|| MatchError::Solver(String::from("a component was not solved")))??;
         proven_optimal &= result.optimal;
         variables += result.variables;
+        upper_bound += result.bound;
         for (c, f) in result.placed {
             assignment[c] = Some(f);
         }
@@ -356,6 +362,7 @@ pub fn solve(
         proven_optimal,
         variables,
         components: components.len(),
+        upper_bound,
     })
 }
 
@@ -363,6 +370,8 @@ struct ComponentResult {
     placed: Vec<(usize, usize)>,
     optimal: bool,
     variables: usize,
+    /// The component's LP optimum.
+    bound: f64,
 }
 
 /// Solves a component exactly.
@@ -380,10 +389,18 @@ fn solve_component(
     structure: &Structure,
     units: &[usize],
     locks: &HashMap<usize, usize>,
+    deadline: Option<std::time::Instant>,
 ) -> Result<ComponentResult, MatchError> {
+    let part = Part {
+        problem,
+        structure,
+        units,
+        locks,
+        deadline,
+    };
     let trace = std::env::var_os("YUVA_SOLVER_TRACE").is_some();
     let started = std::time::Instant::now();
-    let lp = solve_model(problem, structure, units, locks, false, None, None)?;
+    let lp = solve_model(&part, false, None, None)?;
     if trace {
         eprintln!(
             "component of {} units: LP {:.3} s, {} variables, integral: {}",
@@ -394,11 +411,18 @@ fn solve_component(
         );
     }
     if lp.integral {
-        return Ok(lp.result(structure));
+        return Ok(lp.result(structure, lp.objective));
     }
     let Some(reduced) = lp.reduced_costs.clone() else {
-        let mip = solve_model(problem, structure, units, locks, true, None, None)?;
-        return mip.integral_result(structure, lp.variables);
+        // Out of time, the LP's variables at 1 are a feasible plan (every constraint is a
+        // packing constraint), not proven optimal.
+        return match solve_model(&part, true, None, None) {
+            Ok(mip) if mip.integral => Ok(mip.result(structure, lp.objective)),
+            Ok(_) | Err(MatchError::TimeLimit) => {
+                Ok(lp.result(structure, lp.objective).not_proven())
+            }
+            Err(e) => Err(e),
+        };
     };
     // τ is 1 % of a routine placement's value: most reduced costs are far larger.
     let tolerance = 1e-7 * lp.objective.abs().max(1.0);
@@ -412,7 +436,16 @@ fn solve_component(
         .map(|((pair, _), _)| *pair)
         .collect();
     let started = std::time::Instant::now();
-    let restricted = solve_model(problem, structure, units, locks, true, Some(&allowed), None)?;
+    let restricted = solve_model(&part, true, Some(&allowed), None);
+    let restricted = match restricted {
+        Ok(restricted) if restricted.integral => restricted,
+        // Out of time before any integral plan: the LP's variables at 1 are one (every
+        // constraint is a packing constraint), not proven optimal.
+        Ok(_) | Err(MatchError::TimeLimit) => {
+            return Ok(lp.result(structure, lp.objective).not_proven());
+        }
+        Err(e) => return Err(e),
+    };
     let gap = lp.objective - restricted.objective;
     if trace {
         eprintln!(
@@ -423,7 +456,7 @@ fn solve_component(
         );
     }
     if gap <= tau + tolerance || allowed.len() == lp.pairs.len() {
-        return restricted.integral_result(structure, lp.variables);
+        return restricted.integral_result(structure, lp.variables, lp.objective);
     }
     // Not proven within S: branch and bound on every variable, starting from S's best plan.
     let start: std::collections::HashSet<(usize, usize)> = restricted
@@ -434,14 +467,33 @@ fn solve_component(
         .map(|(pair, _)| *pair)
         .collect();
     let started = std::time::Instant::now();
-    let full = solve_model(problem, structure, units, locks, true, None, Some(&start))?;
+    let full = match solve_model(&part, true, None, Some(&start)) {
+        Ok(full) => full,
+        // Out of time with no better plan: the restricted one stands, not proven.
+        Err(MatchError::TimeLimit) => {
+            return Ok(restricted
+                .integral_result(structure, lp.variables, lp.objective)?
+                .not_proven());
+        }
+        Err(e) => return Err(e),
+    };
     if trace {
         eprintln!(
             "  branch and bound on all variables from that plan: {:.3} s",
             started.elapsed().as_secs_f64()
         );
     }
-    full.integral_result(structure, lp.variables)
+    full.integral_result(structure, lp.variables, lp.objective)
+}
+
+/// A component and what its models are built from.
+#[derive(Clone, Copy)]
+struct Part<'a> {
+    problem: &'a Problem,
+    structure: &'a Structure,
+    units: &'a [usize],
+    locks: &'a HashMap<usize, usize>,
+    deadline: Option<std::time::Instant>,
 }
 
 /// What one solve of a component's model gave.
@@ -459,7 +511,7 @@ struct ModelOutcome {
 
 impl ModelOutcome {
     /// The placements of the variables at 1.
-    fn result(&self, structure: &Structure) -> ComponentResult {
+    fn result(&self, structure: &Structure, bound: f64) -> ComponentResult {
         let mut placed = Vec::new();
         for (&(u, f), &value) in self.pairs.iter().zip(&self.values) {
             if value > 1.0 - 1e-6 {
@@ -470,22 +522,33 @@ impl ModelOutcome {
             placed,
             optimal: self.optimal,
             variables: self.variables,
+            bound,
         }
     }
-    /// The result of a branch-and-bound solve, reporting `variables` (the full model's size).
+
+    /// The result of a branch-and-bound solve, reporting `variables` (the full model's size)
+    /// and the LP `bound`.
     fn integral_result(
         &self,
         structure: &Structure,
         variables: usize,
+        bound: f64,
     ) -> Result<ComponentResult, MatchError> {
         if !self.integral {
             return Err(MatchError::Solver(String::from(
                 "the integer solution is fractional",
             )));
         }
-        let mut result = self.result(structure);
+        let mut result = self.result(structure, bound);
         result.variables = variables;
         Ok(result)
+    }
+}
+
+impl ComponentResult {
+    fn not_proven(mut self) -> ComponentResult {
+        self.optimal = false;
+        self
     }
 }
 
@@ -501,14 +564,18 @@ fn unit_interval(integer: bool) -> good_lp::VariableDefinition {
 /// Builds and solves the component's model (the relaxation unless `integer`), with only the
 /// `allowed` assignment pairs when given.
 fn solve_model(
-    problem: &Problem,
-    structure: &Structure,
-    units: &[usize],
-    locks: &HashMap<usize, usize>,
+    part: &Part<'_>,
     integer: bool,
     allowed: Option<&std::collections::HashSet<(usize, usize)>>,
     start: Option<&std::collections::HashSet<(usize, usize)>>,
 ) -> Result<ModelOutcome, MatchError> {
+    let Part {
+        problem,
+        structure,
+        units,
+        locks,
+        deadline,
+    } = *part;
     let settings = problem.settings;
     let mut vars = ProblemVariables::new();
     let mut objective = Expression::from(0.0);
@@ -663,10 +730,20 @@ fn solve_model(
         }
         model = model.with_initial_solution(initial);
     }
+    if let Some(deadline) = deadline {
+        let left = deadline
+            .saturating_duration_since(std::time::Instant::now())
+            .as_secs_f64();
+        if left <= 0.0 {
+            return Err(MatchError::TimeLimit);
+        }
+        model = model.with_time_limit(left);
+    }
     let solution = model.solve().map_err(|e| match e {
         good_lp::ResolutionError::Infeasible => MatchError::Infeasible(String::from(
             "the locked pairs cannot all be honoured together (family places or max_groups_per_family)",
         )),
+        _ if deadline.is_some_and(|d| std::time::Instant::now() >= d) => MatchError::TimeLimit,
         other => MatchError::Solver(other.to_string()),
     })?;
     let optimal = matches!(solution.status(), SolutionStatus::Optimal);
