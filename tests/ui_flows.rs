@@ -180,6 +180,7 @@ fn a_child_joins_a_new_sibling_group_that_may_be_split_only_with_a_reason() {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut app = launch(dir.path());
     click(&mut app, "Boş reyestrlə başla");
+    click(&mut app, "Uşaqlar");
     click(&mut app, "Yeni uşaq");
     type_into(&mut app, "last_name", "Əliyeva");
     type_into(&mut app, "first_name", "Aysel");

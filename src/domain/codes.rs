@@ -192,6 +192,39 @@ code_enum! {
     }
 }
 
+code_enum! {
+    /// A placement panel's decision on a proposed match.
+    Decision, "decision" {
+        Approve => "approve",
+        ApproveWithConditions => "approve_with_conditions",
+        Defer => "defer",
+        Reject => "reject",
+    }
+}
+
+code_enum! {
+    /// Why a placement ended.
+    EndReason, "end_reason" {
+        Reunified => "reunified",
+        Adopted => "adopted",
+        Moved => "moved",
+        Breakdown => "breakdown",
+        AgedOut => "aged_out",
+    }
+}
+
+impl EndReason {
+    /// The child's status once a placement ends this way: home or adopted children leave
+    /// care, a move or a breakdown puts the child back among those awaiting a family.
+    pub fn child_status_after(self) -> ChildStatus {
+        match self {
+            EndReason::Reunified => ChildStatus::Reunified,
+            EndReason::Adopted | EndReason::AgedOut => ChildStatus::Exited,
+            EndReason::Moved | EndReason::Breakdown => ChildStatus::Awaiting,
+        }
+    }
+}
+
 /// Every coded enum's locale prefix with its codes, for the locale completeness test and for
 /// tools that list the codes a file may use.
 pub fn all_code_keys() -> Vec<String> {
@@ -213,6 +246,8 @@ pub fn all_code_keys() -> Vec<String> {
         keys(Religion::ALL, Religion::locale_key),
         keys(Relation::ALL, Relation::locale_key),
         keys(Language::ALL, Language::locale_key),
+        keys(Decision::ALL, Decision::locale_key),
+        keys(EndReason::ALL, EndReason::locale_key),
     ]
     .concat()
 }

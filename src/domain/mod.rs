@@ -2,11 +2,14 @@
 //! validation, ages and Azerbaijani text handling.
 
 pub mod codes;
+pub mod dashboard;
 pub mod listing;
 pub mod model;
 pub mod text;
 pub mod validation;
+pub mod workflow;
 
 pub use codes::*;
 pub use model::*;
 pub use validation::{Context, FieldError, ValidationErrors};
+pub use workflow::*;

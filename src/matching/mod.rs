@@ -10,6 +10,7 @@ pub mod instance;
 pub mod model;
 pub mod registry;
 pub mod rules;
+pub mod what_if;
 
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;

@@ -12,8 +12,8 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use good_lp::{
-    Expression, ProblemVariables, Solution, SolutionStatus, SolverModel, Variable,
-    WithInitialSolution, WithTimeLimit, variable,
+    Expression, ProblemVariables, Solution, SolutionStatus, SolverModel, Variable, WithTimeLimit,
+    variable,
 };
 
 use super::MatchError;
@@ -400,7 +400,7 @@ fn solve_component(
     };
     let trace = std::env::var_os("YUVA_SOLVER_TRACE").is_some();
     let started = std::time::Instant::now();
-    let lp = solve_model(&part, false, None, None)?;
+    let lp = solve_model(&part, false, None)?;
     if trace {
         eprintln!(
             "component of {} units: LP {:.3} s, {} variables, integral: {}",
@@ -416,7 +416,7 @@ fn solve_component(
     let Some(reduced) = lp.reduced_costs.clone() else {
         // Out of time, the LP's variables at 1 are a feasible plan (every constraint is a
         // packing constraint), not proven optimal.
-        return match solve_model(&part, true, None, None) {
+        return match solve_model(&part, true, None) {
             Ok(mip) if mip.integral => Ok(mip.result(structure, lp.objective)),
             Ok(_) | Err(MatchError::TimeLimit) => {
                 Ok(lp.result(structure, lp.objective).not_proven())
@@ -436,7 +436,7 @@ fn solve_component(
         .map(|((pair, _), _)| *pair)
         .collect();
     let started = std::time::Instant::now();
-    let restricted = solve_model(&part, true, Some(&allowed), None);
+    let restricted = solve_model(&part, true, Some(&allowed));
     let restricted = match restricted {
         Ok(restricted) if restricted.integral => restricted,
         // Out of time before any integral plan: the LP's variables at 1 are one (every
@@ -458,16 +458,9 @@ fn solve_component(
     if gap <= tau + tolerance || allowed.len() == lp.pairs.len() {
         return restricted.integral_result(structure, lp.variables, lp.objective);
     }
-    // Not proven within S: branch and bound on every variable, starting from S's best plan.
-    let start: std::collections::HashSet<(usize, usize)> = restricted
-        .pairs
-        .iter()
-        .zip(&restricted.values)
-        .filter(|(_, value)| **value > 0.5)
-        .map(|(pair, _)| *pair)
-        .collect();
+    // Not proven within S: branch and bound on every variable.
     let started = std::time::Instant::now();
-    let full = match solve_model(&part, true, None, Some(&start)) {
+    let full = match solve_model(&part, true, None) {
         Ok(full) => full,
         // Out of time with no better plan: the restricted one stands, not proven.
         Err(MatchError::TimeLimit) => {
@@ -567,7 +560,6 @@ fn solve_model(
     part: &Part<'_>,
     integer: bool,
     allowed: Option<&std::collections::HashSet<(usize, usize)>>,
-    start: Option<&std::collections::HashSet<(usize, usize)>>,
 ) -> Result<ModelOutcome, MatchError> {
     let Part {
         problem,
@@ -704,32 +696,6 @@ fn solve_model(
         model.add_constraint((Expression::from(p) - used).leq(0.0));
     }
 
-    if let Some(start) = start {
-        // A known plan: its pairs at 1, the group variables that go with them.
-        let mut initial: Vec<(Variable, f64)> = Vec::new();
-        let mut used: std::collections::HashSet<(usize, usize)> = std::collections::HashSet::new();
-        for &(u, f, v) in &x {
-            let on = start.contains(&(u, f));
-            initial.push((v, if on { 1.0 } else { 0.0 }));
-            if on && let Some(g) = structure.units[u].split_group {
-                used.insert((g, f));
-            }
-        }
-        for (&(g, f), &z) in &split_used {
-            initial.push((z, if used.contains(&(g, f)) { 1.0 } else { 0.0 }));
-        }
-        for (&g, &p) in &split_any {
-            initial.push((
-                p,
-                if used.iter().any(|(h, _)| *h == g) {
-                    1.0
-                } else {
-                    0.0
-                },
-            ));
-        }
-        model = model.with_initial_solution(initial);
-    }
     if let Some(deadline) = deadline {
         let left = deadline
             .saturating_duration_since(std::time::Instant::now())

@@ -70,6 +70,17 @@ fn child_from_row(row: &Row<'_>) -> Result<Child> {
     })
 }
 
+/// One child, read on any connection (also inside a write).
+pub(super) fn load_child(conn: &rusqlite::Connection, id: i64) -> Result<Child> {
+    conn.query_row(
+        &format!("SELECT {CHILD_COLUMNS} FROM children WHERE id = ?1"),
+        [id],
+        |row| Ok(child_from_row(row)),
+    )
+    .optional()?
+    .ok_or(StoreError::NotFound { entity: ENTITY, id })?
+}
+
 impl Store {
     pub fn children(&self) -> Result<Vec<Child>> {
         let mut stmt = self
@@ -84,14 +95,7 @@ impl Store {
     }
 
     pub fn child(&self, id: i64) -> Result<Child> {
-        self.conn
-            .query_row(
-                &format!("SELECT {CHILD_COLUMNS} FROM children WHERE id = ?1"),
-                [id],
-                |row| Ok(child_from_row(row)),
-            )
-            .optional()?
-            .ok_or(StoreError::NotFound { entity: ENTITY, id })?
+        load_child(&self.conn, id)
     }
 
     pub fn child_id_by_code(&self, code: &str) -> Result<Option<i64>> {
@@ -243,6 +247,11 @@ impl Writer<'_> {
             child.notes,
             stamp,
         ];
+        // What an update changes, for the audit log.
+        let before = match child.id {
+            Some(id) if self.audit => load_child(self.tx, id).ok(),
+            _ => None,
+        };
         let (id, action) = match child.id {
             None => {
                 self.tx.execute(
@@ -290,7 +299,11 @@ impl Writer<'_> {
             )?;
         }
         if self.audit {
-            audit(self.tx, self.user, action, ENTITY, Some(id), &child.code)?;
+            let summary = match &before {
+                Some(before) => super::describe_changes(&child.code, before, &child),
+                None => child.code.clone(),
+            };
+            audit(self.tx, self.user, action, ENTITY, Some(id), &summary)?;
         }
         Ok(id)
     }

@@ -157,6 +157,22 @@ fn attach_details(conn: &Connection, families: &mut [Family], only: Option<i64>)
     Ok(())
 }
 
+/// One family with its details, read on any connection (also inside a write).
+pub(super) fn load_family(conn: &Connection, id: i64) -> Result<Family> {
+    let family = conn
+        .query_row(
+            &format!("SELECT {FAMILY_COLUMNS} FROM families WHERE id = ?1"),
+            [id],
+            |row| Ok(family_from_row(row)),
+        )
+        .optional()?
+        .ok_or(StoreError::NotFound { entity: ENTITY, id })??;
+    let mut one = [family];
+    attach_details(conn, &mut one, Some(id))?;
+    let [family] = one;
+    Ok(family)
+}
+
 pub(super) fn occupied_of(conn: &Connection, family_id: i64) -> Result<u32> {
     Ok(conn.query_row(
         "SELECT count(*) FROM placements WHERE family_id = ?1 AND end_date IS NULL",
@@ -181,19 +197,7 @@ impl Store {
     }
 
     pub fn family(&self, id: i64) -> Result<Family> {
-        let family = self
-            .conn
-            .query_row(
-                &format!("SELECT {FAMILY_COLUMNS} FROM families WHERE id = ?1"),
-                [id],
-                |row| Ok(family_from_row(row)),
-            )
-            .optional()?
-            .ok_or(StoreError::NotFound { entity: ENTITY, id })??;
-        let mut one = [family];
-        attach_details(&self.conn, &mut one, Some(id))?;
-        let [family] = one;
-        Ok(family)
+        load_family(&self.conn, id)
     }
 
     pub fn family_id_by_code(&self, code: &str) -> Result<Option<i64>> {
@@ -275,6 +279,11 @@ impl Writer<'_> {
             family.notes,
             stamp,
         ];
+        // What an update changes, for the audit log.
+        let before = match family.id {
+            Some(id) if self.audit => load_family(self.tx, id).ok(),
+            _ => None,
+        };
         let (id, action) = match family.id {
             None => {
                 self.tx.execute(
@@ -350,7 +359,11 @@ impl Writer<'_> {
             ])?;
         }
         if self.audit {
-            audit(self.tx, self.user, action, ENTITY, Some(id), &family.code)?;
+            let summary = match &before {
+                Some(before) => super::describe_changes(&family.code, before, &family),
+                None => family.code.clone(),
+            };
+            audit(self.tx, self.user, action, ENTITY, Some(id), &summary)?;
         }
         Ok(id)
     }

@@ -7,6 +7,7 @@ mod children;
 mod codec;
 mod families;
 mod schema;
+mod workflow;
 
 use std::path::{Path, PathBuf};
 
@@ -16,6 +17,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use crate::domain::ValidationErrors;
 
 pub use children::GroupChange;
+pub use workflow::{AuditFilter, Proposal};
 
 /// How the store can fail. Validation failures carry every broken rule, by field.
 #[derive(Debug, thiserror::Error)]
@@ -38,6 +40,10 @@ pub enum StoreError {
         id: i64,
         message: String,
     },
+    /// A workflow step the registry's state does not allow (a child no longer awaiting, a
+    /// family now full…).
+    #[error("{0}")]
+    Refused(crate::domain::Refusal),
     #[error("{entity} {id} does not exist")]
     NotFound { entity: &'static str, id: i64 },
     #[error("cannot prepare the data folder {path}: {source}")]
@@ -241,6 +247,25 @@ impl Writer<'_> {
             )?;
         }
         Ok(id)
+    }
+}
+
+/// "F-0007: status, review_due" — the fields an update changed, for the audit log.
+fn describe_changes<T: serde::Serialize>(code: &str, before: &T, after: &T) -> String {
+    let (Ok(serde_json::Value::Object(before)), Ok(serde_json::Value::Object(after))) =
+        (serde_json::to_value(before), serde_json::to_value(after))
+    else {
+        return code.to_owned();
+    };
+    let changed: Vec<&str> = after
+        .iter()
+        .filter(|(field, value)| before.get(field.as_str()) != Some(value))
+        .map(|(field, _)| field.as_str())
+        .collect();
+    if changed.is_empty() {
+        format!("{code}: no change")
+    } else {
+        format!("{code}: {}", changed.join(", "))
     }
 }
 

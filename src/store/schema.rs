@@ -1,7 +1,7 @@
 //! Schema migrations, versioned with SQLite's `user_version`. Each entry moves the schema one
 //! version up and runs in its own transaction; never edit a released entry, add a new one.
 
-pub const MIGRATIONS: &[&str] = &[V1];
+pub const MIGRATIONS: &[&str] = &[V1, V2];
 
 const V1: &str = r#"
 CREATE TABLE families (
@@ -138,4 +138,73 @@ CREATE TABLE settings (
     key    TEXT PRIMARY KEY,
     value  TEXT NOT NULL
 );
+"#;
+
+/// The placement workflow: locked and excluded pairs, panel sessions with their agendas and
+/// append-only decisions, placements linked to the decision they came from.
+const V2: &str = r#"
+CREATE TABLE pair_rules (
+    id          INTEGER PRIMARY KEY,
+    kind        TEXT NOT NULL CHECK (kind IN ('lock','exclude')),
+    child_id    INTEGER NOT NULL REFERENCES children(id),
+    family_id   INTEGER NOT NULL REFERENCES families(id),
+    reason      TEXT NOT NULL DEFAULT '',
+    created_at  TEXT NOT NULL,
+    created_by  TEXT NOT NULL,
+    lifted_at   TEXT,
+    lifted_by   TEXT,
+    CHECK (kind = 'lock' OR length(trim(reason)) > 0)
+);
+CREATE UNIQUE INDEX pair_rules_in_force ON pair_rules(kind, child_id, family_id)
+    WHERE lifted_at IS NULL;
+
+CREATE TABLE panel_sessions (
+    id            INTEGER PRIMARY KEY,
+    session_date  TEXT NOT NULL,
+    chair         TEXT NOT NULL CHECK (length(trim(chair)) > 0),
+    members       TEXT NOT NULL DEFAULT '[]',
+    quorum        INTEGER NOT NULL CHECK (quorum IN (0, 1)),
+    created_at    TEXT NOT NULL,
+    created_by    TEXT NOT NULL
+);
+
+CREATE TABLE panel_items (
+    id             INTEGER PRIMARY KEY,
+    session_id     INTEGER NOT NULL REFERENCES panel_sessions(id),
+    position       INTEGER NOT NULL,
+    child_id       INTEGER NOT NULL REFERENCES children(id),
+    family_id      INTEGER NOT NULL REFERENCES families(id),
+    distance_km    REAL NOT NULL,
+    value          REAL NOT NULL,
+    planning_date  TEXT NOT NULL,
+    explanation    TEXT NOT NULL,
+    carried_from   INTEGER REFERENCES panel_items(id),
+    created_at     TEXT NOT NULL
+);
+CREATE INDEX panel_items_session ON panel_items(session_id, position);
+CREATE INDEX panel_items_child ON panel_items(child_id);
+
+-- Decisions are never edited: a correction is a new row (decision NULL, the text in reasons).
+CREATE TABLE panel_decisions (
+    id            INTEGER PRIMARY KEY,
+    item_id       INTEGER NOT NULL REFERENCES panel_items(id),
+    decision      TEXT CHECK (decision IN
+                    ('approve','approve_with_conditions','defer','reject')),
+    conditions    TEXT NOT NULL DEFAULT '',
+    reasons       TEXT NOT NULL DEFAULT '',
+    exclude_pair  INTEGER NOT NULL DEFAULT 0 CHECK (exclude_pair IN (0, 1)),
+    start_date    TEXT,
+    recorded_by   TEXT NOT NULL,
+    recorded_at   TEXT NOT NULL
+);
+CREATE INDEX panel_decisions_item ON panel_decisions(item_id);
+CREATE TRIGGER panel_decisions_no_update BEFORE UPDATE ON panel_decisions
+BEGIN SELECT RAISE(ABORT, 'panel decisions are never edited: record a correction'); END;
+CREATE TRIGGER panel_decisions_no_delete BEFORE DELETE ON panel_decisions
+BEGIN SELECT RAISE(ABORT, 'panel decisions are never deleted: record a correction'); END;
+
+ALTER TABLE placements ADD COLUMN decision_id INTEGER REFERENCES panel_decisions(id);
+ALTER TABLE placements ADD COLUMN end_note TEXT NOT NULL DEFAULT '';
+
+CREATE INDEX audit_log_entity ON audit_log(entity, entity_id);
 "#;

@@ -8,7 +8,10 @@ use iced::keyboard::{self, Key, key};
 use iced::widget::{button, column, container, operation, row, text};
 use iced::{Alignment, Element, Length, Subscription, Task, Theme};
 
-use super::screens::{children, families, settings, welcome};
+use super::screens::{
+    audit, children, dashboard, families, matching, panel, placements, refusal_text, settings,
+    welcome,
+};
 use super::{Env, Registry, style};
 use crate::demo::{self, DemoOptions};
 use crate::domain::Context;
@@ -34,9 +37,41 @@ pub struct Launch {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
+    Dashboard,
     Children,
     Families,
+    Matching,
+    Panel,
+    Placements,
+    Audit,
     Settings,
+}
+
+impl Tab {
+    /// In the order of the header and of Ctrl+1 … Ctrl+8.
+    pub const ALL: [Tab; 8] = [
+        Tab::Dashboard,
+        Tab::Children,
+        Tab::Families,
+        Tab::Matching,
+        Tab::Panel,
+        Tab::Placements,
+        Tab::Audit,
+        Tab::Settings,
+    ];
+
+    fn locale_key(self) -> &'static str {
+        match self {
+            Tab::Dashboard => "nav.dashboard",
+            Tab::Children => "nav.children",
+            Tab::Families => "nav.families",
+            Tab::Matching => "nav.matching",
+            Tab::Panel => "nav.panel",
+            Tab::Placements => "nav.placements",
+            Tab::Audit => "nav.audit",
+            Tab::Settings => "nav.settings",
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -47,6 +82,13 @@ pub enum Message {
     Families(families::Message),
     Children(children::Message),
     Settings(settings::Message),
+    Dashboard(dashboard::Message),
+    Matching(matching::Message),
+    Panel(panel::Message),
+    Placements(placements::Message),
+    Audit(audit::Message),
+    /// While the optimizer runs: collect its result and redraw the progress.
+    Tick,
     Keyboard(keyboard::Event),
     FirstFrame,
     DismissNotice,
@@ -70,6 +112,11 @@ struct Workspace {
     families: families::Screen,
     children: children::Screen,
     settings: settings::Screen,
+    dashboard: dashboard::Screen,
+    matching: matching::Screen,
+    panel: panel::Screen,
+    placements: placements::Screen,
+    audit: audit::Screen,
 }
 
 pub struct App {
@@ -115,19 +162,75 @@ impl Workspace {
         };
         let families = families::Screen::new(&env);
         let children = children::Screen::new(&env);
-        Ok(Workspace {
+        let mut workspace = Workspace {
             show_welcome: registry.is_empty(),
             store,
             registry,
             gazetteer,
             database: launch.database.clone(),
             today,
-            tab: Tab::Children,
+            tab: Tab::Dashboard,
             is_demo,
             families,
             children,
             settings: settings::Screen::default(),
-        })
+            dashboard: dashboard::Screen::default(),
+            matching: matching::Screen::new(today),
+            panel: panel::Screen::new(),
+            placements: placements::Screen::default(),
+            audit: audit::Screen::default(),
+        };
+        workspace.refresh_workflow().map_err(|e| e.to_string())?;
+        Ok(workspace)
+    }
+
+    /// Reloads what the workflow screens show: sessions and the open agenda, placements,
+    /// locks and exclusions, the dashboard's figures and the audit trail.
+    fn refresh_workflow(&mut self) -> store::Result<()> {
+        let sessions = self.store.panel_sessions()?;
+        if let Some(id) = self.panel.open_session() {
+            self.panel.agenda = self.store.agenda(id)?;
+        }
+        self.matching.sessions = sessions.clone();
+        self.panel.sessions = sessions;
+        let placements = self.store.placements()?;
+        self.dashboard.figures = crate::domain::dashboard::Dashboard::compute(
+            &self.registry.families,
+            &self.registry.children,
+            &self.registry.occupied,
+            &placements,
+            self.today,
+        );
+        self.placements.placements = placements;
+        let registry = &self.registry;
+        self.matching.pair_rules = self
+            .store
+            .pair_rules()?
+            .into_iter()
+            .map(|r| matching::PairRuleRow {
+                id: r.id,
+                kind: r.kind,
+                child: registry
+                    .child(r.child_id)
+                    .map(|c| c.code.clone())
+                    .unwrap_or_default(),
+                family: registry
+                    .family(r.family_id)
+                    .map(|f| f.code.clone())
+                    .unwrap_or_default(),
+                reason: r.reason,
+            })
+            .collect();
+        self.refresh_audit()
+    }
+
+    fn refresh_audit(&mut self) -> store::Result<()> {
+        self.audit.entries = self.store.audit_query(&self.audit.filter())?;
+        let (users, entities, actions) = self.store.audit_facets()?;
+        self.audit.users = users;
+        self.audit.entities = entities;
+        self.audit.actions = actions;
+        Ok(())
     }
 
     /// Reloads the registry after a change and re-runs the lists' queries.
@@ -137,7 +240,7 @@ impl Workspace {
         self.families.refresh(&env);
         self.children.refresh(&env);
         self.settings.recent_audit = self.store.audit_entries(30)?;
-        Ok(())
+        self.refresh_workflow()
     }
 
     fn create_demo(&mut self) -> store::Result<demo::DemoSummary> {
@@ -198,13 +301,37 @@ impl App {
         self.lang
     }
 
+    /// The plan on the matching screen, if a run has finished (for tests and timing).
+    pub fn matching_plan(&self) -> Option<&crate::matching::Plan> {
+        self.workspace
+            .as_ref()
+            .ok()
+            .and_then(|ws| ws.matching.outcome())
+            .map(|o| &o.plan)
+    }
+
+    /// True while the optimizer runs on its worker thread.
+    pub fn matching_running(&self) -> bool {
+        self.workspace
+            .as_ref()
+            .is_ok_and(|ws| ws.matching.is_running())
+    }
+
     pub fn subscription(&self) -> Subscription<Message> {
-        let keys = keyboard::listen().map(Message::Keyboard);
-        if self.first_frame_seen {
-            keys
-        } else {
-            Subscription::batch([keys, iced::window::frames().map(|_| Message::FirstFrame)])
+        let mut subscriptions = vec![keyboard::listen().map(Message::Keyboard)];
+        if !self.first_frame_seen {
+            subscriptions.push(iced::window::frames().map(|_| Message::FirstFrame));
         }
+        if self
+            .workspace
+            .as_ref()
+            .is_ok_and(|ws| ws.matching.is_running())
+        {
+            subscriptions.push(
+                iced::time::every(std::time::Duration::from_millis(100)).map(|_| Message::Tick),
+            );
+        }
+        Subscription::batch(subscriptions)
     }
 
     fn notify(&mut self, text: String, is_error: bool) {
@@ -253,11 +380,77 @@ impl App {
         match message {
             Message::Tab(tab) => {
                 ws.tab = tab;
-                if tab == Tab::Settings {
-                    match ws.store.audit_entries(30) {
-                        Ok(entries) => ws.settings.recent_audit = entries,
-                        Err(e) => notice = Some((e.to_string(), true)),
+                ws.show_welcome = false;
+                let refreshed = match tab {
+                    Tab::Settings => ws
+                        .store
+                        .audit_entries(30)
+                        .map(|entries| ws.settings.recent_audit = entries),
+                    Tab::Audit => ws.refresh_audit(),
+                    _ => Ok(()),
+                };
+                if let Err(e) = refreshed {
+                    notice = Some((e.to_string(), true));
+                }
+            }
+            Message::Dashboard(message) => {
+                let env = env!(ws, lang);
+                match dashboard::update(message) {
+                    dashboard::Event::Children(query) => {
+                        ws.children.show_query(query, &env);
+                        ws.tab = Tab::Children;
                     }
+                    dashboard::Event::Families(query) => {
+                        ws.families.show_query(query, &env);
+                        ws.tab = Tab::Families;
+                    }
+                    dashboard::Event::Placements => ws.tab = Tab::Placements,
+                }
+            }
+            Message::Matching(message) => {
+                let env = env!(ws, lang);
+                let event = ws.matching.update(message, &env);
+                notice = handle_matching_event(ws, lang, event);
+            }
+            Message::Tick => {
+                let env = env!(ws, lang);
+                let _ = ws.matching.update(matching::Message::Tick, &env);
+            }
+            Message::Panel(message) => {
+                let env = env!(ws, lang);
+                let event = ws.panel.update(message, &env);
+                notice = handle_panel_event(ws, lang, event);
+            }
+            Message::Placements(message) => {
+                let env = env!(ws, lang);
+                if let Some(placements::Event::End {
+                    placement_id,
+                    end_date,
+                    reason,
+                    note,
+                }) = ws.placements.update(message, &env)
+                {
+                    let result =
+                        ws.store
+                            .end_placement(placement_id, end_date, reason, &note, ws.today);
+                    notice = match result {
+                        Ok(()) => {
+                            ws.placements.ended();
+                            reloaded(ws, lang, tr(lang, "placement.ended"))
+                        }
+                        Err(StoreError::Invalid(errors)) => {
+                            ws.placements.rejected(errors);
+                            Some((tr(lang, "error.form_has_errors"), true))
+                        }
+                        Err(e) => Some(store_failure(lang, &e)),
+                    };
+                }
+            }
+            Message::Audit(message) => {
+                if ws.audit.update(message)
+                    && let Err(e) = ws.refresh_audit()
+                {
+                    notice = Some((e.to_string(), true));
                 }
             }
             Message::Welcome(message) => {
@@ -319,9 +512,9 @@ impl App {
         let env = env!(ws, lang);
 
         let tab_button = |tab: Tab, key: &str| {
-            button(text(t(key)).size(16))
+            button(text(t(key)).size(15))
                 .on_press(Message::Tab(tab))
-                .padding([8, 16])
+                .padding([7, 10])
                 .style(if ws.tab == tab && !ws.show_welcome {
                     button::secondary
                 } else {
@@ -343,9 +536,7 @@ impl App {
         let header = container(
             row![
                 text("Yuva").size(22),
-                tab_button(Tab::Children, "nav.children"),
-                tab_button(Tab::Families, "nav.families"),
-                tab_button(Tab::Settings, "nav.settings"),
+                row(Tab::ALL.map(|tab| tab_button(tab, tab.locale_key()).into())).spacing(6),
                 iced::widget::space::horizontal(),
                 language_buttons,
             ]
@@ -359,6 +550,11 @@ impl App {
             welcome::view(&env).map(Message::Welcome)
         } else {
             match ws.tab {
+                Tab::Dashboard => ws.dashboard.view(&env).map(Message::Dashboard),
+                Tab::Matching => ws.matching.view(&env).map(Message::Matching),
+                Tab::Panel => ws.panel.view(&env).map(Message::Panel),
+                Tab::Placements => ws.placements.view(&env).map(Message::Placements),
+                Tab::Audit => ws.audit.view(&env).map(Message::Audit),
                 Tab::Children => ws.children.view(&env).map(Message::Children),
                 Tab::Families => ws.families.view(&env).map(Message::Families),
                 Tab::Settings => {
@@ -460,6 +656,200 @@ fn handle_child_event(
     }
 }
 
+/// Says how a store step failed: a refusal in the user's language, anything else as a failed
+/// save.
+fn store_failure(lang: Lang, error: &StoreError) -> (String, bool) {
+    match error {
+        StoreError::Refused(refusal) => (refusal_text(lang, refusal), true),
+        other => save_failed(lang, other),
+    }
+}
+
+/// Reloads the registry after a workflow step and confirms it with `text`.
+fn reloaded(ws: &mut Workspace, lang: Lang, text: String) -> Option<(String, bool)> {
+    match ws.reload(lang) {
+        Ok(()) => Some((text, false)),
+        Err(e) => Some(save_failed(lang, &e)),
+    }
+}
+
+fn child_id(ws: &Workspace, code: &str) -> Option<i64> {
+    ws.registry
+        .children
+        .iter()
+        .find(|c| c.code == code)
+        .and_then(|c| c.id)
+}
+
+fn family_id(ws: &Workspace, code: &str) -> Option<i64> {
+    ws.registry
+        .families
+        .iter()
+        .find(|f| f.code == code)
+        .and_then(|f| f.id)
+}
+
+fn handle_matching_event(
+    ws: &mut Workspace,
+    lang: Lang,
+    event: Option<matching::Event>,
+) -> Option<(String, bool)> {
+    match event? {
+        matching::Event::Run(request) => {
+            let scope = &request.scope;
+            let in_scope: Vec<crate::domain::Child> = ws
+                .registry
+                .children
+                .iter()
+                .filter(|c| scope.includes(c, &ws.gazetteer))
+                .cloned()
+                .collect();
+            let registry = &ws.registry;
+            let mut instance = crate::matching::registry::instance_from_records(
+                &registry.families,
+                |f| registry.occupied_of(f),
+                &in_scope,
+                &registry.groups,
+                request.planning_date,
+                request.settings,
+            );
+            match ws.store.pair_rules() {
+                Ok(rules) => crate::matching::registry::add_pair_rules(
+                    &mut instance,
+                    &rules,
+                    &registry.families,
+                    &registry.children,
+                ),
+                Err(e) => return Some(save_failed(lang, &e)),
+            }
+            let mut label = None;
+            if let Some((child, relaxation)) = &request.what_if {
+                instance = crate::matching::what_if::apply_relaxation(&instance, child, relaxation);
+                label = Some(format!(
+                    "{child}: {}",
+                    matching::relaxation_text(lang, relaxation)
+                ));
+            }
+            ws.matching.start(instance, request.planning_date, label);
+            None
+        }
+        matching::Event::PairRule {
+            kind,
+            child,
+            family,
+            reason,
+        } => {
+            let (Some(c), Some(f)) = (child_id(ws, &child), family_id(ws, &family)) else {
+                return None;
+            };
+            match ws.store.add_pair_rule(kind, c, f, &reason) {
+                Ok(_) => {
+                    let key = match kind {
+                        crate::domain::PairRuleKind::Lock => "matching.lock_done",
+                        crate::domain::PairRuleKind::Exclude => "matching.exclude_done",
+                    };
+                    let text = tr_args(lang, key, &[("child", child), ("family", family)]);
+                    reloaded(ws, lang, text)
+                }
+                Err(e) => Some(store_failure(lang, &e)),
+            }
+        }
+        matching::Event::Lift(id) => match ws.store.lift_pair_rule(id) {
+            Ok(()) => reloaded(ws, lang, tr(lang, "matching.lift_done")),
+            Err(e) => Some(store_failure(lang, &e)),
+        },
+        matching::Event::Send {
+            session_id,
+            proposals,
+        } => {
+            let mut rows = Vec::with_capacity(proposals.len());
+            for p in &proposals {
+                let (Some(child_id), Some(family_id)) =
+                    (child_id(ws, &p.child), family_id(ws, &p.family))
+                else {
+                    continue;
+                };
+                rows.push(crate::store::Proposal {
+                    child_id,
+                    family_id,
+                    distance_km: p.distance_km,
+                    value: p.value,
+                    planning_date: p.planning_date,
+                    explanation: p.explanation.clone(),
+                });
+            }
+            match ws.store.propose(session_id, &rows) {
+                Ok(ids) => {
+                    ws.matching.sent();
+                    let text = tr_args(lang, "matching.sent", &[("count", ids.len().to_string())]);
+                    reloaded(ws, lang, text)
+                }
+                Err(e) => Some(store_failure(lang, &e)),
+            }
+        }
+    }
+}
+
+fn handle_panel_event(
+    ws: &mut Workspace,
+    lang: Lang,
+    event: Option<panel::Event>,
+) -> Option<(String, bool)> {
+    match event? {
+        panel::Event::CreateSession(input) => match ws.store.create_session(&input) {
+            Ok(id) => {
+                ws.panel.created(id);
+                reloaded(ws, lang, tr(lang, "panel.session_created"))
+            }
+            Err(StoreError::Invalid(errors)) => {
+                ws.panel.rejected(errors);
+                Some((tr(lang, "error.form_has_errors"), true))
+            }
+            Err(e) => Some(store_failure(lang, &e)),
+        },
+        panel::Event::Open(_) => match ws.refresh_workflow() {
+            Ok(()) => None,
+            Err(e) => Some(save_failed(lang, &e)),
+        },
+        panel::Event::Decide(item, input) => {
+            let result = ws.store.decide(item, &input);
+            panel_outcome(ws, lang, result.map(|_| ()), "panel.decision_recorded")
+        }
+        panel::Event::Correct(item, text) => {
+            let result = ws.store.add_correction(item, &text);
+            panel_outcome(ws, lang, result.map(|_| ()), "panel.correction_recorded")
+        }
+        panel::Event::Rerun => {
+            ws.tab = Tab::Matching;
+            None
+        }
+    }
+}
+
+fn panel_outcome(
+    ws: &mut Workspace,
+    lang: Lang,
+    result: store::Result<()>,
+    done_key: &str,
+) -> Option<(String, bool)> {
+    match result {
+        Ok(()) => {
+            ws.panel.recorded();
+            reloaded(ws, lang, tr(lang, done_key))
+        }
+        Err(StoreError::Invalid(errors)) => {
+            ws.panel.rejected(errors);
+            Some((tr(lang, "error.form_has_errors"), true))
+        }
+        Err(StoreError::Refused(refusal)) => {
+            let text = refusal_text(lang, &refusal);
+            ws.panel.refused(text.clone());
+            Some((text, true))
+        }
+        Err(e) => Some(save_failed(lang, &e)),
+    }
+}
+
 /// After a save on the families or children screen: reload and show the record, or hand the
 /// validation errors back to the form, and say what happened.
 fn after_save(
@@ -478,7 +868,7 @@ fn after_save(
             match tab {
                 Tab::Families => ws.families.saved(id, &env),
                 Tab::Children => ws.children.saved(id, &env),
-                Tab::Settings => {}
+                _ => {}
             }
             Some((
                 tr_args(lang, "common.saved", &[("code", code.to_owned())]),
@@ -489,7 +879,7 @@ fn after_save(
             match tab {
                 Tab::Families => ws.families.rejected(errors),
                 Tab::Children => ws.children.rejected(errors),
-                Tab::Settings => {}
+                _ => {}
             }
             Some((tr(lang, "error.form_has_errors"), true))
         }
@@ -524,7 +914,7 @@ fn demo_outcome(ws: &mut Workspace, lang: Lang, reset: bool) -> (String, bool) {
 }
 
 /// Tab/Shift+Tab move between fields, Ctrl+S saves a form, Escape leaves it, Ctrl+F goes to
-/// the search box, Ctrl+1/2/3 switch tabs.
+/// the search box, Ctrl+1 … Ctrl+8 switch tabs.
 fn keyboard_shortcut(
     ws: &mut Workspace,
     lang: Lang,
@@ -542,7 +932,7 @@ fn keyboard_shortcut(
             match ws.tab {
                 Tab::Families => ws.families.escape(&env),
                 Tab::Children => ws.children.escape(&env),
-                Tab::Settings => {}
+                _ => {}
             }
             Task::none()
         }
@@ -564,15 +954,20 @@ fn keyboard_shortcut(
         Key::Character("f") if modifiers.command() => match ws.tab {
             Tab::Families => operation::focus(families::SEARCH_ID),
             Tab::Children => operation::focus(children::SEARCH_ID),
-            Tab::Settings => Task::none(),
+            Tab::Placements => operation::focus(placements::SEARCH_ID),
+            Tab::Audit => operation::focus(audit::SEARCH_ID),
+            _ => Task::none(),
         },
-        Key::Character(digit @ ("1" | "2" | "3")) if modifiers.command() => {
-            ws.tab = match digit {
-                "1" => Tab::Children,
-                "2" => Tab::Families,
-                _ => Tab::Settings,
-            };
-            ws.show_welcome = false;
+        Key::Character(digit) if modifiers.command() => {
+            if let Some(tab) = digit
+                .parse::<usize>()
+                .ok()
+                .and_then(|n| n.checked_sub(1))
+                .and_then(|i| Tab::ALL.get(i))
+            {
+                ws.tab = *tab;
+                ws.show_welcome = false;
+            }
             Task::none()
         }
         _ => Task::none(),

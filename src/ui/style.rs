@@ -123,3 +123,30 @@ pub fn status_bar(theme: &Theme, is_error: bool) -> container::Style {
         ..container::Style::default()
     }
 }
+
+/// A bar of a dashboard chart.
+pub fn chart_bar(theme: &Theme) -> container::Style {
+    let palette = theme.extended_palette();
+    container::Style {
+        background: Some(Background::Color(palette.primary.base.color)),
+        border: Border {
+            radius: 3.0.into(),
+            ..Border::default()
+        },
+        ..container::Style::default()
+    }
+}
+
+/// A column of the monthly placements chart: started (primary) or ended (secondary).
+pub fn chart_column(theme: &Theme, ended: bool) -> container::Style {
+    let palette = theme.extended_palette();
+    let color = if ended {
+        palette.danger.base.color
+    } else {
+        palette.success.base.color
+    };
+    container::Style {
+        background: Some(Background::Color(color)),
+        ..container::Style::default()
+    }
+}

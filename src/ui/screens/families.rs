@@ -68,6 +68,14 @@ impl Screen {
     }
 
     /// Re-runs the query (after a filter change or when the registry changed).
+    /// Shows the list with this query (the dashboard's click-through).
+    pub fn show_query(&mut self, query: FamilyQuery, env: &Env<'_>) {
+        self.query = query;
+        self.page = 0;
+        self.mode = Mode::List;
+        self.refresh(env);
+    }
+
     pub fn refresh(&mut self, env: &Env<'_>) {
         let registry = env.registry;
         self.rows = registry.family_index.query(

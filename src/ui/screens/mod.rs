@@ -1,10 +1,15 @@
 //! The screens of the window. Each owns its state, its `Message`, an `update` that may return
 //! an `Event` for the application, and a `view`.
 
+pub mod audit;
 pub mod child_form;
 pub mod children;
+pub mod dashboard;
 pub mod families;
 pub mod family_form;
+pub mod matching;
+pub mod panel;
+pub mod placements;
 pub mod settings;
 pub mod welcome;
 
@@ -159,4 +164,26 @@ pub fn with_row<T>(rows: &mut [T], index: usize, change: impl FnOnce(&mut T)) {
     if let Some(row) = rows.get_mut(index) {
         change(row);
     }
+}
+
+/// A refused workflow step in the interface language; coded values in it get their labels.
+pub fn refusal_text(lang: crate::i18n::Lang, refusal: &crate::domain::Refusal) -> String {
+    let args: Vec<(&str, String)> = refusal
+        .args
+        .iter()
+        .map(|(name, value)| {
+            let prefix = match *name {
+                "status" => Some("child_status"),
+                "rule" => Some("rule"),
+                "decision" => Some("decision"),
+                _ => None,
+            };
+            let value = prefix
+                .map(|p| format!("{p}.{value}"))
+                .filter(|key| crate::i18n::has_key(lang, key))
+                .map_or_else(|| value.clone(), |key| tr(lang, &key));
+            (*name, value)
+        })
+        .collect();
+    crate::i18n::tr_args(lang, refusal.key, &args)
 }

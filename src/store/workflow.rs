@@ -1,0 +1,833 @@
+//! The placement workflow on the registry: locked and excluded pairs, panel sessions and their
+//! agendas, decisions, placements and their ends. Every step is one transaction that checks
+//! the registry's current state first and writes its audit entry with the change; a step the
+//! state does not allow is refused with the reason and writes nothing.
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use super::children::load_child;
+use super::codec::{decode_code, decode_date, required_date};
+use super::families::{load_family, occupied_of};
+use super::{AuditEntry, Result, Store, StoreError, Writer, audit, now};
+use crate::domain::*;
+
+/// A proposal sent from the matching screen to a panel session.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Proposal {
+    pub child_id: i64,
+    pub family_id: i64,
+    pub distance_km: f64,
+    pub value: f64,
+    pub planning_date: NaiveDate,
+    /// The matching explanation (JSON), kept with the agenda item as the panel saw it.
+    pub explanation: String,
+}
+
+/// What the audit trail screen shows.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AuditFilter {
+    /// Folded into a case-insensitive match on the summary, entity and user.
+    pub text: String,
+    pub entity: Option<String>,
+    pub user: Option<String>,
+    pub action: Option<String>,
+    pub limit: usize,
+}
+
+fn refused(key: &'static str, args: Vec<(&'static str, String)>) -> StoreError {
+    StoreError::Refused(Refusal::new(key, args))
+}
+
+fn code_of(conn: &Connection, table: &str, id: i64) -> Result<String> {
+    conn.query_row(
+        &format!("SELECT code FROM {table} WHERE id = ?1"),
+        [id],
+        |r| r.get(0),
+    )
+    .optional()?
+    .ok_or(StoreError::NotFound {
+        entity: if table == "children" {
+            "child"
+        } else {
+            "family"
+        },
+        id,
+    })
+}
+
+fn session_from_row(row: &Row<'_>) -> Result<PanelSession> {
+    let id: i64 = row.get(0)?;
+    let members: String = row.get(3)?;
+    Ok(PanelSession {
+        id,
+        date: required_date(row.get(1)?, "panel session", id)?,
+        chair: row.get(2)?,
+        members: serde_json::from_str(&members).map_err(|e| StoreError::Corrupt {
+            entity: "panel session",
+            id,
+            message: format!("members {members:?}: {e}"),
+        })?,
+        quorum: row.get(4)?,
+        created_by: row.get(5)?,
+    })
+}
+
+const SESSION_COLUMNS: &str = "id, session_date, chair, members, quorum, created_by";
+const ITEM_COLUMNS: &str = "id, session_id, position, child_id, family_id, distance_km, value,
+    planning_date, explanation, carried_from";
+const DECISION_COLUMNS: &str = "id, item_id, decision, conditions, reasons, exclude_pair,
+    start_date, recorded_by, recorded_at";
+const PLACEMENT_COLUMNS: &str =
+    "id, child_id, family_id, start_date, end_date, end_reason, end_note, decision_id";
+
+fn item_from_row(row: &Row<'_>) -> Result<AgendaItem> {
+    let id: i64 = row.get(0)?;
+    Ok(AgendaItem {
+        id,
+        session_id: row.get(1)?,
+        position: row.get(2)?,
+        child_id: row.get(3)?,
+        family_id: row.get(4)?,
+        distance_km: row.get(5)?,
+        value: row.get(6)?,
+        planning_date: required_date(row.get(7)?, "panel item", id)?,
+        explanation: row.get(8)?,
+        carried_from: row.get(9)?,
+        decisions: Vec::new(),
+    })
+}
+
+fn decision_from_row(row: &Row<'_>) -> Result<DecisionRecord> {
+    let id: i64 = row.get(0)?;
+    let decision: Option<String> = row.get(2)?;
+    Ok(DecisionRecord {
+        id,
+        item_id: row.get(1)?,
+        decision: decision
+            .map(|code| decode_code(&code, Decision::from_code, "panel decision", id))
+            .transpose()?,
+        conditions: row.get(3)?,
+        reasons: row.get(4)?,
+        exclude_pair: row.get(5)?,
+        start_date: decode_date(row.get(6)?, "panel decision", id)?,
+        recorded_by: row.get(7)?,
+        recorded_at: row.get(8)?,
+    })
+}
+
+fn placement_from_row(row: &Row<'_>) -> Result<PlacementRecord> {
+    let id: i64 = row.get(0)?;
+    let reason: Option<String> = row.get(5)?;
+    Ok(PlacementRecord {
+        id,
+        child_id: row.get(1)?,
+        family_id: row.get(2)?,
+        start_date: required_date(row.get(3)?, "placement", id)?,
+        end_date: decode_date(row.get(4)?, "placement", id)?,
+        end_reason: reason
+            .map(|code| decode_code(&code, EndReason::from_code, "placement", id))
+            .transpose()?,
+        end_note: row.get(6)?,
+        decision_id: row.get(7)?,
+    })
+}
+
+fn collect<T>(
+    conn: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+    map: impl Fn(&Row<'_>) -> Result<T>,
+) -> Result<Vec<T>> {
+    let mut stmt = conn.prepare(sql)?;
+    let mut rows = stmt.query(params)?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        out.push(map(row)?);
+    }
+    Ok(out)
+}
+
+/// Agenda items with their decisions.
+fn items_where(conn: &Connection, condition: &str, id: i64) -> Result<Vec<AgendaItem>> {
+    let mut items = collect(
+        conn,
+        &format!("SELECT {ITEM_COLUMNS} FROM panel_items WHERE {condition} ORDER BY position, id"),
+        [id],
+        item_from_row,
+    )?;
+    for item in &mut items {
+        item.decisions = collect(
+            conn,
+            &format!(
+                "SELECT {DECISION_COLUMNS} FROM panel_decisions WHERE item_id = ?1 ORDER BY id"
+            ),
+            [item.id],
+            decision_from_row,
+        )?;
+    }
+    Ok(items)
+}
+
+fn load_item(conn: &Connection, id: i64) -> Result<AgendaItem> {
+    items_where(conn, "id = ?1", id)?
+        .pop()
+        .ok_or(StoreError::NotFound {
+            entity: "panel item",
+            id,
+        })
+}
+
+fn load_session(conn: &Connection, id: i64) -> Result<PanelSession> {
+    conn.query_row(
+        &format!("SELECT {SESSION_COLUMNS} FROM panel_sessions WHERE id = ?1"),
+        [id],
+        |row| Ok(session_from_row(row)),
+    )
+    .optional()?
+    .ok_or(StoreError::NotFound {
+        entity: "panel session",
+        id,
+    })?
+}
+
+fn pair_rule_in_force(
+    conn: &Connection,
+    kind: PairRuleKind,
+    child_id: i64,
+    family_id: i64,
+) -> Result<Option<i64>> {
+    Ok(conn
+        .query_row(
+            "SELECT id FROM pair_rules WHERE kind = ?1 AND child_id = ?2 AND family_id = ?3
+             AND lifted_at IS NULL",
+            params![kind.code(), child_id, family_id],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+impl Store {
+    /// Panel sessions, the newest first.
+    pub fn panel_sessions(&self) -> Result<Vec<PanelSession>> {
+        collect(
+            &self.conn,
+            &format!(
+                "SELECT {SESSION_COLUMNS} FROM panel_sessions ORDER BY session_date DESC, id DESC"
+            ),
+            [],
+            session_from_row,
+        )
+    }
+
+    pub fn panel_session(&self, id: i64) -> Result<PanelSession> {
+        load_session(&self.conn, id)
+    }
+
+    /// A session's agenda in order, each item with its decisions.
+    pub fn agenda(&self, session_id: i64) -> Result<Vec<AgendaItem>> {
+        items_where(&self.conn, "session_id = ?1", session_id)
+    }
+
+    /// Every agenda item a child has been on, oldest first.
+    pub fn agenda_items_of_child(&self, child_id: i64) -> Result<Vec<AgendaItem>> {
+        items_where(&self.conn, "child_id = ?1", child_id)
+    }
+
+    /// Every placement, active and ended, the newest start first.
+    pub fn placements(&self) -> Result<Vec<PlacementRecord>> {
+        collect(
+            &self.conn,
+            &format!(
+                "SELECT {PLACEMENT_COLUMNS} FROM placements ORDER BY start_date DESC, id DESC"
+            ),
+            [],
+            placement_from_row,
+        )
+    }
+
+    /// Locked and excluded pairs in force.
+    pub fn pair_rules(&self) -> Result<Vec<PairRule>> {
+        collect(
+            &self.conn,
+            "SELECT id, kind, child_id, family_id, reason, created_by, created_at
+             FROM pair_rules WHERE lifted_at IS NULL ORDER BY id",
+            [],
+            |r| {
+                let id: i64 = r.get(0)?;
+                let kind: String = r.get(1)?;
+                Ok(PairRule {
+                    id,
+                    kind: if kind == "lock" {
+                        PairRuleKind::Lock
+                    } else {
+                        PairRuleKind::Exclude
+                    },
+                    child_id: r.get(2)?,
+                    family_id: r.get(3)?,
+                    reason: r.get(4)?,
+                    created_by: r.get(5)?,
+                    created_at: r.get(6)?,
+                })
+            },
+        )
+    }
+
+    /// The audit log, newest first, filtered.
+    pub fn audit_query(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>> {
+        let needle = crate::domain::text::fold_for_search(&filter.text);
+        let mut stmt = self.conn.prepare(
+            "SELECT id, at, user_name, action, entity, entity_id, summary FROM audit_log
+             WHERE (?1 IS NULL OR entity = ?1) AND (?2 IS NULL OR user_name = ?2)
+               AND (?3 IS NULL OR action = ?3)
+             ORDER BY id DESC",
+        )?;
+        let mut rows = stmt.query(params![filter.entity, filter.user, filter.action])?;
+        let limit = if filter.limit == 0 {
+            usize::MAX
+        } else {
+            filter.limit
+        };
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let entry = AuditEntry {
+                id: r.get(0)?,
+                at: r.get(1)?,
+                user_name: r.get(2)?,
+                action: r.get(3)?,
+                entity: r.get(4)?,
+                entity_id: r.get(5)?,
+                summary: r.get(6)?,
+            };
+            let haystack = crate::domain::text::fold_for_search(&format!(
+                "{} {} {} {}",
+                entry.summary, entry.entity, entry.user_name, entry.at
+            ));
+            if crate::domain::text::matches_query(&haystack, &needle) {
+                out.push(entry);
+                if out.len() >= limit {
+                    break;
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The distinct users, entities and actions of the audit log, for its filters.
+    pub fn audit_facets(&self) -> Result<(Vec<String>, Vec<String>, Vec<String>)> {
+        let distinct = |column: &str| -> Result<Vec<String>> {
+            collect(
+                &self.conn,
+                &format!("SELECT DISTINCT {column} FROM audit_log ORDER BY {column}"),
+                [],
+                |r| Ok(r.get(0)?),
+            )
+        };
+        Ok((
+            distinct("user_name")?,
+            distinct("entity")?,
+            distinct("action")?,
+        ))
+    }
+
+    pub fn create_session(&mut self, input: &SessionInput) -> Result<i64> {
+        self.write(|w| w.create_session(input))
+    }
+
+    pub fn propose(&mut self, session_id: i64, proposals: &[Proposal]) -> Result<Vec<i64>> {
+        self.write(|w| w.propose(session_id, proposals))
+    }
+
+    pub fn decide(&mut self, item_id: i64, input: &DecisionInput) -> Result<i64> {
+        self.write(|w| w.decide(item_id, input))
+    }
+
+    pub fn add_correction(&mut self, item_id: i64, text: &str) -> Result<i64> {
+        self.write(|w| w.add_correction(item_id, text))
+    }
+
+    pub fn end_placement(
+        &mut self,
+        placement_id: i64,
+        end_date: Option<NaiveDate>,
+        reason: Option<EndReason>,
+        note: &str,
+        today: NaiveDate,
+    ) -> Result<()> {
+        self.write(|w| w.end_placement(placement_id, end_date, reason, note, today))
+    }
+
+    pub fn add_pair_rule(
+        &mut self,
+        kind: PairRuleKind,
+        child_id: i64,
+        family_id: i64,
+        reason: &str,
+    ) -> Result<i64> {
+        self.write(|w| w.add_pair_rule(kind, child_id, family_id, reason))
+    }
+
+    pub fn lift_pair_rule(&mut self, rule_id: i64) -> Result<()> {
+        self.write(|w| w.lift_pair_rule(rule_id))
+    }
+}
+
+impl Writer<'_> {
+    fn log(&self, action: &str, entity: &str, id: Option<i64>, summary: &str) -> Result<()> {
+        audit(self.tx, self.user, action, entity, id, summary)?;
+        Ok(())
+    }
+
+    fn set_child_status(&self, child_id: i64, status: ChildStatus) -> Result<()> {
+        self.tx.execute(
+            "UPDATE children SET status = ?2, updated_at = ?3 WHERE id = ?1",
+            params![child_id, status.code(), now()],
+        )?;
+        Ok(())
+    }
+
+    /// Creates a session; items deferred at earlier sessions and not yet carried forward go
+    /// onto its agenda first.
+    pub fn create_session(&mut self, input: &SessionInput) -> Result<i64> {
+        let mut errors = ValidationErrors::new();
+        let chair = crate::domain::text::normalize(&input.chair);
+        if input.date.is_none() {
+            errors.push("date", "error.required");
+        }
+        if chair.is_empty() {
+            errors.push("chair", "error.required");
+        }
+        errors.into_result()?;
+        let date = input.date.unwrap_or_default();
+        let members: Vec<String> = input
+            .members
+            .iter()
+            .map(|m| crate::domain::text::normalize(m))
+            .filter(|m| !m.is_empty())
+            .collect();
+        self.tx.execute(
+            "INSERT INTO panel_sessions(session_date, chair, members, quorum, created_at, created_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                date.to_string(),
+                chair,
+                serde_json::to_string(&members).unwrap_or_else(|_| String::from("[]")),
+                input.quorum,
+                now(),
+                self.user
+            ],
+        )?;
+        let session_id = self.tx.last_insert_rowid();
+        self.log(
+            "create",
+            "panel_session",
+            Some(session_id),
+            &format!(
+                "{date}, chair {chair}, {} members, quorum {}",
+                members.len(),
+                if input.quorum { "yes" } else { "no" }
+            ),
+        )?;
+        // Deferred items: the decision in force is "defer" and no later item carries them.
+        let deferred: Vec<i64> = collect(
+            self.tx,
+            "SELECT i.id FROM panel_items i
+             WHERE (SELECT d.decision FROM panel_decisions d
+                    WHERE d.item_id = i.id AND d.decision IS NOT NULL
+                    ORDER BY d.id DESC LIMIT 1) = 'defer'
+               AND NOT EXISTS (SELECT 1 FROM panel_items n WHERE n.carried_from = i.id)
+             ORDER BY i.session_id, i.position",
+            [],
+            |r| Ok(r.get(0)?),
+        )?;
+        for (position, item_id) in (1i64..).zip(deferred) {
+            self.tx.execute(
+                "INSERT INTO panel_items(session_id, position, child_id, family_id, distance_km,
+                    value, planning_date, explanation, carried_from, created_at)
+                 SELECT ?1, ?2, child_id, family_id, distance_km, value, planning_date,
+                    explanation, id, ?3 FROM panel_items WHERE id = ?4",
+                params![session_id, position, now(), item_id],
+            )?;
+            let new_id = self.tx.last_insert_rowid();
+            self.log(
+                "carry_forward",
+                "panel_item",
+                Some(new_id),
+                &format!("deferred item {item_id} → session {session_id}"),
+            )?;
+        }
+        Ok(session_id)
+    }
+
+    /// Puts proposals on a session's agenda; each child must be awaiting placement and becomes
+    /// `proposed`.
+    pub fn propose(&mut self, session_id: i64, proposals: &[Proposal]) -> Result<Vec<i64>> {
+        load_session(self.tx, session_id)?;
+        let mut position: i64 = self.tx.query_row(
+            "SELECT coalesce(max(position), 0) FROM panel_items WHERE session_id = ?1",
+            [session_id],
+            |r| r.get(0),
+        )?;
+        let mut ids = Vec::with_capacity(proposals.len());
+        for proposal in proposals {
+            let child = load_child(self.tx, proposal.child_id)?;
+            let family_code = code_of(self.tx, "families", proposal.family_id)?;
+            if child.status != ChildStatus::Awaiting {
+                return Err(refused(
+                    "refusal.child_not_awaiting",
+                    vec![
+                        ("child", child.code.clone()),
+                        ("status", child.status.code().to_owned()),
+                    ],
+                ));
+            }
+            if pair_rule_in_force(
+                self.tx,
+                PairRuleKind::Exclude,
+                proposal.child_id,
+                proposal.family_id,
+            )?
+            .is_some()
+            {
+                return Err(refused(
+                    "refusal.pair_excluded",
+                    vec![("child", child.code.clone()), ("family", family_code)],
+                ));
+            }
+            position += 1;
+            self.tx.execute(
+                "INSERT INTO panel_items(session_id, position, child_id, family_id, distance_km,
+                    value, planning_date, explanation, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![
+                    session_id,
+                    position,
+                    proposal.child_id,
+                    proposal.family_id,
+                    proposal.distance_km,
+                    proposal.value,
+                    proposal.planning_date.to_string(),
+                    proposal.explanation,
+                    now()
+                ],
+            )?;
+            let item_id = self.tx.last_insert_rowid();
+            self.set_child_status(proposal.child_id, ChildStatus::Proposed)?;
+            self.log(
+                "propose",
+                "panel_item",
+                Some(item_id),
+                &format!(
+                    "{} → {family_code} on session {session_id} ({:.1} km); child status awaiting → proposed",
+                    child.code, proposal.distance_km
+                ),
+            )?;
+            ids.push(item_id);
+        }
+        Ok(ids)
+    }
+
+    /// Records the panel's decision on an agenda item, after checking that the child and the
+    /// family are still as they were proposed.
+    pub fn decide(&mut self, item_id: i64, input: &DecisionInput) -> Result<i64> {
+        let item = load_item(self.tx, item_id)?;
+        let session = load_session(self.tx, item.session_id)?;
+        let conditions = crate::domain::text::normalize(&input.conditions);
+        let reasons = crate::domain::text::normalize(&input.reasons);
+        let approves = matches!(
+            input.decision,
+            Decision::Approve | Decision::ApproveWithConditions
+        );
+        let mut errors = ValidationErrors::new();
+        if input.decision == Decision::ApproveWithConditions && conditions.is_empty() {
+            errors.push("conditions", "error.required");
+        }
+        if matches!(input.decision, Decision::Reject | Decision::Defer) && reasons.is_empty() {
+            errors.push("reasons", "error.required");
+        }
+        if approves && input.start_date.is_none() {
+            errors.push("start_date", "error.required");
+        }
+        errors.into_result()?;
+
+        if let Some(done) = item.decision() {
+            return Err(refused(
+                "refusal.already_decided",
+                vec![(
+                    "decision",
+                    done.decision
+                        .map(Decision::code)
+                        .unwrap_or_default()
+                        .to_owned(),
+                )],
+            ));
+        }
+        if !session.quorum && input.decision != Decision::Defer {
+            return Err(refused("refusal.no_quorum", Vec::new()));
+        }
+        let child = load_child(self.tx, item.child_id)?;
+        let family = load_family(self.tx, item.family_id)?;
+        if child.status != ChildStatus::Proposed {
+            return Err(refused(
+                "refusal.child_not_proposed",
+                vec![
+                    ("child", child.code.clone()),
+                    ("status", child.status.code().to_owned()),
+                ],
+            ));
+        }
+        if approves {
+            let start = input.start_date.unwrap_or(session.date);
+            let occupied = occupied_of(self.tx, item.family_id)?;
+            let limit_km = serde_json::from_str::<serde_json::Value>(&item.explanation)
+                .ok()
+                .and_then(|e| e.get("limit_km").and_then(serde_json::Value::as_f64));
+            if let Err(problem) =
+                crate::matching::registry::recheck_pair(&family, occupied, &child, start, limit_km)
+            {
+                return Err(StoreError::Refused(problem));
+            }
+        }
+
+        let exclude = input.decision == Decision::Reject && input.exclude_pair;
+        self.tx.execute(
+            "INSERT INTO panel_decisions(item_id, decision, conditions, reasons, exclude_pair,
+                start_date, recorded_by, recorded_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                item_id,
+                input.decision.code(),
+                conditions,
+                reasons,
+                exclude,
+                input.start_date.filter(|_| approves).map(|d| d.to_string()),
+                self.user,
+                now()
+            ],
+        )?;
+        let decision_id = self.tx.last_insert_rowid();
+        let effects = match input.decision {
+            Decision::Approve | Decision::ApproveWithConditions => {
+                let start = input.start_date.unwrap_or(session.date);
+                self.tx.execute(
+                    "INSERT INTO placements(child_id, family_id, start_date, decision_id)
+                     VALUES (?1, ?2, ?3, ?4)",
+                    params![
+                        item.child_id,
+                        item.family_id,
+                        start.to_string(),
+                        decision_id
+                    ],
+                )?;
+                let placement_id = self.tx.last_insert_rowid();
+                self.set_child_status(item.child_id, ChildStatus::Placed)?;
+                self.log(
+                    "create",
+                    "placement",
+                    Some(placement_id),
+                    &format!("{} → {} from {start}", child.code, family.code),
+                )?;
+                format!("; placement {placement_id}; child status proposed → placed")
+            }
+            Decision::Reject => {
+                self.set_child_status(item.child_id, ChildStatus::Awaiting)?;
+                let mut effects = String::from("; child status proposed → awaiting");
+                if exclude
+                    && pair_rule_in_force(
+                        self.tx,
+                        PairRuleKind::Exclude,
+                        item.child_id,
+                        item.family_id,
+                    )?
+                    .is_none()
+                {
+                    self.add_pair_rule(
+                        PairRuleKind::Exclude,
+                        item.child_id,
+                        item.family_id,
+                        &reasons,
+                    )?;
+                    effects.push_str("; pair excluded");
+                }
+                effects
+            }
+            Decision::Defer => String::from("; on the next session's agenda"),
+        };
+        self.log(
+            "decide",
+            "panel_decision",
+            Some(decision_id),
+            &format!(
+                "{} → {} (session {} of {}): {}{effects}",
+                child.code,
+                family.code,
+                session.id,
+                session.date,
+                input.decision.code()
+            ),
+        )?;
+        Ok(decision_id)
+    }
+
+    /// Adds a correction note to a decided item: the decision itself is never edited.
+    pub fn add_correction(&mut self, item_id: i64, text: &str) -> Result<i64> {
+        let text = crate::domain::text::normalize(text);
+        if text.is_empty() {
+            let mut errors = ValidationErrors::new();
+            errors.push("correction", "error.required");
+            return Err(errors.into());
+        }
+        let item = load_item(self.tx, item_id)?;
+        if item.decision().is_none() {
+            return Err(refused("refusal.nothing_to_correct", Vec::new()));
+        }
+        self.tx.execute(
+            "INSERT INTO panel_decisions(item_id, decision, reasons, recorded_by, recorded_at)
+             VALUES (?1, NULL, ?2, ?3, ?4)",
+            params![item_id, text, self.user, now()],
+        )?;
+        let id = self.tx.last_insert_rowid();
+        self.log(
+            "correct",
+            "panel_decision",
+            Some(id),
+            &format!("item {item_id}: {text}"),
+        )?;
+        Ok(id)
+    }
+
+    /// Ends an active placement; the child's status follows the reason and the family's place
+    /// is free again.
+    pub fn end_placement(
+        &mut self,
+        placement_id: i64,
+        end_date: Option<NaiveDate>,
+        reason: Option<EndReason>,
+        note: &str,
+        today: NaiveDate,
+    ) -> Result<()> {
+        let placement = self
+            .tx
+            .query_row(
+                &format!("SELECT {PLACEMENT_COLUMNS} FROM placements WHERE id = ?1"),
+                [placement_id],
+                |r| Ok(placement_from_row(r)),
+            )
+            .optional()?
+            .ok_or(StoreError::NotFound {
+                entity: "placement",
+                id: placement_id,
+            })??;
+        let mut errors = ValidationErrors::new();
+        match end_date {
+            None => errors.push("end_date", "error.required"),
+            Some(end) if end < placement.start_date => {
+                errors.push("end_date", "error.end_before_start")
+            }
+            Some(end) if end > today => errors.push("end_date", "error.date_in_future"),
+            Some(_) => {}
+        }
+        if reason.is_none() {
+            errors.push("end_reason", "error.required");
+        }
+        errors.into_result()?;
+        let (Some(end), Some(reason)) = (end_date, reason) else {
+            return Ok(());
+        };
+        if !placement.is_active() {
+            return Err(refused("refusal.placement_ended", Vec::new()));
+        }
+        let note = crate::domain::text::normalize(note);
+        self.tx.execute(
+            "UPDATE placements SET end_date = ?2, end_reason = ?3, end_note = ?4 WHERE id = ?1",
+            params![placement_id, end.to_string(), reason.code(), note],
+        )?;
+        let child = load_child(self.tx, placement.child_id)?;
+        let family_code = code_of(self.tx, "families", placement.family_id)?;
+        let status = reason.child_status_after();
+        self.set_child_status(placement.child_id, status)?;
+        self.log(
+            "end",
+            "placement",
+            Some(placement_id),
+            &format!(
+                "{} in {family_code} ended {end}: {}; child status {} → {}",
+                child.code,
+                reason.code(),
+                child.status.code(),
+                status.code()
+            ),
+        )?;
+        Ok(())
+    }
+
+    /// Locks a pair (kept in every run) or excludes it (never proposed; needs a reason).
+    pub fn add_pair_rule(
+        &mut self,
+        kind: PairRuleKind,
+        child_id: i64,
+        family_id: i64,
+        reason: &str,
+    ) -> Result<i64> {
+        let reason = crate::domain::text::normalize(reason);
+        if kind == PairRuleKind::Exclude && reason.is_empty() {
+            let mut errors = ValidationErrors::new();
+            errors.push("reason", "error.required");
+            return Err(errors.into());
+        }
+        let child_code = code_of(self.tx, "children", child_id)?;
+        let family_code = code_of(self.tx, "families", family_id)?;
+        if let Some(existing) = pair_rule_in_force(self.tx, kind, child_id, family_id)? {
+            return Ok(existing);
+        }
+        let opposite = match kind {
+            PairRuleKind::Lock => PairRuleKind::Exclude,
+            PairRuleKind::Exclude => PairRuleKind::Lock,
+        };
+        if pair_rule_in_force(self.tx, opposite, child_id, family_id)?.is_some() {
+            return Err(refused(
+                "refusal.lock_and_exclude",
+                vec![("child", child_code), ("family", family_code)],
+            ));
+        }
+        self.tx.execute(
+            "INSERT INTO pair_rules(kind, child_id, family_id, reason, created_at, created_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![kind.code(), child_id, family_id, reason, now(), self.user],
+        )?;
+        let id = self.tx.last_insert_rowid();
+        self.log(
+            kind.code(),
+            "pair_rule",
+            Some(id),
+            &format!("{child_code} – {family_code}: {reason}"),
+        )?;
+        Ok(id)
+    }
+
+    pub fn lift_pair_rule(&mut self, rule_id: i64) -> Result<()> {
+        let changed = self.tx.execute(
+            "UPDATE pair_rules SET lifted_at = ?2, lifted_by = ?3
+             WHERE id = ?1 AND lifted_at IS NULL",
+            params![rule_id, now(), self.user],
+        )?;
+        if changed == 0 {
+            return Err(StoreError::NotFound {
+                entity: "pair rule",
+                id: rule_id,
+            });
+        }
+        let (kind, child_id, family_id): (String, i64, i64) = self.tx.query_row(
+            "SELECT kind, child_id, family_id FROM pair_rules WHERE id = ?1",
+            [rule_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        let summary = format!(
+            "{kind} {} – {} lifted",
+            code_of(self.tx, "children", child_id)?,
+            code_of(self.tx, "families", family_id)?
+        );
+        self.log("lift", "pair_rule", Some(rule_id), &summary)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,157 @@
+//! The audit trail: every create, update, decision and end, with who, when and what changed,
+//! newest first, filtered by text, user, record kind and action. Read-only: the log has no
+//! edit or delete path.
+
+use iced::widget::{column, container, row, scrollable, text, text_input};
+use iced::{Element, Length};
+
+use super::families::table_row;
+use crate::i18n::{has_key, tr, tr_args};
+use crate::store::{AuditEntry, AuditFilter};
+use crate::ui::Env;
+use crate::ui::style;
+use crate::ui::widgets::{Choice, choice_list};
+
+pub const SEARCH_ID: &str = "audit.search";
+/// Rows shown at once; the filters narrow a longer log.
+pub const LIMIT: usize = 300;
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Search(String),
+    User(Option<String>),
+    Entity(Option<String>),
+    Action(Option<String>),
+}
+
+#[derive(Default)]
+pub struct Screen {
+    filter: AuditFilter,
+    /// The entries matching the filter (set by the application).
+    pub entries: Vec<AuditEntry>,
+    pub users: Vec<String>,
+    pub entities: Vec<String>,
+    pub actions: Vec<String>,
+}
+
+impl Screen {
+    pub fn filter(&self) -> AuditFilter {
+        AuditFilter {
+            limit: LIMIT,
+            ..self.filter.clone()
+        }
+    }
+
+    /// Applies a message; true when the entries must be queried again.
+    pub fn update(&mut self, message: Message) -> bool {
+        match message {
+            Message::Search(v) => self.filter.text = v,
+            Message::User(v) => self.filter.user = v,
+            Message::Entity(v) => self.filter.entity = v,
+            Message::Action(v) => self.filter.action = v,
+        }
+        true
+    }
+
+    pub fn view<'a>(&'a self, env: &Env<'a>) -> Element<'a, Message> {
+        let lang = env.lang;
+        let t = |key: &str| tr(lang, key);
+        // Entity and action codes have labels where the locale has them.
+        let label = |prefix: &str, code: &str| {
+            let key = format!("{prefix}.{code}");
+            if has_key(lang, &key) {
+                tr(lang, &key)
+            } else {
+                code.to_owned()
+            }
+        };
+        let choices = |values: &[String], prefix: &str| -> Vec<Choice<Option<String>>> {
+            std::iter::once(Choice {
+                value: None,
+                label: t("common.all"),
+            })
+            .chain(values.iter().map(|v| Choice {
+                value: Some(v.clone()),
+                label: if prefix.is_empty() {
+                    v.clone()
+                } else {
+                    label(prefix, v)
+                },
+            }))
+            .collect()
+        };
+        let filters = row![
+            text_input(&t("audit.search"), &self.filter.text)
+                .id(SEARCH_ID)
+                .on_input(Message::Search)
+                .padding(8)
+                .width(Length::FillPortion(2)),
+            container(choice_list(
+                choices(&self.users, ""),
+                &self.filter.user,
+                Message::User
+            ))
+            .width(Length::FillPortion(1)),
+            container(choice_list(
+                choices(&self.entities, "audit.entity"),
+                &self.filter.entity,
+                Message::Entity
+            ))
+            .width(Length::FillPortion(1)),
+            container(choice_list(
+                choices(&self.actions, "audit.action"),
+                &self.filter.action,
+                Message::Action
+            ))
+            .width(Length::FillPortion(1)),
+        ]
+        .spacing(10);
+        let head = container(table_row(
+            [
+                (text(t("audit.at")).size(13).into(), 160.0),
+                (text(t("audit.user")).size(13).into(), 130.0),
+                (text(t("audit.what")).size(13).into(), 200.0),
+                (text(t("audit.summary")).size(13).into(), 0.0),
+            ]
+            .into_iter(),
+        ))
+        .padding([6, 8])
+        .style(style::table_header);
+        let mut body = column![].spacing(2);
+        for e in &self.entries {
+            let what = format!(
+                "{} · {}",
+                label("audit.action", &e.action),
+                label("audit.entity", &e.entity)
+            );
+            body = body.push(
+                container(table_row(
+                    [
+                        (text(e.at.clone()).size(13).into(), 160.0),
+                        (text(e.user_name.clone()).size(13).into(), 130.0),
+                        (text(what).size(13).into(), 200.0),
+                        (text(e.summary.clone()).size(13).into(), 0.0),
+                    ]
+                    .into_iter(),
+                ))
+                .padding([3, 8]),
+            );
+        }
+        column![
+            text(t("audit.title")).size(24),
+            text(tr_args(
+                lang,
+                "audit.count",
+                &[("count", self.entries.len().to_string())]
+            ))
+            .size(13)
+            .style(style::muted_text),
+            filters,
+            head,
+            scrollable(body).height(Length::Fill),
+        ]
+        .spacing(10)
+        .padding(20)
+        .into()
+    }
+}

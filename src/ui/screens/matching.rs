@@ -1,0 +1,1248 @@
+//! Matching: the planning settings, a run off the window's thread (progress, cancel), the
+//! proposals with their explanations rule by rule, the children left unplaced with the
+//! smallest change that would place them (tried as a what-if in one click), lock and exclude,
+//! the optimizer beside the greedy baseline, and sending proposals to a panel session.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use chrono::NaiveDate;
+use iced::widget::{button, checkbox, column, container, row, scrollable, text, text_input};
+use iced::{Alignment, Element, Length};
+
+use super::families::table_row;
+use crate::domain::{PairRuleKind, PanelSession, ValidationErrors, format_date, parse_date};
+use crate::i18n::{Lang, has_key, tr, tr_args};
+use crate::matching::registry::Scope;
+use crate::matching::{
+    Instance, Plan, Relaxation, Rule, Settings, UnplacedReason, Weights, explain::NotChosen,
+};
+use crate::ui::Env;
+use crate::ui::style;
+use crate::ui::widgets::{Choice, choice_list, error_of, field, pager, section};
+
+const PAGE_SIZE: usize = 40;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WeightField {
+    Place,
+    Km,
+    Language,
+    Split,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ResultView {
+    #[default]
+    Proposals,
+    Unplaced,
+    Compare,
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Date(String),
+    Scope(Scope),
+    Distance(String),
+    Groups(String),
+    Weight(WeightField, String),
+    ResetDefaults,
+    Run,
+    Cancel,
+    Tick,
+    View(ResultView),
+    Page(usize),
+    Select(usize),
+    Choose(usize, bool),
+    ChooseAll(bool),
+    Lock(usize),
+    ExcludeReason(String),
+    Exclude(usize),
+    Lift(i64),
+    TryRelaxation(usize),
+    TargetSession(Option<i64>),
+    Send,
+}
+
+/// What the application is asked to do with the registry.
+pub enum Event {
+    Run(RunRequest),
+    PairRule {
+        kind: PairRuleKind,
+        child: String,
+        family: String,
+        reason: String,
+    },
+    Lift(i64),
+    Send {
+        session_id: i64,
+        proposals: Vec<ProposalRow>,
+    },
+}
+
+/// A run as the screen asks for it; the application builds the instance from the registry.
+#[derive(Debug, Clone)]
+pub struct RunRequest {
+    pub planning_date: NaiveDate,
+    pub settings: Settings,
+    pub scope: Scope,
+    /// An unplaced child and the relaxation to try, without changing any saved setting.
+    pub what_if: Option<(String, Relaxation)>,
+}
+
+/// A proposal being sent to a panel: codes, distance, value and the explanation as JSON.
+#[derive(Debug, Clone)]
+pub struct ProposalRow {
+    pub child: String,
+    pub family: String,
+    pub distance_km: f64,
+    pub value: f64,
+    pub explanation: String,
+    pub planning_date: NaiveDate,
+}
+
+/// A finished run.
+pub struct Outcome {
+    pub plan: Plan,
+    pub greedy: Plan,
+    pub planning_date: NaiveDate,
+    pub what_if: Option<String>,
+    pub elapsed_ms: u128,
+    /// Children whose family differs between the optimizer and the greedy baseline.
+    pub differing: Vec<(String, Option<String>, Option<String>)>,
+    names: HashMap<String, String>,
+}
+
+type Slot = Arc<Mutex<Option<Result<(Plan, Plan), String>>>>;
+
+struct Job {
+    started: Instant,
+    cancel: Arc<AtomicBool>,
+    slot: Slot,
+    planning_date: NaiveDate,
+    what_if: Option<String>,
+}
+
+/// A lock or exclusion in force, as the screen lists it.
+#[derive(Debug, Clone)]
+pub struct PairRuleRow {
+    pub id: i64,
+    pub kind: PairRuleKind,
+    pub child: String,
+    pub family: String,
+    pub reason: String,
+}
+
+pub struct Screen {
+    date: String,
+    scope: Scope,
+    distance: String,
+    groups: String,
+    weights: [String; 4],
+    errors: ValidationErrors,
+    job: Option<Job>,
+    outcome: Option<Outcome>,
+    failure: Option<String>,
+    view: ResultView,
+    page: usize,
+    selected: Option<usize>,
+    chosen: BTreeSet<usize>,
+    exclude_reason: String,
+    target_session: Option<i64>,
+    /// Sessions that can receive proposals (set by the application).
+    pub sessions: Vec<PanelSession>,
+    /// Locks and exclusions in force (set by the application).
+    pub pair_rules: Vec<PairRuleRow>,
+}
+
+fn number_text(value: f64) -> String {
+    if value.fract() == 0.0 {
+        format!("{value:.0}")
+    } else {
+        format!("{value}")
+    }
+}
+
+impl Screen {
+    pub fn new(today: NaiveDate) -> Self {
+        let mut screen = Screen {
+            date: format_date(today),
+            scope: Scope::All,
+            distance: String::new(),
+            groups: String::new(),
+            weights: Default::default(),
+            errors: ValidationErrors::new(),
+            job: None,
+            outcome: None,
+            failure: None,
+            view: ResultView::default(),
+            page: 0,
+            selected: None,
+            chosen: BTreeSet::new(),
+            exclude_reason: String::new(),
+            target_session: None,
+            sessions: Vec::new(),
+            pair_rules: Vec::new(),
+        };
+        screen.reset_defaults();
+        screen
+    }
+
+    fn reset_defaults(&mut self) {
+        let settings = Settings::default();
+        let w = settings.weights;
+        self.distance = number_text(settings.max_distance_km);
+        self.groups = settings.max_groups_per_family.to_string();
+        self.weights = [w.place, w.km, w.language, w.split].map(number_text);
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.job.is_some()
+    }
+
+    pub fn outcome(&self) -> Option<&Outcome> {
+        self.outcome.as_ref()
+    }
+
+    /// Reads the settings fields; errors go next to each field.
+    fn request(&mut self, what_if: Option<(String, Relaxation)>) -> Option<RunRequest> {
+        let mut errors = ValidationErrors::new();
+        let date = parse_date(&self.date);
+        if date.is_none() {
+            errors.push("date", "error.invalid_date");
+        }
+        let number = |text: &str, field: &str, errors: &mut ValidationErrors| match text
+            .trim()
+            .replace(',', ".")
+            .parse::<f64>()
+        {
+            Ok(v) if v.is_finite() && v >= 0.0 => Some(v),
+            _ => {
+                errors.push(field.to_owned(), "error.invalid_number");
+                None
+            }
+        };
+        let distance = number(&self.distance, "distance", &mut errors);
+        let groups = match self.groups.trim().parse::<u32>() {
+            Ok(g) if g >= 1 => Some(g),
+            _ => {
+                errors.push("groups", "error.groups_at_least_one");
+                None
+            }
+        };
+        let fields = ["w_place", "w_km", "w_language", "w_split"];
+        let weights: Vec<Option<f64>> = self
+            .weights
+            .iter()
+            .zip(fields)
+            .map(|(text, field)| number(text, field, &mut errors))
+            .collect();
+        self.errors = errors;
+        let (Some(date), Some(distance), Some(groups), [Some(p), Some(k), Some(l), Some(s)]) =
+            (date, distance, groups, weights.as_slice())
+        else {
+            return None;
+        };
+        Some(RunRequest {
+            planning_date: date,
+            settings: Settings {
+                max_distance_km: distance,
+                max_groups_per_family: groups,
+                weights: Weights {
+                    place: *p,
+                    km: *k,
+                    language: *l,
+                    split: *s,
+                },
+            },
+            scope: self.scope.clone(),
+            what_if,
+        })
+    }
+
+    /// Starts solving `instance` on a worker thread; `Tick` collects the result.
+    pub fn start(&mut self, instance: Instance, planning_date: NaiveDate, what_if: Option<String>) {
+        let cancel = Arc::new(AtomicBool::new(false));
+        let slot: Slot = Arc::new(Mutex::new(None));
+        let (thread_cancel, thread_slot) = (cancel.clone(), slot.clone());
+        std::thread::spawn(move || {
+            let result = crate::matching::solve(&instance, Some(&thread_cancel))
+                .and_then(|plan| crate::matching::solve_greedy(&instance).map(|g| (plan, g)))
+                .map_err(|e| e.to_string());
+            if let Ok(mut slot) = thread_slot.lock() {
+                *slot = Some(result);
+            }
+        });
+        self.failure = None;
+        self.job = Some(Job {
+            started: Instant::now(),
+            cancel,
+            slot,
+            planning_date,
+            what_if,
+        });
+    }
+
+    pub fn failed(&mut self, message: String) {
+        self.failure = Some(message);
+    }
+
+    /// Collects a finished run, if there is one.
+    fn poll(&mut self, env: &Env<'_>) {
+        let Some(job) = &self.job else { return };
+        let finished = job.slot.lock().ok().and_then(|mut slot| slot.take());
+        let Some(result) = finished else { return };
+        let elapsed_ms = job.started.elapsed().as_millis();
+        let (planning_date, what_if) = (job.planning_date, job.what_if.clone());
+        self.job = None;
+        match result {
+            Ok((plan, greedy)) => {
+                let mut names = HashMap::new();
+                for c in &env.registry.children {
+                    names.insert(c.code.clone(), c.full_name());
+                }
+                for f in &env.registry.families {
+                    names.insert(f.code.clone(), f.display_name());
+                }
+                self.outcome = Some(Outcome {
+                    differing: differing(&plan, &greedy),
+                    plan,
+                    greedy,
+                    planning_date,
+                    what_if,
+                    elapsed_ms,
+                    names,
+                });
+                self.selected = None;
+                self.chosen.clear();
+                self.page = 0;
+            }
+            Err(message) => self.failure = Some(message),
+        }
+    }
+
+    pub fn update(&mut self, message: Message, env: &Env<'_>) -> Option<Event> {
+        match message {
+            Message::Date(v) => self.date = v,
+            Message::Scope(s) => self.scope = s,
+            Message::Distance(v) => self.distance = v,
+            Message::Groups(v) => self.groups = v,
+            Message::Weight(which, v) => {
+                let index = match which {
+                    WeightField::Place => 0,
+                    WeightField::Km => 1,
+                    WeightField::Language => 2,
+                    WeightField::Split => 3,
+                };
+                self.weights[index] = v;
+            }
+            Message::ResetDefaults => {
+                self.reset_defaults();
+                self.errors = ValidationErrors::new();
+            }
+            Message::Run => {
+                if self.job.is_none() {
+                    return self.request(None).map(Event::Run);
+                }
+            }
+            Message::Cancel => {
+                if let Some(job) = self.job.take() {
+                    job.cancel.store(true, Ordering::Relaxed);
+                    self.failure = Some(tr(env.lang, "matching.cancelled"));
+                }
+            }
+            Message::Tick => self.poll(env),
+            Message::View(view) => {
+                self.view = view;
+                self.page = 0;
+            }
+            Message::Page(page) => self.page = page,
+            Message::Select(index) => self.selected = Some(index),
+            Message::Choose(index, on) => {
+                if on {
+                    self.chosen.insert(index);
+                } else {
+                    self.chosen.remove(&index);
+                }
+            }
+            Message::ChooseAll(on) => {
+                self.chosen.clear();
+                if on && let Some(outcome) = &self.outcome {
+                    self.chosen.extend(0..outcome.plan.placements.len());
+                }
+            }
+            Message::Lock(index) => {
+                let p = self.outcome.as_ref()?.plan.placements.get(index)?;
+                return Some(Event::PairRule {
+                    kind: PairRuleKind::Lock,
+                    child: p.child.clone(),
+                    family: p.family.clone(),
+                    reason: String::new(),
+                });
+            }
+            Message::ExcludeReason(v) => self.exclude_reason = v,
+            Message::Exclude(index) => {
+                let p = self.outcome.as_ref()?.plan.placements.get(index)?;
+                if self.exclude_reason.trim().is_empty() {
+                    let mut errors = std::mem::take(&mut self.errors);
+                    errors.push("exclude_reason", "error.required");
+                    self.errors = errors;
+                    return None;
+                }
+                return Some(Event::PairRule {
+                    kind: PairRuleKind::Exclude,
+                    child: p.child.clone(),
+                    family: p.family.clone(),
+                    reason: std::mem::take(&mut self.exclude_reason),
+                });
+            }
+            Message::Lift(id) => return Some(Event::Lift(id)),
+            Message::TryRelaxation(index) => {
+                let unplaced = self.outcome.as_ref()?.plan.unplaced.get(index)?;
+                let relaxation = unplaced.relaxation.clone()?;
+                let child = unplaced.child.clone();
+                if self.job.is_none() {
+                    return self.request(Some((child, relaxation))).map(Event::Run);
+                }
+            }
+            Message::TargetSession(id) => self.target_session = id,
+            Message::Send => {
+                let outcome = self.outcome.as_ref()?;
+                let Some(session_id) = self.target_session else {
+                    let mut errors = std::mem::take(&mut self.errors);
+                    errors.push("session", "error.choose_session");
+                    self.errors = errors;
+                    return None;
+                };
+                let proposals: Vec<ProposalRow> = self
+                    .chosen
+                    .iter()
+                    .filter_map(|&i| outcome.plan.placements.get(i))
+                    .map(|p| ProposalRow {
+                        child: p.child.clone(),
+                        family: p.family.clone(),
+                        distance_km: p.distance_km,
+                        value: p.explanation.value,
+                        explanation: serde_json::to_string(&p.explanation).unwrap_or_default(),
+                        planning_date: outcome.planning_date,
+                    })
+                    .collect();
+                if proposals.is_empty() {
+                    return None;
+                }
+                return Some(Event::Send {
+                    session_id,
+                    proposals,
+                });
+            }
+        }
+        None
+    }
+
+    /// After proposals went to a panel: they leave the list of choices.
+    pub fn sent(&mut self) {
+        if let Some(outcome) = &mut self.outcome {
+            let sent: Vec<usize> = self.chosen.iter().rev().copied().collect();
+            for index in sent {
+                if index < outcome.plan.placements.len() {
+                    outcome.plan.placements.remove(index);
+                }
+            }
+        }
+        self.chosen.clear();
+        self.selected = None;
+    }
+
+    pub fn view<'a>(&'a self, env: &Env<'a>) -> Element<'a, Message> {
+        let lang = env.lang;
+        let t = |key: &str| tr(lang, key);
+        let err = |field: &str| error_of(lang, &self.errors, field);
+        let has = |field: &str| self.errors.for_field(field).is_some();
+        let input = |id: &'static str, value: &'a str, on: fn(String) -> Message| {
+            let has_error = has(id);
+            text_input("", value)
+                .id(id)
+                .on_input(on)
+                .padding(6)
+                .style(move |theme, status| style::input(theme, status, has_error))
+        };
+
+        let mut scopes = vec![Choice {
+            value: Scope::All,
+            label: t("matching.scope_all"),
+        }];
+        scopes.extend(
+            env.gazetteer
+                .economic_regions()
+                .into_iter()
+                .map(|r| Choice {
+                    value: Scope::EconomicRegion(r.to_owned()),
+                    label: tr_args(lang, "matching.scope_region", &[("region", r.to_owned())]),
+                }),
+        );
+        scopes.extend(env.gazetteer.districts().map(|u| Choice {
+            value: Scope::District(u.code.clone()),
+            label: u.name(lang).to_owned(),
+        }));
+
+        let weight = |id: &'static str, key: &str, index: usize, which: WeightField| {
+            field(
+                t(key),
+                text_input("", &self.weights[index])
+                    .id(id)
+                    .on_input(move |v| Message::Weight(which, v))
+                    .padding(6)
+                    .style({
+                        let has_error = has(id);
+                        move |theme, status| style::input(theme, status, has_error)
+                    }),
+                err(id),
+            )
+        };
+        let settings = column![
+            row![
+                field(
+                    t("matching.planning_date"),
+                    input("date", &self.date, Message::Date),
+                    err("date")
+                ),
+                field(
+                    t("matching.scope"),
+                    choice_list(scopes, &self.scope, Message::Scope),
+                    None
+                ),
+                field(
+                    t("matching.distance_limit"),
+                    input("distance", &self.distance, Message::Distance),
+                    err("distance")
+                ),
+                field(
+                    t("matching.max_groups"),
+                    input("groups", &self.groups, Message::Groups),
+                    err("groups")
+                ),
+            ]
+            .spacing(12),
+            row![
+                weight("w_place", "matching.w_place", 0, WeightField::Place),
+                weight("w_km", "matching.w_km", 1, WeightField::Km),
+                weight(
+                    "w_language",
+                    "matching.w_language",
+                    2,
+                    WeightField::Language
+                ),
+                weight("w_split", "matching.w_split", 3, WeightField::Split),
+                column![
+                    text(" ").size(13),
+                    button(text(t("matching.reset_defaults")).size(14))
+                        .on_press(Message::ResetDefaults)
+                        .style(button::secondary)
+                ]
+                .spacing(3),
+            ]
+            .spacing(12),
+        ]
+        .spacing(10);
+
+        let run_bar: Element<'a, Message> = match &self.job {
+            Some(job) => row![
+                text(tr_args(
+                    lang,
+                    "matching.running",
+                    &[(
+                        "seconds",
+                        format!("{:.1}", job.started.elapsed().as_secs_f64())
+                    )]
+                ))
+                .size(15),
+                button(text(t("matching.cancel")).size(14))
+                    .on_press(Message::Cancel)
+                    .style(button::danger),
+            ]
+            .spacing(12)
+            .align_y(Alignment::Center)
+            .into(),
+            None => {
+                let mut bar = row![
+                    button(text(t("matching.run")).size(15))
+                        .on_press(Message::Run)
+                        .padding([8, 18])
+                ]
+                .spacing(12)
+                .align_y(Alignment::Center);
+                if let Some(failure) = &self.failure {
+                    bar = bar.push(text(failure.clone()).size(14).style(style::error_text));
+                }
+                bar.into()
+            }
+        };
+
+        let mut page = column![
+            text(t("matching.title")).size(24),
+            section(t("matching.settings"), settings),
+            run_bar
+        ]
+        .spacing(12);
+        if !self.pair_rules.is_empty() {
+            page = page.push(self.pair_rules_view(lang));
+        }
+        if let Some(outcome) = &self.outcome {
+            page = page.push(self.results_view(outcome, env));
+        }
+        scrollable(page.padding(20)).height(Length::Fill).into()
+    }
+
+    fn pair_rules_view<'a>(&'a self, lang: Lang) -> Element<'a, Message> {
+        let t = |key: &str| tr(lang, key);
+        let rows = self.pair_rules.iter().map(|r| {
+            let kind = match r.kind {
+                PairRuleKind::Lock => t("matching.locked"),
+                PairRuleKind::Exclude => t("matching.excluded"),
+            };
+            row![
+                text(format!("{kind}: {} – {}", r.child, r.family)).size(14),
+                text(r.reason.clone()).size(13).style(style::muted_text),
+                iced::widget::space::horizontal(),
+                button(text(t("matching.lift")).size(13))
+                    .on_press(Message::Lift(r.id))
+                    .style(button::secondary)
+                    .padding([2, 8]),
+            ]
+            .spacing(10)
+            .align_y(Alignment::Center)
+            .into()
+        });
+        section(t("matching.pair_rules"), column(rows).spacing(4))
+    }
+
+    fn results_view<'a>(&'a self, outcome: &'a Outcome, env: &Env<'a>) -> Element<'a, Message> {
+        let lang = env.lang;
+        let t = |key: &str| tr(lang, key);
+        let plan = &outcome.plan;
+        let mut summary = tr_args(
+            lang,
+            "matching.summary",
+            &[
+                ("placed", plan.placements.len().to_string()),
+                ("unplaced", plan.unplaced.len().to_string()),
+                ("objective", format!("{:.1}", plan.objective)),
+                ("ms", outcome.elapsed_ms.to_string()),
+            ],
+        );
+        summary.push_str(" · ");
+        summary.push_str(&t(if plan.proven_optimal {
+            "matching.proven"
+        } else {
+            "matching.not_proven"
+        }));
+        let mut header = column![text(summary).size(15)].spacing(4);
+        if let Some(what_if) = &outcome.what_if {
+            header = header.push(
+                text(tr_args(
+                    lang,
+                    "matching.what_if_note",
+                    &[("change", what_if.clone())],
+                ))
+                .size(14)
+                .style(style::error_text),
+            );
+        }
+        let tab = |view: ResultView, key: &str, count: Option<usize>| {
+            let label = match count {
+                Some(n) => format!("{} ({n})", t(key)),
+                None => t(key),
+            };
+            button(text(label).size(14))
+                .on_press(Message::View(view))
+                .style(if self.view == view {
+                    button::primary
+                } else {
+                    button::secondary
+                })
+        };
+        let tabs = row![
+            tab(
+                ResultView::Proposals,
+                "matching.proposals",
+                Some(plan.placements.len())
+            ),
+            tab(
+                ResultView::Unplaced,
+                "matching.unplaced",
+                Some(plan.unplaced.len())
+            ),
+            tab(ResultView::Compare, "matching.compare", None),
+        ]
+        .spacing(8);
+        let body = match self.view {
+            ResultView::Proposals => self.proposals_view(outcome, env),
+            ResultView::Unplaced => self.unplaced_view(outcome, env),
+            ResultView::Compare => compare_view(outcome, env),
+        };
+        column![header, tabs, body].spacing(10).into()
+    }
+
+    fn proposals_view<'a>(&'a self, outcome: &'a Outcome, env: &Env<'a>) -> Element<'a, Message> {
+        let lang = env.lang;
+        let t = |key: &str| tr(lang, key);
+        let name = |code: &str| outcome.names.get(code).cloned().unwrap_or_default();
+        let placements = &outcome.plan.placements;
+        let start = self.page * PAGE_SIZE;
+        let mut list = column![table_row(
+            [
+                (
+                    checkbox(!placements.is_empty() && self.chosen.len() == placements.len())
+                        .on_toggle(Message::ChooseAll)
+                        .into(),
+                    30.0
+                ),
+                (text(t("matching.child")).size(13).into(), 0.0),
+                (text(t("matching.family")).size(13).into(), 0.0),
+                (text(t("matching.distance")).size(13).into(), 90.0),
+                (text(t("matching.value")).size(13).into(), 80.0),
+            ]
+            .into_iter()
+        )]
+        .spacing(2);
+        for (index, p) in placements.iter().enumerate().skip(start).take(PAGE_SIZE) {
+            let cells = [
+                (
+                    checkbox(self.chosen.contains(&index))
+                        .on_toggle(move |on| Message::Choose(index, on))
+                        .into(),
+                    30.0,
+                ),
+                (
+                    text(format!("{} · {}", p.child, name(&p.child)))
+                        .size(14)
+                        .into(),
+                    0.0,
+                ),
+                (
+                    text(format!("{} · {}", p.family, name(&p.family)))
+                        .size(14)
+                        .into(),
+                    0.0,
+                ),
+                (
+                    text(format!("{:.1} km", p.distance_km)).size(14).into(),
+                    90.0,
+                ),
+                (
+                    text(format!("{:.0}", p.explanation.value)).size(14).into(),
+                    80.0,
+                ),
+            ];
+            list = list.push(
+                button(table_row(cells.into_iter()))
+                    .on_press(Message::Select(index))
+                    .style(if self.selected == Some(index) {
+                        button::secondary
+                    } else {
+                        button::text
+                    })
+                    .padding([2, 6])
+                    .width(Length::Fill),
+            );
+        }
+        let mut sessions: Vec<Choice<Option<i64>>> = vec![Choice {
+            value: None,
+            label: t("matching.choose_session"),
+        }];
+        sessions.extend(self.sessions.iter().map(|s| Choice {
+            value: Some(s.id),
+            label: format!("{} · {}", format_date(s.date), s.chair),
+        }));
+        let send = row![
+            text(tr_args(
+                lang,
+                "matching.chosen",
+                &[("count", self.chosen.len().to_string())]
+            ))
+            .size(14),
+            container(choice_list(
+                sessions,
+                &self.target_session,
+                Message::TargetSession
+            ))
+            .width(Length::Fixed(320.0)),
+            button(text(t("matching.send")).size(14))
+                .on_press_maybe((!self.chosen.is_empty()).then_some(Message::Send)),
+        ]
+        .spacing(12)
+        .align_y(Alignment::Center);
+        let mut content = column![
+            send,
+            pager(lang, self.page, PAGE_SIZE, placements.len(), Message::Page),
+            list
+        ]
+        .spacing(8);
+        if let Some(error) = error_of(lang, &self.errors, "session") {
+            content = content.push(text(error).size(13).style(style::error_text));
+        }
+        let detail: Element<'a, Message> = match self.selected.and_then(|i| placements.get(i)) {
+            Some(p) => self.explanation_view(self.selected.unwrap_or(0), p, outcome, env),
+            None => text(t("matching.select_hint"))
+                .size(14)
+                .style(style::muted_text)
+                .into(),
+        };
+        row![
+            container(content).width(Length::FillPortion(3)),
+            container(detail).width(Length::FillPortion(2))
+        ]
+        .spacing(16)
+        .into()
+    }
+
+    fn explanation_view<'a>(
+        &'a self,
+        index: usize,
+        p: &'a crate::matching::Placement,
+        outcome: &'a Outcome,
+        env: &Env<'a>,
+    ) -> Element<'a, Message> {
+        let lang = env.lang;
+        let t = |key: &str| tr(lang, key);
+        let e = &p.explanation;
+        let name = |code: &str| outcome.names.get(code).cloned().unwrap_or_default();
+        let mut rules = column![].spacing(4);
+        for outcome_rule in &e.rules {
+            let mark = if outcome_rule.passed { "✓" } else { "✗" };
+            rules = rules.push(
+                row![
+                    text(mark).size(15).width(Length::Fixed(20.0)),
+                    text(rule_label(lang, outcome_rule.rule))
+                        .size(14)
+                        .width(Length::Fixed(150.0)),
+                    text(rule_value(
+                        lang,
+                        outcome_rule.rule,
+                        &outcome_rule.child,
+                        true
+                    ))
+                    .size(14)
+                    .width(Length::Fill),
+                    text(rule_value(
+                        lang,
+                        outcome_rule.rule,
+                        &outcome_rule.family,
+                        false
+                    ))
+                    .size(14)
+                    .width(Length::Fill),
+                ]
+                .spacing(6),
+            );
+        }
+        let language = tr_args(
+            lang,
+            if e.language.fits {
+                "matching.language_fits"
+            } else {
+                "matching.language_mismatch"
+            },
+            &[
+                ("child", languages(lang, &e.language.child)),
+                ("family", languages(lang, &e.language.family)),
+            ],
+        );
+        let mut facts = column![
+            text(format!("{} → {}", p.child, p.family)).size(17),
+            text(format!("{} · {}", name(&p.child), name(&p.family))).size(14),
+            text(tr_args(
+                lang,
+                "matching.distance_of",
+                &[
+                    ("km", format!("{:.1}", e.distance_km)),
+                    ("limit", format!("{:.0}", e.limit_km))
+                ]
+            ))
+            .size(14),
+            text(language).size(14),
+            text(tr_args(
+                lang,
+                "matching.value_of",
+                &[("value", format!("{:.1}", e.value))]
+            ))
+            .size(14),
+        ]
+        .spacing(4);
+        if let Some(s) = &e.siblings {
+            facts = facts.push(
+                text(tr_args(
+                    lang,
+                    if s.must_stay_together {
+                        "matching.siblings_together"
+                    } else {
+                        "matching.siblings_may_split"
+                    },
+                    &[
+                        ("group", s.group.clone()),
+                        ("with", s.placed_with.join(", ")),
+                    ],
+                ))
+                .size(14),
+            );
+        }
+        let mut alternatives = column![
+            text(tr_args(
+                lang,
+                "matching.alternatives",
+                &[("count", e.alternatives_total.to_string())]
+            ))
+            .size(15)
+        ]
+        .spacing(3);
+        for a in &e.alternatives {
+            let why = match &a.why_not {
+                NotChosen::Full { taken_by } => tr_args(
+                    lang,
+                    "matching.why_full",
+                    &[("children", taken_by.join(", "))],
+                ),
+                NotChosen::GroupLimit { taken_by } => tr_args(
+                    lang,
+                    "matching.why_group_limit",
+                    &[("children", taken_by.join(", "))],
+                ),
+                NotChosen::LowerValue => t("matching.why_lower_value"),
+            };
+            alternatives = alternatives.push(
+                text(format!(
+                    "{} · {:.1} km · {:.0} — {why}",
+                    a.family, a.distance_km, a.value
+                ))
+                .size(13),
+            );
+        }
+        let mut actions = column![
+            row![
+                button(text(t("matching.lock")).size(14))
+                    .on_press(Message::Lock(index))
+                    .style(button::secondary),
+                text_input(&t("matching.exclude_reason"), &self.exclude_reason)
+                    .id("exclude_reason")
+                    .on_input(Message::ExcludeReason)
+                    .padding(6),
+                button(text(t("matching.exclude")).size(14))
+                    .on_press(Message::Exclude(index))
+                    .style(button::danger),
+            ]
+            .spacing(8)
+            .align_y(Alignment::Center),
+        ];
+        if let Some(error) = error_of(lang, &self.errors, "exclude_reason") {
+            actions = actions.push(text(error).size(13).style(style::error_text));
+        }
+        section(
+            t("matching.explanation"),
+            column![facts, rules, alternatives, actions].spacing(10),
+        )
+    }
+
+    fn unplaced_view<'a>(&'a self, outcome: &'a Outcome, env: &Env<'a>) -> Element<'a, Message> {
+        let lang = env.lang;
+        let t = |key: &str| tr(lang, key);
+        let name = |code: &str| outcome.names.get(code).cloned().unwrap_or_default();
+        let unplaced = &outcome.plan.unplaced;
+        let mut list = column![pager(
+            lang,
+            self.page,
+            PAGE_SIZE,
+            unplaced.len(),
+            Message::Page
+        )]
+        .spacing(8);
+        for (index, u) in unplaced
+            .iter()
+            .enumerate()
+            .skip(self.page * PAGE_SIZE)
+            .take(PAGE_SIZE)
+        {
+            let mut entry =
+                column![text(format!("{} · {}", u.child, name(&u.child))).size(15)].spacing(3);
+            for reason in &u.reasons {
+                entry = entry.push(text(reason_text(lang, reason)).size(13));
+            }
+            if let Some(r) = &u.relaxation {
+                entry = entry.push(
+                    row![
+                        text(relaxation_text(lang, r))
+                            .size(13)
+                            .style(style::success_text),
+                        button(text(t("matching.try_what_if")).size(13))
+                            .on_press_maybe(
+                                self.job.is_none().then_some(Message::TryRelaxation(index))
+                            )
+                            .style(button::secondary)
+                            .padding([2, 8]),
+                    ]
+                    .spacing(10)
+                    .align_y(Alignment::Center),
+                );
+            }
+            list = list.push(container(entry).padding(8).style(style::section));
+        }
+        list.into()
+    }
+}
+
+fn compare_view<'a>(outcome: &'a Outcome, env: &Env<'a>) -> Element<'a, Message> {
+    let lang = env.lang;
+    let t = |key: &str| tr(lang, key);
+    let km = |plan: &Plan| plan.placements.iter().map(|p| p.distance_km).sum::<f64>();
+    let (opt, greedy) = (&outcome.plan, &outcome.greedy);
+    let line = |key: &str, a: String, b: String| {
+        row![
+            text(t(key)).size(14).width(Length::Fixed(260.0)),
+            text(a).size(14).width(Length::Fixed(160.0)),
+            text(b).size(14).width(Length::Fixed(160.0)),
+        ]
+        .spacing(10)
+    };
+    let more = opt.placements.len() as i64 - greedy.placements.len() as i64;
+    let fewer_km = km(greedy) - km(opt);
+    let mut content = column![
+        line(
+            "matching.measure",
+            t("matching.optimizer"),
+            t("matching.greedy")
+        ),
+        line(
+            "matching.placed",
+            opt.placements.len().to_string(),
+            greedy.placements.len().to_string()
+        ),
+        line(
+            "matching.total_km",
+            format!("{:.1}", km(opt)),
+            format!("{:.1}", km(greedy))
+        ),
+        line(
+            "matching.objective",
+            format!("{:.1}", opt.objective),
+            format!("{:.1}", greedy.objective)
+        ),
+        text(tr_args(
+            lang,
+            "matching.compare_summary",
+            &[
+                ("more", more.to_string()),
+                ("km", format!("{fewer_km:.1}")),
+                ("differ", outcome.differing.len().to_string())
+            ]
+        ))
+        .size(15),
+    ]
+    .spacing(6);
+    let none = t("matching.not_placed");
+    for (child, a, b) in outcome.differing.iter().take(200) {
+        content = content.push(
+            text(format!(
+                "{child}: {} / {}",
+                a.clone().unwrap_or_else(|| none.clone()),
+                b.clone().unwrap_or_else(|| none.clone())
+            ))
+            .size(13),
+        );
+    }
+    content.into()
+}
+
+/// Children placed differently by the optimizer and the baseline: (child, optimizer's family,
+/// greedy's family).
+fn differing(plan: &Plan, greedy: &Plan) -> Vec<(String, Option<String>, Option<String>)> {
+    let a: HashMap<&str, &str> = plan
+        .placements
+        .iter()
+        .map(|p| (p.child.as_str(), p.family.as_str()))
+        .collect();
+    let b: HashMap<&str, &str> = greedy
+        .placements
+        .iter()
+        .map(|p| (p.child.as_str(), p.family.as_str()))
+        .collect();
+    let mut children: Vec<&str> = a.keys().chain(b.keys()).copied().collect();
+    children.sort_unstable();
+    children.dedup();
+    children
+        .into_iter()
+        .filter(|c| a.get(c) != b.get(c))
+        .map(|c| {
+            (
+                c.to_owned(),
+                a.get(c).map(|f| (*f).to_owned()),
+                b.get(c).map(|f| (*f).to_owned()),
+            )
+        })
+        .collect()
+}
+
+pub fn rule_label(lang: Lang, rule: Rule) -> String {
+    tr(lang, &format!("rule.{}", rule.code()))
+}
+
+fn languages(lang: Lang, codes: &[crate::domain::Language]) -> String {
+    if codes.is_empty() {
+        return tr(lang, "common.not_recorded");
+    }
+    codes
+        .iter()
+        .map(|l| tr(lang, &l.locale_key()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A rule's compared value in the interface language: codes become their labels, ages and
+/// distances keep their numbers.
+pub fn rule_value(lang: Lang, rule: Rule, raw: &str, child_side: bool) -> String {
+    let numbers: Vec<&str> = raw
+        .split(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .filter(|s| !s.is_empty())
+        .collect();
+    match rule {
+        Rule::Age => match numbers.as_slice() {
+            [age] => tr_args(lang, "child.age_years", &[("years", (*age).to_owned())]),
+            [lo, hi, ..] => tr_args(
+                lang,
+                "matching.age_range",
+                &[("min", (*lo).to_owned()), ("max", (*hi).to_owned())],
+            ),
+            _ => raw.to_owned(),
+        },
+        Rule::Distance => match numbers.first() {
+            Some(km) if child_side => format!("{km} km"),
+            Some(km) => tr_args(lang, "matching.limit_km", &[("km", (*km).to_owned())]),
+            None => raw.to_owned(),
+        },
+        Rule::Excluded => {
+            if child_side {
+                raw.to_owned()
+            } else if raw == "not excluded" {
+                tr(lang, "matching.not_excluded")
+            } else {
+                tr(lang, "matching.pair_excluded")
+            }
+        }
+        Rule::CareType | Rule::Needs | Rule::Sex => {
+            let prefixes: &[&str] = match rule {
+                Rule::CareType => &["care_type"],
+                Rule::Needs => &["need"],
+                _ if child_side => &["sex"],
+                _ => &["sex_preference"],
+            };
+            let labels: Vec<String> = raw
+                .split(", ")
+                .map(|code| {
+                    prefixes
+                        .iter()
+                        .map(|p| format!("{p}.{code}"))
+                        .find(|key| has_key(lang, key))
+                        .map(|key| tr(lang, &key))
+                        .unwrap_or_else(|| {
+                            if code == "none" {
+                                tr(lang, "matching.none")
+                            } else {
+                                code.to_owned()
+                            }
+                        })
+                })
+                .collect();
+            labels.join(", ")
+        }
+    }
+}
+
+/// One reason a child was left unplaced, in the interface language.
+pub fn reason_text(lang: Lang, reason: &UnplacedReason) -> String {
+    match reason {
+        UnplacedReason::NoCompatibleFamily {
+            eligible_families,
+            removed_by,
+            ineligible,
+        } => {
+            let mut parts: Vec<String> = removed_by
+                .iter()
+                .map(|(rule, count)| format!("{} {count}", rule_label(lang, *rule)))
+                .collect();
+            let not_eligible: usize = ineligible.values().sum();
+            if not_eligible > 0 {
+                parts.push(tr_args(
+                    lang,
+                    "matching.ineligible_families",
+                    &[("count", not_eligible.to_string())],
+                ));
+            }
+            tr_args(
+                lang,
+                "matching.reason_no_family",
+                &[
+                    ("eligible", eligible_families.to_string()),
+                    ("rules", parts.join("; ")),
+                ],
+            )
+        }
+        UnplacedReason::GroupDoesNotFit {
+            group,
+            size,
+            families,
+        } => tr_args(
+            lang,
+            "matching.reason_group",
+            &[
+                ("group", group.clone()),
+                ("size", size.to_string()),
+                ("families", families.join(", ")),
+            ],
+        ),
+        UnplacedReason::TakenByHigherValuedMatches { families } => {
+            let list: Vec<String> = families
+                .iter()
+                .take(5)
+                .map(|f| format!("{} ({})", f.family, f.taken_by.join(", ")))
+                .collect();
+            tr_args(
+                lang,
+                "matching.reason_taken",
+                &[
+                    ("count", families.len().to_string()),
+                    ("families", list.join("; ")),
+                ],
+            )
+        }
+    }
+}
+
+/// The relaxation hint in the interface language.
+pub fn relaxation_text(lang: Lang, r: &Relaxation) -> String {
+    let required = match r.change {
+        "distance" | "places" => r
+            .required
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .to_owned(),
+        "age" => r.required.trim_end_matches(" years").to_owned(),
+        "care_type" => rule_value(lang, Rule::CareType, &r.required, true),
+        "needs" => rule_value(lang, Rule::Needs, &r.required, true),
+        _ => r.required.clone(),
+    };
+    let key = match r.change {
+        "distance" => "matching.relax_distance",
+        "age" => "matching.relax_age",
+        "sex" => "matching.relax_sex",
+        "care_type" => "matching.relax_care_type",
+        "needs" => "matching.relax_needs",
+        "places" => "matching.relax_places",
+        _ => "matching.relax_excluded",
+    };
+    tr_args(
+        lang,
+        key,
+        &[("family", r.family.clone()), ("required", required)],
+    )
+}

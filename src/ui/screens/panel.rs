@@ -1,0 +1,650 @@
+//! Placement panel: sessions (date, chair, members present, quorum), each session's agenda of
+//! proposed matches with their explanations, and the decision on each — approve, approve with
+//! conditions, defer, reject — with reasons. A recorded decision is never edited: a correction
+//! is a new entry under it.
+
+use iced::widget::{button, checkbox, column, container, row, scrollable, text};
+use iced::{Alignment, Element, Length};
+
+use super::matching::{rule_label, rule_value};
+use super::{date_text, parse_optional_date};
+use crate::domain::*;
+use crate::i18n::{Lang, tr, tr_args};
+use crate::matching::Rule;
+use crate::ui::Env;
+use crate::ui::style;
+use crate::ui::widgets::{choice_list, code_choices, error_of, field, input};
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    NewSession,
+    SessionDate(String),
+    Chair(String),
+    Members(String),
+    Quorum(bool),
+    CreateSession,
+    Open(i64),
+    Back,
+    Select(i64),
+    Decision(Decision),
+    Conditions(String),
+    Reasons(String),
+    ExcludePair(bool),
+    StartDate(String),
+    Record,
+    Correction(String),
+    AddCorrection,
+    Rerun,
+}
+
+pub enum Event {
+    CreateSession(SessionInput),
+    Open(i64),
+    Decide(i64, DecisionInput),
+    Correct(i64, String),
+    Rerun,
+}
+
+#[derive(Default)]
+struct SessionForm {
+    date: String,
+    chair: String,
+    members: String,
+    quorum: bool,
+}
+
+struct DecisionForm {
+    item_id: i64,
+    decision: Decision,
+    conditions: String,
+    reasons: String,
+    exclude_pair: bool,
+    start_date: String,
+    correction: String,
+}
+
+enum Mode {
+    List,
+    New(SessionForm),
+    Session(i64),
+}
+
+pub struct Screen {
+    mode: Mode,
+    form: Option<DecisionForm>,
+    errors: ValidationErrors,
+    /// A refusal of the last step (the state changed since the proposal).
+    refusal: Option<String>,
+    /// Every session, newest first (set by the application).
+    pub sessions: Vec<PanelSession>,
+    /// The open session's agenda (set by the application).
+    pub agenda: Vec<AgendaItem>,
+}
+
+impl Screen {
+    pub fn new() -> Self {
+        Screen {
+            mode: Mode::List,
+            form: None,
+            errors: ValidationErrors::new(),
+            refusal: None,
+            sessions: Vec::new(),
+            agenda: Vec::new(),
+        }
+    }
+
+    pub fn open_session(&self) -> Option<i64> {
+        match self.mode {
+            Mode::Session(id) => Some(id),
+            _ => None,
+        }
+    }
+
+    /// The application created a session: show it.
+    pub fn created(&mut self, id: i64) {
+        self.mode = Mode::Session(id);
+        self.errors = ValidationErrors::new();
+    }
+
+    pub fn rejected(&mut self, errors: ValidationErrors) {
+        self.errors = errors;
+    }
+
+    pub fn refused(&mut self, message: String) {
+        self.refusal = Some(message);
+    }
+
+    /// A decision or correction was recorded.
+    pub fn recorded(&mut self) {
+        self.form = None;
+        self.errors = ValidationErrors::new();
+        self.refusal = None;
+    }
+
+    pub fn update(&mut self, message: Message, env: &Env<'_>) -> Option<Event> {
+        match message {
+            Message::NewSession => {
+                self.mode = Mode::New(SessionForm {
+                    date: format_date(env.today),
+                    ..SessionForm::default()
+                });
+                self.errors = ValidationErrors::new();
+            }
+            Message::SessionDate(v) => self.with_session_form(|f| f.date = v),
+            Message::Chair(v) => self.with_session_form(|f| f.chair = v),
+            Message::Members(v) => self.with_session_form(|f| f.members = v),
+            Message::Quorum(v) => self.with_session_form(|f| f.quorum = v),
+            Message::CreateSession => {
+                let Mode::New(form) = &self.mode else {
+                    return None;
+                };
+                let mut errors = ValidationErrors::new();
+                let date = parse_optional_date(&form.date, "date", &mut errors);
+                if form.date.trim().is_empty() {
+                    errors.push("date", "error.required");
+                }
+                if !errors.is_empty() {
+                    self.errors = errors;
+                    return None;
+                }
+                return Some(Event::CreateSession(SessionInput {
+                    date,
+                    chair: form.chair.clone(),
+                    members: form
+                        .members
+                        .split([',', ';', '\n'])
+                        .map(|m| m.trim().to_owned())
+                        .filter(|m| !m.is_empty())
+                        .collect(),
+                    quorum: form.quorum,
+                }));
+            }
+            Message::Open(id) => {
+                self.mode = Mode::Session(id);
+                self.form = None;
+                self.refusal = None;
+                return Some(Event::Open(id));
+            }
+            Message::Back => {
+                self.mode = Mode::List;
+                self.form = None;
+                self.refusal = None;
+            }
+            Message::Select(item_id) => {
+                let session_date = self
+                    .open_session()
+                    .and_then(|id| self.sessions.iter().find(|s| s.id == id))
+                    .map_or(env.today, |s| s.date);
+                self.form = Some(DecisionForm {
+                    item_id,
+                    decision: Decision::Approve,
+                    conditions: String::new(),
+                    reasons: String::new(),
+                    exclude_pair: false,
+                    start_date: format_date(session_date),
+                    correction: String::new(),
+                });
+                self.errors = ValidationErrors::new();
+                self.refusal = None;
+            }
+            Message::Decision(v) => self.with_form(|f| f.decision = v),
+            Message::Conditions(v) => self.with_form(|f| f.conditions = v),
+            Message::Reasons(v) => self.with_form(|f| f.reasons = v),
+            Message::ExcludePair(v) => self.with_form(|f| f.exclude_pair = v),
+            Message::StartDate(v) => self.with_form(|f| f.start_date = v),
+            Message::Correction(v) => self.with_form(|f| f.correction = v),
+            Message::Record => {
+                let form = self.form.as_ref()?;
+                let mut errors = ValidationErrors::new();
+                let start_date = parse_optional_date(&form.start_date, "start_date", &mut errors);
+                if !errors.is_empty() {
+                    self.errors = errors;
+                    return None;
+                }
+                return Some(Event::Decide(
+                    form.item_id,
+                    DecisionInput {
+                        decision: form.decision,
+                        conditions: form.conditions.clone(),
+                        reasons: form.reasons.clone(),
+                        exclude_pair: form.exclude_pair,
+                        start_date,
+                    },
+                ));
+            }
+            Message::AddCorrection => {
+                let form = self.form.as_ref()?;
+                return Some(Event::Correct(form.item_id, form.correction.clone()));
+            }
+            Message::Rerun => return Some(Event::Rerun),
+        }
+        None
+    }
+
+    fn with_session_form(&mut self, change: impl FnOnce(&mut SessionForm)) {
+        if let Mode::New(form) = &mut self.mode {
+            change(form);
+        }
+    }
+
+    fn with_form(&mut self, change: impl FnOnce(&mut DecisionForm)) {
+        if let Some(form) = &mut self.form {
+            change(form);
+        }
+    }
+
+    pub fn view<'a>(&'a self, env: &Env<'a>) -> Element<'a, Message> {
+        let content = match &self.mode {
+            Mode::List => self.list_view(env),
+            Mode::New(form) => self.new_view(form, env),
+            Mode::Session(id) => self.session_view(*id, env),
+        };
+        scrollable(container(content).padding(20))
+            .height(Length::Fill)
+            .into()
+    }
+
+    fn list_view<'a>(&'a self, env: &Env<'a>) -> Element<'a, Message> {
+        let lang = env.lang;
+        let t = |key: &str| tr(lang, key);
+        let mut list = column![
+            row![
+                text(t("panel.title")).size(24),
+                iced::widget::space::horizontal(),
+                button(text(t("panel.new_session")).size(15)).on_press(Message::NewSession),
+            ]
+            .align_y(Alignment::Center)
+        ]
+        .spacing(8);
+        if self.sessions.is_empty() {
+            list = list.push(text(t("panel.no_sessions")).style(style::muted_text));
+        }
+        for s in &self.sessions {
+            let quorum = t(if s.quorum {
+                "panel.quorum_reached"
+            } else {
+                "panel.quorum_not_reached"
+            });
+            list = list.push(
+                button(
+                    row![
+                        text(format_date(s.date))
+                            .size(15)
+                            .width(Length::Fixed(120.0)),
+                        text(tr_args(
+                            lang,
+                            "panel.chair_is",
+                            &[("chair", s.chair.clone())]
+                        ))
+                        .size(15)
+                        .width(Length::Fill),
+                        text(tr_args(
+                            lang,
+                            "panel.members_count",
+                            &[("count", s.members.len().to_string())]
+                        ))
+                        .size(14),
+                        text(quorum).size(14),
+                    ]
+                    .spacing(12),
+                )
+                .on_press(Message::Open(s.id))
+                .style(button::text)
+                .width(Length::Fill),
+            );
+        }
+        list.into()
+    }
+
+    fn new_view<'a>(&'a self, form: &'a SessionForm, env: &Env<'a>) -> Element<'a, Message> {
+        let lang = env.lang;
+        let t = |key: &str| tr(lang, key);
+        let err = |f: &str| error_of(lang, &self.errors, f);
+        let has = |f: &str| self.errors.for_field(f).is_some();
+        column![
+            text(t("panel.new_session")).size(24),
+            field(
+                t("panel.date"),
+                input(
+                    "session.date",
+                    &t("common.date_hint"),
+                    &form.date,
+                    Message::SessionDate,
+                    has("date")
+                ),
+                err("date")
+            ),
+            field(
+                t("panel.chair"),
+                input(
+                    "session.chair",
+                    "",
+                    &form.chair,
+                    Message::Chair,
+                    has("chair")
+                ),
+                err("chair")
+            ),
+            field(
+                t("panel.members"),
+                input(
+                    "session.members",
+                    &t("panel.members_hint"),
+                    &form.members,
+                    Message::Members,
+                    false
+                ),
+                None
+            ),
+            checkbox(form.quorum)
+                .label(t("panel.quorum"))
+                .on_toggle(Message::Quorum),
+            row![
+                button(text(t("panel.create")).size(15)).on_press(Message::CreateSession),
+                button(text(t("common.cancel")).size(15))
+                    .on_press(Message::Back)
+                    .style(button::secondary),
+            ]
+            .spacing(10),
+        ]
+        .spacing(12)
+        .max_width(640)
+        .into()
+    }
+
+    fn session_view<'a>(&'a self, id: i64, env: &Env<'a>) -> Element<'a, Message> {
+        let lang = env.lang;
+        let t = |key: &str| tr(lang, key);
+        let Some(session) = self.sessions.iter().find(|s| s.id == id) else {
+            return button(text(t("common.back")))
+                .on_press(Message::Back)
+                .into();
+        };
+        let members = if session.members.is_empty() {
+            t("common.not_recorded")
+        } else {
+            session.members.join(", ")
+        };
+        let mut page = column![
+            button(text(t("common.back")).size(14))
+                .on_press(Message::Back)
+                .style(button::secondary),
+            text(tr_args(
+                lang,
+                "panel.session_title",
+                &[("date", format_date(session.date))]
+            ))
+            .size(24),
+            text(tr_args(
+                lang,
+                "panel.chair_is",
+                &[("chair", session.chair.clone())]
+            ))
+            .size(15),
+            text(format!("{}: {members}", t("panel.members"))).size(15),
+            text(t(if session.quorum {
+                "panel.quorum_reached"
+            } else {
+                "panel.quorum_not_reached"
+            }))
+            .size(15),
+        ]
+        .spacing(8);
+        if let Some(refusal) = &self.refusal {
+            page = page.push(
+                row![
+                    text(refusal.clone()).size(14).style(style::error_text),
+                    button(text(t("panel.rerun")).size(14))
+                        .on_press(Message::Rerun)
+                        .style(button::secondary),
+                ]
+                .spacing(12)
+                .align_y(Alignment::Center),
+            );
+        }
+        if self.agenda.is_empty() {
+            page = page.push(text(t("panel.empty_agenda")).style(style::muted_text));
+        }
+        for item in &self.agenda {
+            page = page.push(self.item_view(item, env));
+        }
+        page.into()
+    }
+
+    fn item_view<'a>(&'a self, item: &'a AgendaItem, env: &Env<'a>) -> Element<'a, Message> {
+        let lang = env.lang;
+        let t = |key: &str| tr(lang, key);
+        let child = env.registry.child(item.child_id);
+        let family = env.registry.family(item.family_id);
+        let title = format!(
+            "{}. {} {} → {} {}",
+            item.position,
+            child.map(|c| c.code.as_str()).unwrap_or_default(),
+            child.map(Child::full_name).unwrap_or_default(),
+            family.map(|f| f.code.as_str()).unwrap_or_default(),
+            family.map(Family::display_name).unwrap_or_default(),
+        );
+        let status = match item.decision() {
+            Some(d) => tr(
+                lang,
+                &d.decision
+                    .map(|d| d.locale_key())
+                    .unwrap_or_else(|| String::from("panel.pending")),
+            ),
+            None => t("panel.pending"),
+        };
+        let mut content = column![
+            row![
+                text(title).size(16).width(Length::Fill),
+                text(status).size(14).style(style::heading_text),
+            ]
+            .spacing(10),
+            text(tr_args(
+                lang,
+                "matching.distance_of",
+                &[
+                    ("km", format!("{:.1}", item.distance_km)),
+                    ("limit", explanation_limit(&item.explanation))
+                ]
+            ))
+            .size(14),
+        ]
+        .spacing(6);
+        if item.carried_from.is_some() {
+            content = content.push(text(t("panel.carried")).size(13).style(style::muted_text));
+        }
+        content = content.push(explanation_rules(lang, &item.explanation));
+        for d in &item.decisions {
+            content = content.push(decision_line(lang, d));
+        }
+        let selected = self.form.as_ref().filter(|f| f.item_id == item.id);
+        match selected {
+            Some(form) => content = content.push(self.form_view(form, item, lang)),
+            None => {
+                let label = if item.is_pending() {
+                    "panel.decide"
+                } else {
+                    "panel.correct"
+                };
+                content = content.push(
+                    button(text(t(label)).size(14))
+                        .on_press(Message::Select(item.id))
+                        .style(button::secondary),
+                );
+            }
+        }
+        container(content)
+            .padding(12)
+            .width(Length::Fill)
+            .style(style::section)
+            .into()
+    }
+
+    fn form_view<'a>(
+        &'a self,
+        form: &'a DecisionForm,
+        item: &AgendaItem,
+        lang: Lang,
+    ) -> Element<'a, Message> {
+        let t = |key: &str| tr(lang, key);
+        let err = |f: &str| error_of(lang, &self.errors, f);
+        let has = |f: &str| self.errors.for_field(f).is_some();
+        if !item.is_pending() {
+            return column![
+                field(
+                    t("panel.correction"),
+                    input(
+                        "decision.correction",
+                        "",
+                        &form.correction,
+                        Message::Correction,
+                        has("correction")
+                    ),
+                    err("correction")
+                ),
+                button(text(t("panel.add_correction")).size(14)).on_press(Message::AddCorrection),
+            ]
+            .spacing(8)
+            .into();
+        }
+        let decisions = code_choices(lang, Decision::ALL, Decision::locale_key);
+        let mut form_view = column![field(
+            t("panel.decision"),
+            choice_list(decisions, &form.decision, Message::Decision),
+            None
+        )]
+        .spacing(8);
+        if matches!(
+            form.decision,
+            Decision::Approve | Decision::ApproveWithConditions
+        ) {
+            form_view = form_view.push(field(
+                t("panel.start_date"),
+                input(
+                    "decision.start_date",
+                    &t("common.date_hint"),
+                    &form.start_date,
+                    Message::StartDate,
+                    has("start_date"),
+                ),
+                err("start_date"),
+            ));
+        }
+        if form.decision == Decision::ApproveWithConditions {
+            form_view = form_view.push(field(
+                t("panel.conditions"),
+                input(
+                    "decision.conditions",
+                    "",
+                    &form.conditions,
+                    Message::Conditions,
+                    has("conditions"),
+                ),
+                err("conditions"),
+            ));
+        }
+        form_view = form_view.push(field(
+            t("panel.reasons"),
+            input(
+                "decision.reasons",
+                "",
+                &form.reasons,
+                Message::Reasons,
+                has("reasons"),
+            ),
+            err("reasons"),
+        ));
+        if form.decision == Decision::Reject {
+            form_view = form_view.push(
+                checkbox(form.exclude_pair)
+                    .label(t("panel.exclude_pair"))
+                    .on_toggle(Message::ExcludePair),
+            );
+        }
+        form_view
+            .push(button(text(t("panel.record")).size(14)).on_press(Message::Record))
+            .into()
+    }
+}
+
+impl Default for Screen {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn explanation_limit(json: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(json)
+        .ok()
+        .and_then(|e| e.get("limit_km").and_then(serde_json::Value::as_f64))
+        .map(|km| format!("{km:.0}"))
+        .unwrap_or_default()
+}
+
+/// The rules of the explanation kept with the item, ✓/✗ with the values compared.
+fn explanation_rules<'a>(lang: Lang, json: &str) -> Element<'a, Message> {
+    let value: serde_json::Value = serde_json::from_str(json).unwrap_or_default();
+    let mut rules = column![].spacing(2);
+    for r in value
+        .get("rules")
+        .and_then(serde_json::Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let code = r.get("rule").and_then(serde_json::Value::as_str);
+        let Some(rule) = Rule::ALL.into_iter().find(|rule| Some(rule.code()) == code) else {
+            continue;
+        };
+        let passed = r.get("passed").and_then(serde_json::Value::as_bool) == Some(true);
+        let side = |key: &str| {
+            r.get(key)
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default()
+                .to_owned()
+        };
+        rules = rules.push(
+            text(format!(
+                "{} {}: {} / {}",
+                if passed { "✓" } else { "✗" },
+                rule_label(lang, rule),
+                rule_value(lang, rule, &side("child"), true),
+                rule_value(lang, rule, &side("family"), false)
+            ))
+            .size(13),
+        );
+    }
+    rules.into()
+}
+
+fn decision_line<'a>(lang: Lang, d: &DecisionRecord) -> Element<'a, Message> {
+    let what = match d.decision {
+        Some(decision) => tr(lang, &decision.locale_key()),
+        None => tr(lang, "panel.correction"),
+    };
+    let mut line = format!("{what} — {} ({})", d.recorded_by, d.recorded_at);
+    if let Some(start) = d.start_date {
+        line.push_str(&format!(
+            " · {}: {}",
+            tr(lang, "panel.start_date"),
+            date_text(Some(start))
+        ));
+    }
+    let mut content = column![text(line).size(13).style(style::heading_text)].spacing(2);
+    if !d.conditions.is_empty() {
+        content = content.push(
+            text(format!(
+                "{}: {}",
+                tr(lang, "panel.conditions"),
+                d.conditions
+            ))
+            .size(13),
+        );
+    }
+    if !d.reasons.is_empty() {
+        content = content.push(text(d.reasons.clone()).size(13));
+    }
+    if d.exclude_pair {
+        content = content.push(text(tr(lang, "panel.pair_excluded")).size(13));
+    }
+    content.into()
+}

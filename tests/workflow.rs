@@ -1,0 +1,572 @@
+//! The placement workflow in the store: every status transition of a child, the ones that are
+//! refused, decisions that cannot be edited, placements that end, locks and exclusions, and the
+//! audit trail of each step.
+
+mod common;
+
+use common::*;
+use rusqlite::Connection;
+use yuva::domain::dashboard::Dashboard;
+use yuva::domain::*;
+use yuva::matching::{self, Settings};
+use yuva::store::{AuditFilter, GroupChange, Proposal, Store, StoreError};
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    path: std::path::PathBuf,
+    store: Store,
+    family: i64,
+    children: Vec<i64>,
+}
+
+fn compatible_child(code: &str, first: &str) -> Child {
+    Child {
+        needs: Default::default(),
+        ..child(code, first, "Məmmədova")
+    }
+}
+
+/// One approved family with two places, three children awaiting placement.
+fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("registry.db");
+    let mut store = Store::open(&path).expect("store");
+    store.set_user("Leyla Həsənova");
+    let gazetteer = gazetteer();
+    let ctx = Context {
+        today: today(),
+        gazetteer: &gazetteer,
+    };
+    let family = store
+        .save_family(&full_family("F-0001"), &ctx)
+        .expect("family");
+    let children = [
+        ("C-0001", "Aysel"),
+        ("C-0002", "Nərmin"),
+        ("C-0003", "Gülşən"),
+    ]
+    .iter()
+    .map(|(code, name)| {
+        store
+            .save_child(&compatible_child(code, name), &GroupChange::NoGroup, &ctx)
+            .expect("child")
+    })
+    .collect();
+    Fixture {
+        _dir: dir,
+        path,
+        store,
+        family,
+        children,
+    }
+}
+
+fn session(store: &mut Store, quorum: bool) -> i64 {
+    store
+        .create_session(&SessionInput {
+            date: Some(today()),
+            chair: String::from("Rəna Quliyeva"),
+            members: vec![String::from("Elçin Əliyev"), String::from("Səbinə Rzayeva")],
+            quorum,
+        })
+        .expect("session")
+}
+
+fn proposal(child_id: i64, family_id: i64) -> Proposal {
+    Proposal {
+        child_id,
+        family_id,
+        distance_km: 14.2,
+        value: 1985.8,
+        planning_date: today(),
+        explanation: String::from(r#"{"limit_km": 100.0}"#),
+    }
+}
+
+fn approve(start: chrono::NaiveDate) -> DecisionInput {
+    DecisionInput {
+        decision: Decision::Approve,
+        conditions: String::new(),
+        reasons: String::from("Uşağın mənafeyinə uyğundur."),
+        exclude_pair: false,
+        start_date: Some(start),
+    }
+}
+
+fn status(store: &Store, child: i64) -> ChildStatus {
+    store.child(child).expect("child").status
+}
+
+fn refusal_key(result: Result<i64, StoreError>) -> &'static str {
+    match result {
+        Err(StoreError::Refused(refusal)) => refusal.key,
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+#[test]
+fn propose_approve_places_the_child_and_takes_a_place() {
+    let mut f = fixture();
+    let s = session(&mut f.store, true);
+    let items = f
+        .store
+        .propose(s, &[proposal(f.children[0], f.family)])
+        .expect("proposed");
+    assert_eq!(status(&f.store, f.children[0]), ChildStatus::Proposed);
+
+    let decision = f
+        .store
+        .decide(items[0], &approve(today()))
+        .expect("approved");
+    assert_eq!(status(&f.store, f.children[0]), ChildStatus::Placed);
+    let placements = f.store.placements().expect("placements");
+    assert_eq!(placements.len(), 1);
+    assert_eq!(placements[0].decision_id, Some(decision));
+    assert_eq!(placements[0].start_date, today());
+    assert_eq!(f.store.occupied_places().expect("occupied")[&f.family], 1);
+
+    // A second decision on the same item is refused; a correction is a new entry.
+    assert_eq!(
+        refusal_key(f.store.decide(items[0], &approve(today()))),
+        "refusal.already_decided"
+    );
+    f.store
+        .add_correction(items[0], "Başlama tarixi protokolda 16.03.2026 yazılıb.")
+        .expect("correction");
+    let agenda = f.store.agenda(s).expect("agenda");
+    assert_eq!(agenda[0].decisions.len(), 2);
+    assert_eq!(
+        agenda[0].decision().and_then(|d| d.decision),
+        Some(Decision::Approve)
+    );
+    // The decisions table refuses edits and deletes at the database level too.
+    let conn = Connection::open(&f.path).expect("raw connection");
+    assert!(
+        conn.execute("UPDATE panel_decisions SET decision = 'reject'", [])
+            .is_err()
+    );
+    assert!(conn.execute("DELETE FROM panel_decisions", []).is_err());
+}
+
+#[test]
+fn only_children_awaiting_placement_can_be_proposed() {
+    let mut f = fixture();
+    let s = session(&mut f.store, true);
+    f.store
+        .propose(s, &[proposal(f.children[0], f.family)])
+        .expect("proposed");
+    assert_eq!(
+        refusal_key(
+            f.store
+                .propose(s, &[proposal(f.children[0], f.family)])
+                .map(|_| 0)
+        ),
+        "refusal.child_not_awaiting"
+    );
+    // All or nothing: a batch with one refused proposal writes none.
+    let result = f.store.propose(
+        s,
+        &[
+            proposal(f.children[1], f.family),
+            proposal(f.children[0], f.family),
+        ],
+    );
+    assert!(result.is_err());
+    assert_eq!(status(&f.store, f.children[1]), ChildStatus::Awaiting);
+    assert_eq!(f.store.agenda(s).expect("agenda").len(), 1);
+}
+
+#[test]
+fn reject_with_exclusion_returns_the_child_and_the_pair_is_never_proposed_again() {
+    let mut f = fixture();
+    let s = session(&mut f.store, true);
+    let items = f
+        .store
+        .propose(s, &[proposal(f.children[0], f.family)])
+        .expect("proposed");
+    let reject = DecisionInput {
+        decision: Decision::Reject,
+        conditions: String::new(),
+        reasons: String::new(),
+        exclude_pair: true,
+        start_date: None,
+    };
+    match f.store.decide(items[0], &reject) {
+        Err(StoreError::Invalid(errors)) => assert!(errors.for_field("reasons").is_some()),
+        other => panic!("a rejection needs reasons: {other:?}"),
+    }
+    assert_eq!(status(&f.store, f.children[0]), ChildStatus::Proposed);
+    f.store
+        .decide(
+            items[0],
+            &DecisionInput {
+                reasons: String::from("Ailə uşağın məktəbindən uzaqdır."),
+                ..reject
+            },
+        )
+        .expect("rejected");
+    assert_eq!(status(&f.store, f.children[0]), ChildStatus::Awaiting);
+    let rules = f.store.pair_rules().expect("rules");
+    assert_eq!(rules.len(), 1);
+    assert_eq!(rules[0].kind, PairRuleKind::Exclude);
+
+    // The optimizer no longer proposes the pair; another proposal of it is refused.
+    let instance = matching::registry::instance_from_store(&f.store, today(), Settings::default())
+        .expect("instance");
+    assert_eq!(instance.excluded.len(), 1);
+    let plan = matching::solve(&instance, None).expect("plan");
+    assert!(
+        !plan
+            .placements
+            .iter()
+            .any(|p| p.child == "C-0001" && p.family == "F-0001")
+    );
+    assert_eq!(
+        refusal_key(
+            f.store
+                .propose(s, &[proposal(f.children[0], f.family)])
+                .map(|_| 0)
+        ),
+        "refusal.pair_excluded"
+    );
+    // Lifted, the pair can be proposed again.
+    f.store.lift_pair_rule(rules[0].id).expect("lifted");
+    assert!(f.store.pair_rules().expect("rules").is_empty());
+    f.store
+        .propose(s, &[proposal(f.children[0], f.family)])
+        .expect("proposed again");
+}
+
+#[test]
+fn deferred_items_go_onto_the_next_session() {
+    let mut f = fixture();
+    let first = session(&mut f.store, true);
+    let items = f
+        .store
+        .propose(first, &[proposal(f.children[0], f.family)])
+        .expect("proposed");
+    let defer = DecisionInput {
+        decision: Decision::Defer,
+        conditions: String::new(),
+        reasons: String::from("Ailə ilə əlavə görüş lazımdır."),
+        exclude_pair: false,
+        start_date: None,
+    };
+    f.store.decide(items[0], &defer).expect("deferred");
+    assert_eq!(status(&f.store, f.children[0]), ChildStatus::Proposed);
+    let next = session(&mut f.store, true);
+    let agenda = f.store.agenda(next).expect("agenda");
+    assert_eq!(agenda.len(), 1);
+    assert_eq!(agenda[0].carried_from, Some(items[0]));
+    assert!(agenda[0].is_pending());
+    // Carried once only.
+    let third = session(&mut f.store, true);
+    assert!(f.store.agenda(third).expect("agenda").is_empty());
+    f.store
+        .decide(agenda[0].id, &approve(today()))
+        .expect("approved at the next session");
+    assert_eq!(status(&f.store, f.children[0]), ChildStatus::Placed);
+}
+
+#[test]
+fn without_quorum_a_panel_can_only_defer() {
+    let mut f = fixture();
+    let s = session(&mut f.store, false);
+    let items = f
+        .store
+        .propose(s, &[proposal(f.children[0], f.family)])
+        .expect("proposed");
+    assert_eq!(
+        refusal_key(f.store.decide(items[0], &approve(today()))),
+        "refusal.no_quorum"
+    );
+    assert_eq!(status(&f.store, f.children[0]), ChildStatus::Proposed);
+}
+
+#[test]
+fn approval_is_refused_when_the_family_changed_since_the_proposal() {
+    let mut f = fixture();
+    let gazetteer = gazetteer();
+    let ctx = Context {
+        today: today(),
+        gazetteer: &gazetteer,
+    };
+    let s = session(&mut f.store, true);
+    let items = f
+        .store
+        .propose(
+            s,
+            &[
+                proposal(f.children[0], f.family),
+                proposal(f.children[1], f.family),
+                proposal(f.children[2], f.family),
+            ],
+        )
+        .expect("proposed");
+    // Two places: the first two approvals fill the family.
+    f.store.decide(items[0], &approve(today())).expect("first");
+    f.store.decide(items[1], &approve(today())).expect("second");
+    assert_eq!(
+        refusal_key(f.store.decide(items[2], &approve(today()))),
+        "refusal.family_full"
+    );
+
+    // One more place, but the review lapses before the start date.
+    let mut family = f.store.family(f.family).expect("family");
+    family.terms.places = 3;
+    f.store.save_family(&family, &ctx).expect("saved");
+    assert_eq!(
+        refusal_key(f.store.decide(
+            items[2],
+            &approve(chrono::NaiveDate::from_ymd_opt(2026, 7, 1).expect("date"))
+        )),
+        "refusal.review_lapsed"
+    );
+    // Suspended: refused with that reason.
+    family = f.store.family(f.family).expect("family");
+    family.status = FamilyStatus::Suspended;
+    f.store.save_family(&family, &ctx).expect("saved");
+    assert_eq!(
+        refusal_key(f.store.decide(items[2], &approve(today()))),
+        "refusal.family_not_approved"
+    );
+    // A rule that no longer holds: the family's age range changed.
+    family = f.store.family(f.family).expect("family");
+    family.status = FamilyStatus::Approved;
+    family.terms.age_min = 10;
+    family.terms.age_max = 17;
+    f.store.save_family(&family, &ctx).expect("saved");
+    match f.store.decide(items[2], &approve(today())) {
+        Err(StoreError::Refused(r)) => {
+            assert_eq!(r.key, "refusal.rule_broken");
+            assert!(r.args.contains(&("rule", String::from("age"))));
+        }
+        other => panic!("expected the age rule: {other:?}"),
+    }
+    assert_eq!(status(&f.store, f.children[2]), ChildStatus::Proposed);
+}
+
+#[test]
+fn ending_a_placement_frees_the_place_and_the_child_status_follows_the_reason() {
+    let mut f = fixture();
+    let s = session(&mut f.store, true);
+    let items = f
+        .store
+        .propose(
+            s,
+            &[
+                proposal(f.children[0], f.family),
+                proposal(f.children[1], f.family),
+            ],
+        )
+        .expect("proposed");
+    for item in &items {
+        f.store.decide(*item, &approve(today())).expect("approved");
+    }
+    let placements = f.store.placements().expect("placements");
+    let of = |child: i64| {
+        placements
+            .iter()
+            .find(|p| p.child_id == child)
+            .map(|p| p.id)
+            .expect("placement")
+    };
+    let later = chrono::NaiveDate::from_ymd_opt(2026, 4, 20).expect("date");
+    match f.store.end_placement(
+        of(f.children[0]),
+        Some(date(2026, 3, 1)),
+        Some(EndReason::Reunified),
+        "",
+        later,
+    ) {
+        Err(StoreError::Invalid(errors)) => {
+            assert!(errors.for_field("end_date").is_some())
+        }
+        other => panic!("an end before the start is refused: {other:?}"),
+    }
+    f.store
+        .end_placement(
+            of(f.children[0]),
+            Some(later),
+            Some(EndReason::Reunified),
+            "",
+            later,
+        )
+        .expect("ended");
+    assert_eq!(status(&f.store, f.children[0]), ChildStatus::Reunified);
+    f.store
+        .end_placement(
+            of(f.children[1]),
+            Some(later),
+            Some(EndReason::Breakdown),
+            "Ailədə münaqişə.",
+            later,
+        )
+        .expect("ended");
+    assert_eq!(status(&f.store, f.children[1]), ChildStatus::Awaiting);
+    assert!(
+        !f.store
+            .occupied_places()
+            .expect("occupied")
+            .contains_key(&f.family)
+    );
+    assert!(matches!(
+        f.store.end_placement(
+            of(f.children[1]),
+            Some(later),
+            Some(EndReason::Moved),
+            "",
+            later
+        ),
+        Err(StoreError::Refused(_))
+    ));
+    for reason in EndReason::ALL {
+        let expected = match reason {
+            EndReason::Reunified => ChildStatus::Reunified,
+            EndReason::Adopted | EndReason::AgedOut => ChildStatus::Exited,
+            EndReason::Moved | EndReason::Breakdown => ChildStatus::Awaiting,
+        };
+        assert_eq!(reason.child_status_after(), expected);
+    }
+}
+
+#[test]
+fn locks_reach_the_optimizer_and_a_pair_cannot_be_both_locked_and_excluded() {
+    let mut f = fixture();
+    f.store
+        .add_pair_rule(PairRuleKind::Lock, f.children[2], f.family, "")
+        .expect("locked");
+    assert!(matches!(
+        f.store
+            .add_pair_rule(PairRuleKind::Exclude, f.children[2], f.family, ""),
+        Err(StoreError::Invalid(_))
+    ));
+    assert_eq!(
+        refusal_key(f.store.add_pair_rule(
+            PairRuleKind::Exclude,
+            f.children[2],
+            f.family,
+            "Səbəb."
+        )),
+        "refusal.lock_and_exclude"
+    );
+    let instance = matching::registry::instance_from_store(&f.store, today(), Settings::default())
+        .expect("instance");
+    assert_eq!(instance.locked.len(), 1);
+    let plan = matching::solve(&instance, None).expect("plan");
+    assert!(
+        plan.placements
+            .iter()
+            .any(|p| p.child == "C-0003" && p.family == "F-0001")
+    );
+}
+
+#[test]
+fn every_step_is_in_the_audit_trail_with_who_and_what_changed() {
+    let mut f = fixture();
+    let s = session(&mut f.store, true);
+    let items = f
+        .store
+        .propose(s, &[proposal(f.children[0], f.family)])
+        .expect("proposed");
+    f.store
+        .decide(items[0], &approve(today()))
+        .expect("approved");
+    let mut family = f.store.family(f.family).expect("family");
+    family.terms.places = 3;
+    let gazetteer = gazetteer();
+    let ctx = Context {
+        today: today(),
+        gazetteer: &gazetteer,
+    };
+    f.store.save_family(&family, &ctx).expect("saved");
+
+    let all = f.store.audit_query(&AuditFilter::default()).expect("audit");
+    let actions: Vec<&str> = all.iter().map(|e| e.action.as_str()).collect();
+    for action in ["create", "propose", "decide", "update"] {
+        assert!(actions.contains(&action), "{action} in {actions:?}");
+    }
+    assert!(all.iter().all(|e| e.user_name == "Leyla Həsənova"));
+    let update = all
+        .iter()
+        .find(|e| e.action == "update")
+        .expect("update entry");
+    assert!(update.summary.contains("terms"), "{}", update.summary);
+    let decisions = f
+        .store
+        .audit_query(&AuditFilter {
+            entity: Some(String::from("panel_decision")),
+            ..AuditFilter::default()
+        })
+        .expect("filtered");
+    assert_eq!(decisions.len(), 1);
+    assert!(decisions[0].summary.contains("approve"));
+    assert!(decisions[0].summary.contains("proposed → placed"));
+    let found = f
+        .store
+        .audit_query(&AuditFilter {
+            text: String::from("c-0001"),
+            ..AuditFilter::default()
+        })
+        .expect("text search");
+    assert!(found.len() >= 3);
+}
+
+#[test]
+fn a_version_one_registry_is_migrated_with_its_data() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("old.db");
+    {
+        // The first schema, as the first release wrote it.
+        let conn = Connection::open(&path).expect("open");
+        let v1 = include_str!("../src/store/schema.rs");
+        let start = v1.find("const V1: &str = r#\"").expect("V1") + "const V1: &str = r#\"".len();
+        let end = start + v1[start..].find("\"#;").expect("end of V1");
+        conn.execute_batch(&v1[start..end]).expect("v1 schema");
+        conn.execute_batch(
+            "INSERT INTO families(code, main_carer_name, district_code, lat, lon, status,
+                age_min, age_max, sex_preference, places, created_at, updated_at)
+             VALUES ('F-0001', 'Gülnarə Şükürova', 'AZ-BA', 40.4, 49.9, 'approved', 0, 10,
+                'any', 2, '2026-01-01', '2026-01-01');
+             PRAGMA user_version = 1;",
+        )
+        .expect("v1 data");
+    }
+    let store = Store::open(&path).expect("migrates");
+    assert_eq!(store.schema_version().expect("version"), 2);
+    assert_eq!(store.families().expect("families")[0].code, "F-0001");
+    assert!(store.panel_sessions().expect("sessions").is_empty());
+}
+
+#[test]
+fn the_dashboard_counts_waiting_free_reviews_and_this_years_placements() {
+    let mut f = fixture();
+    let s = session(&mut f.store, true);
+    let items = f
+        .store
+        .propose(s, &[proposal(f.children[0], f.family)])
+        .expect("proposed");
+    f.store
+        .decide(items[0], &approve(today()))
+        .expect("approved");
+    let families = f.store.families().expect("families");
+    let children = f.store.children().expect("children");
+    let figures = Dashboard::compute(
+        &families,
+        &children,
+        &f.store.occupied_places().expect("occupied"),
+        &f.store.placements().expect("placements"),
+        today(),
+    );
+    assert_eq!(figures.total_waiting, 2);
+    assert_eq!(figures.waiting_by_district[0].district_code, "AZ-BA");
+    assert_eq!(figures.waiting_by_district[0].children, 2);
+    // Referred 2025-12-01, seen 2026-03-15: 104 days, in the 91–180 band.
+    assert_eq!(figures.waiting_by_district[0].mean_days, 104);
+    assert_eq!(figures.waiting_by_band, [0, 0, 2, 0, 0]);
+    assert_eq!(figures.total_free, 1);
+    assert_eq!(figures.free_by_district, vec![(String::from("AZ-ABS"), 1)]);
+    assert_eq!(figures.reviews_overdue, 0);
+    assert_eq!(figures.started_by_month[2], 1);
+    assert_eq!(figures.active_placements, 1);
+}
