@@ -1,0 +1,212 @@
+//! The placement workflow through the window, on a demo registry: run matching, open an
+//! explanation, send two proposals to a panel session, approve one and reject the other with
+//! an exclusion, re-run, end the placement, and find every step in the audit trail.
+
+use std::time::{Duration, Instant};
+
+use yuva::domain::dashboard::Dashboard;
+use yuva::domain::{ChildStatus, Decision, EndReason, PairRuleKind};
+use yuva::store::Store;
+use yuva::ui::screens::{matching, panel, placements};
+use yuva::ui::{App, Message};
+
+#[path = "common/ui.rs"]
+mod ui;
+use ui::*;
+
+/// Clicks "Run" and lets the window tick until the worker thread has delivered the plan.
+fn run_matching(app: &mut App) {
+    click(app, "Uyğunlaşdırmanı başlat");
+    assert!(app.matching_running(), "the run is on a worker thread");
+    let started = Instant::now();
+    while app.matching_running() {
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "the run finishes"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+        let _ = app.update(Message::Tick);
+    }
+    assert!(app.matching_plan().is_some(), "a plan is on screen");
+}
+
+fn open_store(dir: &std::path::Path) -> Store {
+    Store::open(&dir.join("registry.db")).expect("registry opens")
+}
+
+#[test]
+fn a_match_goes_from_proposal_through_the_panel_to_a_placement_that_ends() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut app = launch(dir.path());
+    click(&mut app, "Nümayiş reyestri yarat");
+
+    // The dashboard is the start screen; a district's bar opens the filtered children list.
+    assert!(shows(&app, "Reyestrin ümumi vəziyyəti"));
+    assert!(shows(&app, "Yerləşdirmə gözləyən uşaqlar (rayonlar üzrə)"));
+    let store = open_store(dir.path());
+    let figures = Dashboard::compute(
+        &store.families().expect("families"),
+        &store.children().expect("children"),
+        &store.occupied_places().expect("occupied"),
+        &store.placements().expect("placements"),
+        today(),
+    );
+    let gazetteer = yuva::geo::Gazetteer::embedded().expect("gazetteer");
+    let top = &figures.waiting_by_district[0];
+    let top_name = gazetteer
+        .unit(&top.district_code)
+        .map(|u| u.name_az.clone())
+        .expect("district");
+    click(&mut app, &top_name);
+    assert!(shows(&app, "Uşaqlar"), "the children list opened");
+
+    // A panel session with quorum.
+    click(&mut app, "Komissiya");
+    click(&mut app, "Yeni iclas");
+    type_into(&mut app, "session.chair", "Rəna Quliyeva");
+    type_into(&mut app, "session.members", "Elçin Əliyev, Səbinə Rzayeva");
+    click(&mut app, "Kvorum var");
+    click(&mut app, "İclası yarat");
+    assert!(shows(&app, "İclas yaradıldı."));
+    let session = store.panel_sessions().expect("sessions")[0].clone();
+    assert_eq!(session.members.len(), 2);
+    assert!(session.quorum);
+
+    // Run matching and open the first proposal's explanation.
+    click(&mut app, "Uyğunlaşdırma");
+    run_matching(&mut app);
+    let plan = app.matching_plan().expect("plan").clone();
+    assert!(plan.proven_optimal);
+    assert!(plan.placements.len() >= 2, "the demo has proposals");
+    let first = &plan.placements[0];
+    let second_index = plan
+        .placements
+        .iter()
+        .position(|p| p.family != first.family)
+        .expect("a proposal with another family");
+    let second = &plan.placements[second_index];
+    let children = store.children().expect("children");
+    let name_of = |code: &str| {
+        children
+            .iter()
+            .find(|c| c.code == code)
+            .map(|c| c.full_name())
+            .expect("child")
+    };
+    click(
+        &mut app,
+        &format!("{} · {}", first.child, name_of(&first.child)),
+    );
+    assert!(shows(&app, "İzah"), "the explanation opened");
+    assert!(shows(&app, "Qayğı növü"), "rule by rule");
+
+    // Send both to the session.
+    for index in [0, second_index] {
+        let _ = app.update(Message::Matching(matching::Message::Choose(index, true)));
+    }
+    let _ = app.update(Message::Matching(matching::Message::TargetSession(Some(
+        session.id,
+    ))));
+    click(&mut app, "Komissiyaya göndər");
+    assert!(shows(&app, "Komissiyaya göndərildi: 2"));
+    let agenda = store.agenda(session.id).expect("agenda");
+    assert_eq!(agenda.len(), 2);
+    let child_id = |code: &str| store.child_id_by_code(code).expect("query").expect("child");
+    let family_id = |code: &str| {
+        store
+            .family_id_by_code(code)
+            .expect("query")
+            .expect("family")
+    };
+    assert_eq!(
+        store.child(child_id(&first.child)).expect("child").status,
+        ChildStatus::Proposed
+    );
+
+    // The panel approves the first.
+    let occupied_before = store
+        .occupied_places()
+        .expect("occupied")
+        .get(&family_id(&first.family))
+        .copied()
+        .unwrap_or(0);
+    click(&mut app, "Komissiya");
+    // The new session is still open; back to the list of sessions, and open it from there.
+    click(&mut app, "Siyahıya qayıt");
+    click(&mut app, &yuva::domain::format_date(session.date));
+    assert!(shows(&app, "Komissiya iclası, 15.03.2026"));
+    click(&mut app, "Qərar qeyd et");
+    click(&mut app, "Qərarı qeyd et");
+    assert!(shows(&app, "Qərar qeyd edildi."));
+    assert_eq!(
+        store.child(child_id(&first.child)).expect("child").status,
+        ChildStatus::Placed
+    );
+    assert_eq!(
+        store.occupied_places().expect("occupied")[&family_id(&first.family)],
+        occupied_before + 1,
+        "the family's free places drop"
+    );
+
+    // …and rejects the second, excluding the pair.
+    click(&mut app, "Qərar qeyd et");
+    let _ = app.update(Message::Panel(panel::Message::Decision(Decision::Reject)));
+    click(&mut app, "Qərarı qeyd et");
+    assert!(
+        shows(&app, "Bu sahə mütləq doldurulmalıdır."),
+        "a rejection needs reasons"
+    );
+    type_into(
+        &mut app,
+        "decision.reasons",
+        "Uşağın məktəbi ailədən çox uzaqdır.",
+    );
+    click(&mut app, "Bu cütü bir daha təklif etmə");
+    click(&mut app, "Qərarı qeyd et");
+    assert_eq!(
+        store.child(child_id(&second.child)).expect("child").status,
+        ChildStatus::Awaiting
+    );
+    let rules = store.pair_rules().expect("rules");
+    assert!(rules.iter().any(|r| r.kind == PairRuleKind::Exclude
+        && r.child_id == child_id(&second.child)
+        && r.family_id == family_id(&second.family)));
+
+    // A re-run no longer proposes the excluded pair.
+    click(&mut app, "Uyğunlaşdırma");
+    run_matching(&mut app);
+    let rerun = app.matching_plan().expect("plan");
+    assert!(
+        !rerun
+            .placements
+            .iter()
+            .any(|p| p.child == second.child && p.family == second.family)
+    );
+    assert!(shows(&app, "Bərkidilmiş və istisna edilmiş cütlər"));
+
+    // End the placement: the child is back home.
+    click(&mut app, "Yerləşdirmələr");
+    type_into(&mut app, "placements.search", &first.child);
+    click(&mut app, "Bitir");
+    let _ = app.update(Message::Placements(placements::Message::EndReason(Some(
+        EndReason::Reunified,
+    ))));
+    click(&mut app, "Yerləşdirməni bitir");
+    assert!(shows(&app, "Yerləşdirmə bitirildi."));
+    assert_eq!(
+        store.child(child_id(&first.child)).expect("child").status,
+        ChildStatus::Reunified
+    );
+
+    // The audit trail shows each step.
+    click(&mut app, "Jurnal");
+    for what in [
+        "yaradılma · komissiya iclası",
+        "təklif · gündəlik bəndi",
+        "qərar · komissiya qərarı",
+        "istisna · cüt qaydası",
+        "bitmə · yerləşdirmə",
+    ] {
+        assert!(shows(&app, what), "the audit trail shows {what:?}");
+    }
+}
