@@ -3,6 +3,7 @@
 //! Every lookup names its language explicitly instead of using rust-i18n's global locale, so
 //! that a window, a PDF in another language and tests running in parallel never interfere.
 
+use crate::matching::Rule;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -70,4 +71,64 @@ pub fn has_key(lang: Lang, key: &str) -> bool {
 /// The label of a coded value (`need.disability` …).
 pub fn code_label(lang: Lang, locale_key: &str) -> String {
     tr(lang, locale_key)
+}
+
+/// A rule's compared value in the interface language: codes become their labels, ages and
+/// distances keep their numbers.
+pub fn rule_value(lang: Lang, rule: Rule, raw: &str, child_side: bool) -> String {
+    let numbers: Vec<&str> = raw
+        .split(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .filter(|s| !s.is_empty())
+        .collect();
+    match rule {
+        Rule::Age => match numbers.as_slice() {
+            [age] => tr_args(lang, "child.age_years", &[("years", (*age).to_owned())]),
+            [lo, hi, ..] => tr_args(
+                lang,
+                "matching.age_range",
+                &[("min", (*lo).to_owned()), ("max", (*hi).to_owned())],
+            ),
+            _ => raw.to_owned(),
+        },
+        Rule::Distance => match numbers.first() {
+            Some(km) if child_side => format!("{km} km"),
+            Some(km) => tr_args(lang, "matching.limit_km", &[("km", (*km).to_owned())]),
+            None => raw.to_owned(),
+        },
+        Rule::Excluded => {
+            if child_side {
+                raw.to_owned()
+            } else if raw == "not excluded" {
+                tr(lang, "matching.not_excluded")
+            } else {
+                tr(lang, "matching.pair_excluded")
+            }
+        }
+        Rule::CareType | Rule::Needs | Rule::Sex => {
+            let prefixes: &[&str] = match rule {
+                Rule::CareType => &["care_type"],
+                Rule::Needs => &["need"],
+                _ if child_side => &["sex"],
+                _ => &["sex_preference"],
+            };
+            let labels: Vec<String> = raw
+                .split(", ")
+                .map(|code| {
+                    prefixes
+                        .iter()
+                        .map(|p| format!("{p}.{code}"))
+                        .find(|key| has_key(lang, key))
+                        .map(|key| tr(lang, &key))
+                        .unwrap_or_else(|| {
+                            if code == "none" {
+                                tr(lang, "matching.none")
+                            } else {
+                                code.to_owned()
+                            }
+                        })
+                })
+                .collect();
+            labels.join(", ")
+        }
+    }
 }

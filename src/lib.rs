@@ -6,11 +6,13 @@
 // Translations from locales/ (az, ru, en), looked up with an explicit language (see `i18n`).
 rust_i18n::i18n!("locales");
 
+pub mod assets;
 pub mod demo;
 pub mod domain;
 pub mod geo;
 pub mod i18n;
 pub mod matching;
+pub mod report;
 pub mod settings;
 pub mod store;
 pub mod ui;

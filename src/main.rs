@@ -64,6 +64,21 @@ enum Command {
         #[arg(long, value_parser = parse_iso_date)]
         date: Option<NaiveDate>,
     },
+    /// Print an assessment pack as PDF: a match pack, a family assessment pack or a panel
+    /// agenda pack.
+    Pack {
+        #[command(subcommand)]
+        kind: PackKind,
+        /// Where to write the PDF.
+        #[arg(long, global = true, value_name = "FILE.pdf")]
+        output: Option<PathBuf>,
+        /// Language of the pack: az, ru or en (default: the interface language).
+        #[arg(long, global = true, value_parser = parse_lang)]
+        lang: Option<yuva::i18n::Lang>,
+        /// The date ages and waiting times are counted on (YYYY-MM-DD; default: today).
+        #[arg(long, global = true, value_parser = parse_iso_date)]
+        date: Option<NaiveDate>,
+    },
     /// Create a synthetic registry for training and tests (reproducible for a seed).
     Demo {
         /// Seed of the generator: the same seed and date give the same registry.
@@ -80,6 +95,31 @@ enum Command {
         #[arg(long)]
         replace: bool,
     },
+}
+
+#[derive(Subcommand)]
+enum PackKind {
+    /// One proposed placement: child, family, match analysis, draft plan, decision sheet.
+    Match {
+        #[arg(long, value_name = "CODE")]
+        child: String,
+        #[arg(long, value_name = "CODE")]
+        family: String,
+    },
+    /// A family's assessment (approval or annual review).
+    Family {
+        #[arg(long, value_name = "CODE")]
+        family: String,
+    },
+    /// A panel session: its agenda, then each match pack.
+    Panel {
+        #[arg(long, value_name = "ID")]
+        session: i64,
+    },
+}
+
+fn parse_lang(value: &str) -> Result<yuva::i18n::Lang, String> {
+    yuva::i18n::Lang::from_code(value).ok_or_else(|| format!("{value:?} is not az, ru or en"))
 }
 
 fn parse_iso_date(value: &str) -> Result<NaiveDate, String> {
@@ -175,6 +215,33 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Some(Command::Pack {
+            kind,
+            output,
+            lang,
+            date,
+        }) => {
+            let lang = lang.unwrap_or_else(|| {
+                paths
+                    .as_ref()
+                    .map(|p| yuva::settings::UserSettings::load(&p.settings))
+                    .unwrap_or_default()
+                    .language
+            });
+            match run_pack(&database, &kind, output, lang, date) {
+                Ok((path, pages, bytes, ms)) => {
+                    eprintln!(
+                        "yuva: pack {}: {pages} pages, {bytes} bytes, {ms:.0} ms",
+                        path.display()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(message) => {
+                    eprintln!("yuva: {message}");
+                    ExitCode::from(2)
+                }
+            }
+        }
         Some(Command::Demo {
             seed,
             families,
@@ -207,6 +274,78 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// Writes a pack; returns its path, pages, size and the time it took.
+fn run_pack(
+    database: &std::path::Path,
+    kind: &PackKind,
+    output: Option<PathBuf>,
+    lang: yuva::i18n::Lang,
+    date: Option<NaiveDate>,
+) -> Result<(PathBuf, usize, usize, f64), String> {
+    use yuva::report;
+    let started = Instant::now();
+    if !database.exists() {
+        return Err(format!("{} does not exist", database.display()));
+    }
+    let store = Store::open(database).map_err(|e| e.to_string())?;
+    let gazetteer = Gazetteer::embedded().map_err(|e| e.to_string())?;
+    let now = Local::now().naive_local();
+    let today = date.unwrap_or_else(|| now.date());
+    let user = yuva::settings::DataPaths::for_user()
+        .map(|p| yuva::settings::UserSettings::load(&p.settings).user_name)
+        .filter(|name| !name.trim().is_empty())
+        .unwrap_or_else(|| String::from("officer"));
+    let info = report::PackInfo {
+        lang,
+        user,
+        generated: now,
+        today,
+    };
+    let child_id = |code: &str| -> Result<i64, String> {
+        store
+            .child_id_by_code(code)
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| format!("no child {code} in {}", database.display()))
+    };
+    let family_id = |code: &str| -> Result<i64, String> {
+        store
+            .family_id_by_code(code)
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| format!("no family {code} in {}", database.display()))
+    };
+    let (pack, name) = match kind {
+        PackKind::Match { child, family } => (
+            report::match_pack(
+                &store,
+                &gazetteer,
+                child_id(child)?,
+                family_id(family)?,
+                None,
+                &info,
+            ),
+            report::file_name("match", &[child, family], today),
+        ),
+        PackKind::Family { family } => (
+            report::family_pack(&store, &gazetteer, family_id(family)?, &info),
+            report::file_name("family", &[family], today),
+        ),
+        PackKind::Panel { session } => (
+            report::panel_pack(&store, &gazetteer, *session, &info),
+            report::file_name("panel", &[&session.to_string()], today),
+        ),
+    };
+    let pack = pack.map_err(|e| e.to_string())?;
+    let rendered = report::render(&pack, &info).map_err(|e| e.to_string())?;
+    let path = output.unwrap_or_else(|| PathBuf::from(name));
+    report::write_atomically(&path, &rendered.bytes).map_err(|e| e.to_string())?;
+    Ok((
+        path,
+        rendered.pages,
+        rendered.bytes.len(),
+        started.elapsed().as_secs_f64() * 1000.0,
+    ))
 }
 
 fn run_demo(

@@ -506,3 +506,67 @@ fn a_run_off_the_ui_thread_can_be_cancelled() {
     cancel.store(true, Ordering::Relaxed);
     assert_eq!(solve(&instance, Some(&cancel)), Err(MatchError::Cancelled));
 }
+
+/// The window's "try it" applies the hint to a copy of the instance: the child is placed there,
+/// and nothing else in the instance changes.
+#[test]
+fn a_relaxation_tried_as_a_what_if_places_the_child() {
+    use yuva::matching::what_if::apply_relaxation;
+    // Each case breaks one rule for C-001 with F-002 (the only family left).
+    type Breaks = Box<dyn Fn(&mut Value)>;
+    let cases: Vec<(&str, Breaks)> = vec![
+        ("distance", Box::new(|_v: &mut Value| {})),
+        (
+            "age",
+            Box::new(|v: &mut Value| {
+                v["families"][0]["age_min"] = json!(10);
+                v["families"][0]["lat"] = json!(40.45);
+                v["families"][0]["lon"] = json!(49.88);
+            }),
+        ),
+        (
+            "sex",
+            Box::new(|v: &mut Value| {
+                v["families"][0]["sex"] = json!("male");
+                v["families"][0]["lat"] = json!(40.45);
+                v["families"][0]["lon"] = json!(49.88);
+            }),
+        ),
+        (
+            "needs",
+            Box::new(|v: &mut Value| {
+                v["children"][0]["needs"] = json!(["behavioural"]);
+                v["families"][0]["lat"] = json!(40.45);
+                v["families"][0]["lon"] = json!(49.88);
+            }),
+        ),
+        (
+            "excluded",
+            Box::new(|v: &mut Value| {
+                v["excluded"] = json!([{ "child": "C-001", "family": "F-002" }]);
+                v["families"][0]["lat"] = json!(40.45);
+                v["families"][0]["lon"] = json!(49.88);
+            }),
+        ),
+    ];
+    for (change, breaks) in cases {
+        let mut v = base();
+        v["families"].as_array_mut().expect("array").remove(0);
+        breaks(&mut v);
+        let instance = parse_instance(&v.to_string()).expect("instance");
+        let plan = solve(&instance, None).expect("plan");
+        let unplaced = plan
+            .unplaced
+            .iter()
+            .find(|u| u.child == "C-001")
+            .unwrap_or_else(|| panic!("{change}: C-001 is unplaced"));
+        let relaxation = unplaced.relaxation.clone().expect("a hint");
+        assert_eq!(relaxation.change, change);
+        let tried = apply_relaxation(&instance, "C-001", &relaxation);
+        let plan = solve(&tried, None).expect("what-if plan");
+        assert_eq!(plan.placements.len(), 1, "{change}: placed in the what-if");
+        assert_eq!(tried.children.len(), instance.children.len());
+        // The instance itself is unchanged.
+        assert_eq!(solve(&instance, None).expect("plan").placements.len(), 0);
+    }
+}

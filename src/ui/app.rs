@@ -89,6 +89,12 @@ pub enum Message {
     Audit(audit::Message),
     /// While the optimizer runs: collect its result and redraw the progress.
     Tick,
+    /// Ask where to save a pack (native dialog), then write it.
+    PrintPack(PackRequest),
+    /// The dialog's answer: write the pack there (`None`: cancelled).
+    PackPath(PackRequest, Option<PathBuf>),
+    /// Open a written pack with the system's PDF viewer.
+    OpenFile(PathBuf),
     Keyboard(keyboard::Event),
     FirstFrame,
     DismissNotice,
@@ -97,6 +103,21 @@ pub enum Message {
 struct Notice {
     text: String,
     is_error: bool,
+    /// A file the notice offers to open.
+    open: Option<PathBuf>,
+}
+
+/// Which assessment pack to print.
+#[derive(Debug, Clone)]
+pub enum PackRequest {
+    /// A proposal, with the explanation the window shows (JSON), if any.
+    Match {
+        child_id: i64,
+        family_id: i64,
+        explanation: Option<String>,
+    },
+    Family(i64),
+    Panel(i64),
 }
 
 /// An open registry and the screens on it.
@@ -112,6 +133,8 @@ struct Workspace {
     families: families::Screen,
     children: children::Screen,
     settings: settings::Screen,
+    /// A pack a screen asked to print, answered with the save dialog after the update.
+    pending_print: Option<PackRequest>,
     dashboard: dashboard::Screen,
     matching: matching::Screen,
     panel: panel::Screen,
@@ -174,6 +197,7 @@ impl Workspace {
             families,
             children,
             settings: settings::Screen::default(),
+            pending_print: None,
             dashboard: dashboard::Screen::default(),
             matching: matching::Screen::new(today),
             panel: panel::Screen::new(),
@@ -335,7 +359,11 @@ impl App {
     }
 
     fn notify(&mut self, text: String, is_error: bool) {
-        self.notice = Some(Notice { text, is_error });
+        self.notice = Some(Notice {
+            text,
+            is_error,
+            open: None,
+        });
     }
 
     fn save_user_settings(&mut self) {
@@ -368,6 +396,13 @@ impl App {
             }
             Message::DismissNotice => {
                 self.notice = None;
+                return Task::none();
+            }
+            Message::OpenFile(path) => {
+                if let Err(error) = opener::open(&path) {
+                    let text = tr_args(lang, "pack.failed", &[("reason", error.to_string())]);
+                    self.notify(text, true);
+                }
                 return Task::none();
             }
             _ => {}
@@ -415,6 +450,27 @@ impl App {
             Message::Tick => {
                 let env = env!(ws, lang);
                 let _ = ws.matching.update(matching::Message::Tick, &env);
+            }
+            Message::PrintPack(request) => ws.pending_print = Some(request),
+            Message::PackPath(_, None) => {}
+            Message::PackPath(request, Some(path)) => {
+                match write_pack(ws, lang, &self.user_settings.user_name, &request, &path) {
+                    Ok(()) => {
+                        let text = tr_args(
+                            lang,
+                            "pack.written",
+                            &[("path", path.display().to_string())],
+                        );
+                        self.notice = Some(Notice {
+                            text,
+                            is_error: false,
+                            open: Some(path),
+                        });
+                    }
+                    Err(e) => {
+                        notice = Some((tr_args(lang, "pack.failed", &[("reason", e)]), true));
+                    }
+                }
             }
             Message::Panel(message) => {
                 let env = env!(ws, lang);
@@ -482,7 +538,13 @@ impl App {
                 None => {}
             },
             Message::Keyboard(event) => task = keyboard_shortcut(ws, lang, event, &mut notice),
-            Message::Language(_) | Message::FirstFrame | Message::DismissNotice => {}
+            Message::Language(_)
+            | Message::FirstFrame
+            | Message::DismissNotice
+            | Message::OpenFile(_) => {}
+        }
+        if let Some(request) = ws.pending_print.take() {
+            task = save_dialog(ws, request);
         }
         if let Some((text, is_error)) = notice {
             self.notify(text, is_error);
@@ -574,13 +636,19 @@ impl App {
             let is_error = notice.is_error;
             page = page.push(
                 container(
-                    row![
-                        text(notice.text.clone()).size(14).width(Length::Fill),
-                        button(text("×").size(14))
-                            .on_press(Message::DismissNotice)
-                            .style(button::text),
-                    ]
-                    .align_y(Alignment::Center),
+                    row![text(notice.text.clone()).size(14).width(Length::Fill),]
+                        .push(notice.open.clone().map(|path| {
+                            button(text(t("pack.open")).size(14))
+                                .on_press(Message::OpenFile(path))
+                                .style(button::secondary)
+                        }))
+                        .push(
+                            button(text("×").size(14))
+                                .on_press(Message::DismissNotice)
+                                .style(button::text),
+                        )
+                        .spacing(10)
+                        .align_y(Alignment::Center),
                 )
                 .padding([6, 16])
                 .width(Length::Fill)
@@ -604,6 +672,15 @@ fn handle_family_event(
     event: Option<families::Event>,
 ) -> Option<(String, bool)> {
     match event? {
+        families::Event::Print(id) => {
+            ws.pending_print = Some(PackRequest::Family(id));
+            None
+        }
+        families::Event::History(code) => {
+            ws.placements.show_history(&code);
+            ws.tab = Tab::Placements;
+            None
+        }
         families::Event::NeedCode => match ws.store.next_code("F-") {
             Ok(code) => {
                 let env = env!(ws, lang);
@@ -629,6 +706,11 @@ fn handle_child_event(
     event: Option<children::Event>,
 ) -> Option<(String, bool)> {
     match event? {
+        children::Event::History(code) => {
+            ws.placements.show_history(&code);
+            ws.tab = Tab::Placements;
+            None
+        }
         children::Event::NeedCodes => match (ws.store.next_code("C-"), ws.store.next_code("G-")) {
             (Ok(code), Ok(group_code)) => {
                 let env = env!(ws, lang);
@@ -654,6 +736,90 @@ fn handle_child_event(
             after_save(ws, lang, result, &child.code, Tab::Children)
         }
     }
+}
+
+/// The native save dialog (asynchronous: a blocking dialog can hang the window on Windows),
+/// with a sensible file name.
+fn save_dialog(ws: &Workspace, request: PackRequest) -> Task<Message> {
+    let code_of_child = |id: i64| {
+        ws.registry
+            .child(id)
+            .map(|c| c.code.clone())
+            .unwrap_or_default()
+    };
+    let code_of_family = |id: i64| {
+        ws.registry
+            .family(id)
+            .map(|f| f.code.clone())
+            .unwrap_or_default()
+    };
+    let name = match &request {
+        PackRequest::Match {
+            child_id,
+            family_id,
+            ..
+        } => crate::report::file_name(
+            "match",
+            &[&code_of_child(*child_id), &code_of_family(*family_id)],
+            ws.today,
+        ),
+        PackRequest::Family(id) => {
+            crate::report::file_name("family", &[&code_of_family(*id)], ws.today)
+        }
+        PackRequest::Panel(id) => crate::report::file_name("panel", &[&id.to_string()], ws.today),
+    };
+    Task::perform(
+        async move {
+            rfd::AsyncFileDialog::new()
+                .set_file_name(name)
+                .add_filter("PDF", &["pdf"])
+                .save_file()
+                .await
+                .map(|file| file.path().to_path_buf())
+        },
+        move |path| Message::PackPath(request.clone(), path),
+    )
+}
+
+/// Builds, renders and writes a pack (the file appears whole or not at all).
+fn write_pack(
+    ws: &Workspace,
+    lang: Lang,
+    user: &str,
+    request: &PackRequest,
+    path: &std::path::Path,
+) -> Result<(), String> {
+    let info = crate::report::PackInfo {
+        lang,
+        user: if user.trim().is_empty() {
+            ws.store.user().to_owned()
+        } else {
+            user.to_owned()
+        },
+        generated: Local::now().naive_local(),
+        today: ws.today,
+    };
+    let pack = match request {
+        PackRequest::Match {
+            child_id,
+            family_id,
+            explanation,
+        } => crate::report::match_pack(
+            &ws.store,
+            &ws.gazetteer,
+            *child_id,
+            *family_id,
+            explanation
+                .as_deref()
+                .and_then(|e| serde_json::from_str(e).ok()),
+            &info,
+        ),
+        PackRequest::Family(id) => crate::report::family_pack(&ws.store, &ws.gazetteer, *id, &info),
+        PackRequest::Panel(id) => crate::report::panel_pack(&ws.store, &ws.gazetteer, *id, &info),
+    }
+    .map_err(|e| e.to_string())?;
+    let rendered = crate::report::render(&pack, &info).map_err(|e| e.to_string())?;
+    crate::report::write_atomically(path, &rendered.bytes).map_err(|e| e.to_string())
 }
 
 /// Says how a store step failed: a refusal in the user's language, anything else as a failed
@@ -754,6 +920,22 @@ fn handle_matching_event(
                 Err(e) => Some(store_failure(lang, &e)),
             }
         }
+        matching::Event::Print {
+            child,
+            family,
+            explanation,
+        } => {
+            if let (Some(child_id), Some(family_id)) =
+                (child_id(ws, &child), family_id(ws, &family))
+            {
+                ws.pending_print = Some(PackRequest::Match {
+                    child_id,
+                    family_id,
+                    explanation: Some(explanation),
+                });
+            }
+            None
+        }
         matching::Event::Lift(id) => match ws.store.lift_pair_rule(id) {
             Ok(()) => reloaded(ws, lang, tr(lang, "matching.lift_done")),
             Err(e) => Some(store_failure(lang, &e)),
@@ -818,6 +1000,18 @@ fn handle_panel_event(
         panel::Event::Correct(item, text) => {
             let result = ws.store.add_correction(item, &text);
             panel_outcome(ws, lang, result.map(|_| ()), "panel.correction_recorded")
+        }
+        panel::Event::PrintSession(id) => {
+            ws.pending_print = Some(PackRequest::Panel(id));
+            None
+        }
+        panel::Event::PrintItem(child_id, family_id) => {
+            ws.pending_print = Some(PackRequest::Match {
+                child_id,
+                family_id,
+                explanation: None,
+            });
+            None
         }
         panel::Event::Rerun => {
             ws.tab = Tab::Matching;

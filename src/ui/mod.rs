@@ -8,19 +8,14 @@ pub mod widgets;
 
 use chrono::NaiveDate;
 
-pub use app::{App, Launch, Message, Tab};
+pub use app::{App, Launch, Message, PackRequest, Tab};
 pub use registry::Registry;
 
 use crate::geo::Gazetteer;
 use crate::i18n::Lang;
 
-/// Noto Sans (SIL OFL 1.1, assets/fonts/OFL.txt): Azerbaijani, Cyrillic and ₼, embedded so
-/// that the window never depends on the fonts of the laptop (a fresh Windows or Wine profile
-/// may have none).
-pub const FONT_REGULAR: &[u8] = include_bytes!("../../assets/fonts/NotoSans-Regular.ttf");
-pub const FONT_BOLD: &[u8] = include_bytes!("../../assets/fonts/NotoSans-Bold.ttf");
+pub use crate::assets::{FONT_BOLD, FONT_REGULAR, ICON_PNG};
 pub const FONT: iced::Font = iced::Font::with_name("Noto Sans");
-pub const ICON_PNG: &[u8] = include_bytes!("../../assets/icons/yuva-64.png");
 
 /// What every screen may read while it updates or draws.
 pub struct Env<'a> {

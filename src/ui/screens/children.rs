@@ -32,10 +32,14 @@ pub enum Message {
     New,
     Edit(i64),
     Back,
+    /// The placements of this record, active and ended.
+    History(String),
     Form(child_form::Message),
 }
 
 pub enum Event {
+    /// Show the placement history of the record with this code.
+    History(String),
     Save(Box<Child>, GroupChange),
     /// A new child needs free child and group codes.
     NeedCodes,
@@ -135,6 +139,7 @@ impl Screen {
             }
             Message::New => return Some(Event::NeedCodes),
             Message::Edit(id) => return Some(Event::EditWithCodes(id)),
+            Message::History(code) => return Some(Event::History(code)),
             Message::Back => {
                 self.mode = Mode::List;
                 requery = false;
@@ -498,6 +503,9 @@ fn detail_view<'a>(child: &'a Child, env: &Env<'a>) -> Element<'a, Message> {
                 .style(button::secondary),
             text(child.full_name()).size(24),
             iced::widget::space::horizontal(),
+            button(text(t("placement.history")))
+                .on_press(Message::History(child.code.clone()))
+                .style(button::secondary),
             button(text(t("common.edit")))
                 .on_press(Message::Edit(id))
                 .style(button::primary),

@@ -30,11 +30,18 @@ pub enum Message {
     New,
     Edit(i64),
     Back,
+    /// Print the family assessment pack.
+    Print(i64),
+    /// The placements of this record, active and ended.
+    History(String),
     Form(family_form::Message),
 }
 
 /// What the screen asks of the application.
 pub enum Event {
+    Print(i64),
+    /// Show the placement history of the record with this code.
+    History(String),
     /// Validate and save this family; answer with [`Screen::saved`] or [`Screen::rejected`].
     Save(Box<Family>),
     /// A new family needs a free reference code.
@@ -137,6 +144,8 @@ impl Screen {
                 }
                 requery = false;
             }
+            Message::History(code) => return Some(Event::History(code)),
+            Message::Print(id) => return Some(Event::Print(id)),
             Message::Back => {
                 self.mode = Mode::List;
                 requery = false;
@@ -533,6 +542,12 @@ fn detail_view<'a>(family: &'a Family, env: &Env<'a>) -> Element<'a, Message> {
                 .style(button::secondary),
             text(family.display_name()).size(24),
             iced::widget::space::horizontal(),
+            button(text(t("pack.print")))
+                .on_press(Message::Print(id))
+                .style(button::secondary),
+            button(text(t("placement.history")))
+                .on_press(Message::History(family.code.clone()))
+                .style(button::secondary),
             button(text(t("common.edit")))
                 .on_press(Message::Edit(id))
                 .style(button::primary),

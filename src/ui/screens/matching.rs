@@ -14,7 +14,8 @@ use iced::{Alignment, Element, Length};
 
 use super::families::table_row;
 use crate::domain::{PairRuleKind, PanelSession, ValidationErrors, format_date, parse_date};
-use crate::i18n::{Lang, has_key, tr, tr_args};
+pub use crate::i18n::rule_value;
+use crate::i18n::{Lang, tr, tr_args};
 use crate::matching::registry::Scope;
 use crate::matching::{
     Instance, Plan, Relaxation, Rule, Settings, UnplacedReason, Weights, explain::NotChosen,
@@ -64,6 +65,7 @@ pub enum Message {
     TryRelaxation(usize),
     TargetSession(Option<i64>),
     Send,
+    Print(usize),
 }
 
 /// What the application is asked to do with the registry.
@@ -79,6 +81,12 @@ pub enum Event {
     Send {
         session_id: i64,
         proposals: Vec<ProposalRow>,
+    },
+    /// Print the match pack of a proposal, with its explanation (JSON).
+    Print {
+        child: String,
+        family: String,
+        explanation: String,
     },
 }
 
@@ -408,6 +416,14 @@ impl Screen {
                 }
             }
             Message::TargetSession(id) => self.target_session = id,
+            Message::Print(index) => {
+                let p = self.outcome.as_ref()?.plan.placements.get(index)?;
+                return Some(Event::Print {
+                    child: p.child.clone(),
+                    family: p.family.clone(),
+                    explanation: serde_json::to_string(&p.explanation).unwrap_or_default(),
+                });
+            }
             Message::Send => {
                 let outcome = self.outcome.as_ref()?;
                 let Some(session_id) = self.target_session else {
@@ -931,6 +947,9 @@ impl Screen {
                 button(text(t("matching.exclude")).size(14))
                     .on_press(Message::Exclude(index))
                     .style(button::danger),
+                button(text(t("pack.print")).size(14))
+                    .on_press(Message::Print(index))
+                    .style(button::secondary),
             ]
             .spacing(8)
             .align_y(Alignment::Center),
@@ -1095,66 +1114,6 @@ fn languages(lang: Lang, codes: &[crate::domain::Language]) -> String {
         .map(|l| tr(lang, &l.locale_key()))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// A rule's compared value in the interface language: codes become their labels, ages and
-/// distances keep their numbers.
-pub fn rule_value(lang: Lang, rule: Rule, raw: &str, child_side: bool) -> String {
-    let numbers: Vec<&str> = raw
-        .split(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .filter(|s| !s.is_empty())
-        .collect();
-    match rule {
-        Rule::Age => match numbers.as_slice() {
-            [age] => tr_args(lang, "child.age_years", &[("years", (*age).to_owned())]),
-            [lo, hi, ..] => tr_args(
-                lang,
-                "matching.age_range",
-                &[("min", (*lo).to_owned()), ("max", (*hi).to_owned())],
-            ),
-            _ => raw.to_owned(),
-        },
-        Rule::Distance => match numbers.first() {
-            Some(km) if child_side => format!("{km} km"),
-            Some(km) => tr_args(lang, "matching.limit_km", &[("km", (*km).to_owned())]),
-            None => raw.to_owned(),
-        },
-        Rule::Excluded => {
-            if child_side {
-                raw.to_owned()
-            } else if raw == "not excluded" {
-                tr(lang, "matching.not_excluded")
-            } else {
-                tr(lang, "matching.pair_excluded")
-            }
-        }
-        Rule::CareType | Rule::Needs | Rule::Sex => {
-            let prefixes: &[&str] = match rule {
-                Rule::CareType => &["care_type"],
-                Rule::Needs => &["need"],
-                _ if child_side => &["sex"],
-                _ => &["sex_preference"],
-            };
-            let labels: Vec<String> = raw
-                .split(", ")
-                .map(|code| {
-                    prefixes
-                        .iter()
-                        .map(|p| format!("{p}.{code}"))
-                        .find(|key| has_key(lang, key))
-                        .map(|key| tr(lang, &key))
-                        .unwrap_or_else(|| {
-                            if code == "none" {
-                                tr(lang, "matching.none")
-                            } else {
-                                code.to_owned()
-                            }
-                        })
-                })
-                .collect();
-            labels.join(", ")
-        }
-    }
 }
 
 /// One reason a child was left unplaced, in the interface language.

@@ -35,6 +35,8 @@ pub enum Message {
     Correction(String),
     AddCorrection,
     Rerun,
+    PrintSession(i64),
+    PrintItem(i64, i64),
 }
 
 pub enum Event {
@@ -43,6 +45,8 @@ pub enum Event {
     Decide(i64, DecisionInput),
     Correct(i64, String),
     Rerun,
+    PrintSession(i64),
+    PrintItem(i64, i64),
 }
 
 #[derive(Default)]
@@ -217,6 +221,8 @@ impl Screen {
                 return Some(Event::Correct(form.item_id, form.correction.clone()));
             }
             Message::Rerun => return Some(Event::Rerun),
+            Message::PrintSession(id) => return Some(Event::PrintSession(id)),
+            Message::PrintItem(child, family) => return Some(Event::PrintItem(child, family)),
         }
         None
     }
@@ -366,9 +372,15 @@ impl Screen {
             session.members.join(", ")
         };
         let mut page = column![
-            button(text(t("common.back")).size(14))
-                .on_press(Message::Back)
-                .style(button::secondary),
+            row![
+                button(text(t("common.back")).size(14))
+                    .on_press(Message::Back)
+                    .style(button::secondary),
+                iced::widget::space::horizontal(),
+                button(text(t("pack.print")).size(14))
+                    .on_press(Message::PrintSession(id))
+                    .style(button::secondary),
+            ],
             text(tr_args(
                 lang,
                 "panel.session_title",
@@ -467,9 +479,15 @@ impl Screen {
                     "panel.correct"
                 };
                 content = content.push(
-                    button(text(t(label)).size(14))
-                        .on_press(Message::Select(item.id))
-                        .style(button::secondary),
+                    row![
+                        button(text(t(label)).size(14))
+                            .on_press(Message::Select(item.id))
+                            .style(button::secondary),
+                        button(text(t("pack.print")).size(14))
+                            .on_press(Message::PrintItem(item.child_id, item.family_id))
+                            .style(button::secondary),
+                    ]
+                    .spacing(8),
                 );
             }
         }
