@@ -210,3 +210,52 @@ fn a_match_goes_from_proposal_through_the_panel_to_a_placement_that_ends() {
         assert!(shows(&app, what), "the audit trail shows {what:?}");
     }
 }
+
+#[test]
+fn print_pack_writes_the_pdf_where_the_dialog_says_and_offers_to_open_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut app = launch(dir.path());
+    click(&mut app, "Nümayiş reyestri yarat");
+    click(&mut app, "Ailələr");
+    type_into(&mut app, "families.search", "F-0001");
+    let name = open_store(dir.path())
+        .families()
+        .expect("families")
+        .into_iter()
+        .find(|f| f.code == "F-0001")
+        .expect("F-0001")
+        .display_name();
+    click(&mut app, &name);
+    // The button asks for a place with the native dialog (a task the window runs)…
+    interact(&mut app, |ui| {
+        ui.click("Paketi çap et").expect("print button");
+    });
+    // …and the dialog's answer writes the pack there.
+    let store = open_store(dir.path());
+    let family = store
+        .family_id_by_code("F-0001")
+        .expect("query")
+        .expect("family");
+    let path = dir.path().join("family_F-0001_2026-03-15.pdf");
+    let _ = app.update(Message::PackPath(
+        yuva::ui::PackRequest::Family(family),
+        Some(path.clone()),
+    ));
+    assert!(path.exists(), "the PDF is written");
+    let bytes = std::fs::read(&path).expect("pdf");
+    assert!(bytes.starts_with(b"%PDF"));
+    assert!(shows(&app, &format!("Paket yazıldı: {}", path.display())));
+    assert!(shows(&app, "Aç"), "the notice offers to open it");
+
+    // A folder that cannot be written: a clear error, no file.
+    let blocked = dir.path().join("registry.db").join("pack.pdf");
+    let _ = app.update(Message::PackPath(
+        yuva::ui::PackRequest::Family(family),
+        Some(blocked.clone()),
+    ));
+    assert!(!blocked.exists());
+    assert!(
+        !shows(&app, "Aç"),
+        "the success notice gave way to the error"
+    );
+}

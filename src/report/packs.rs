@@ -659,7 +659,7 @@ fn match_blocks(
     let title = w.t("pack.match_title");
     w.push(Block::Title(title));
     w.push(Block::Subheading(format!(
-        "{} {} → {} {}",
+        "{} {} — {} {}",
         child.code,
         child.full_name(),
         family.code,
