@@ -896,7 +896,8 @@ fn handle_matching_event(
                     matching::relaxation_text(lang, relaxation)
                 ));
             }
-            ws.matching.start(instance, request.planning_date, label);
+            ws.matching
+                .start(instance, request.planning_date, request.time_limit, label);
             None
         }
         matching::Event::PairRule {

@@ -25,6 +25,9 @@ use crate::ui::style;
 use crate::ui::widgets::{Choice, choice_list, error_of, field, pager, section};
 
 const PAGE_SIZE: usize = 40;
+/// A large registry on the pure-Rust solver can take long to prove optimal: by default the
+/// window shows the best plan found after a minute, marked "not proven", with its bound.
+const DEFAULT_TIME_LIMIT_S: u32 = 60;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WeightField {
@@ -48,6 +51,7 @@ pub enum Message {
     Scope(Scope),
     Distance(String),
     Groups(String),
+    TimeLimit(String),
     Weight(WeightField, String),
     ResetDefaults,
     Run,
@@ -95,6 +99,8 @@ pub enum Event {
 pub struct RunRequest {
     pub planning_date: NaiveDate,
     pub settings: Settings,
+    /// Stop proving after this long and show the best plan found (marked not proven).
+    pub time_limit: Option<std::time::Duration>,
     pub scope: Scope,
     /// An unplaced child and the relaxation to try, without changing any saved setting.
     pub what_if: Option<(String, Relaxation)>,
@@ -148,6 +154,8 @@ pub struct Screen {
     scope: Scope,
     distance: String,
     groups: String,
+    /// Seconds; empty for no limit.
+    time_limit: String,
     weights: [String; 4],
     errors: ValidationErrors,
     job: Option<Job>,
@@ -180,6 +188,7 @@ impl Screen {
             scope: Scope::All,
             distance: String::new(),
             groups: String::new(),
+            time_limit: String::new(),
             weights: Default::default(),
             errors: ValidationErrors::new(),
             job: None,
@@ -203,6 +212,7 @@ impl Screen {
         let w = settings.weights;
         self.distance = number_text(settings.max_distance_km);
         self.groups = settings.max_groups_per_family.to_string();
+        self.time_limit = DEFAULT_TIME_LIMIT_S.to_string();
         self.weights = [w.place, w.km, w.language, w.split].map(number_text);
     }
 
@@ -240,6 +250,16 @@ impl Screen {
                 None
             }
         };
+        let time_limit = match self.time_limit.trim() {
+            "" => None,
+            text => match text.replace(',', ".").parse::<f64>() {
+                Ok(v) if v.is_finite() && v > 0.0 => Some(std::time::Duration::from_secs_f64(v)),
+                _ => {
+                    errors.push("time_limit", "error.invalid_number");
+                    None
+                }
+            },
+        };
         let fields = ["w_place", "w_km", "w_language", "w_split"];
         let weights: Vec<Option<f64>> = self
             .weights
@@ -265,18 +285,29 @@ impl Screen {
                     split: *s,
                 },
             },
+            time_limit,
             scope: self.scope.clone(),
             what_if,
         })
     }
 
     /// Starts solving `instance` on a worker thread; `Tick` collects the result.
-    pub fn start(&mut self, instance: Instance, planning_date: NaiveDate, what_if: Option<String>) {
+    pub fn start(
+        &mut self,
+        instance: Instance,
+        planning_date: NaiveDate,
+        time_limit: Option<std::time::Duration>,
+        what_if: Option<String>,
+    ) {
         let cancel = Arc::new(AtomicBool::new(false));
         let slot: Slot = Arc::new(Mutex::new(None));
         let (thread_cancel, thread_slot) = (cancel.clone(), slot.clone());
         std::thread::spawn(move || {
-            let result = crate::matching::solve(&instance, Some(&thread_cancel))
+            let options = crate::matching::SolveOptions {
+                cancel: Some(&thread_cancel),
+                time_limit,
+            };
+            let result = crate::matching::solve_with(&instance, options)
                 .and_then(|plan| crate::matching::solve_greedy(&instance).map(|g| (plan, g)))
                 .map_err(|e| e.to_string());
             if let Ok(mut slot) = thread_slot.lock() {
@@ -337,6 +368,7 @@ impl Screen {
             Message::Scope(s) => self.scope = s,
             Message::Distance(v) => self.distance = v,
             Message::Groups(v) => self.groups = v,
+            Message::TimeLimit(v) => self.time_limit = v,
             Message::Weight(which, v) => {
                 let index = match which {
                     WeightField::Place => 0,
@@ -538,6 +570,11 @@ impl Screen {
                     t("matching.max_groups"),
                     input("groups", &self.groups, Message::Groups),
                     err("groups")
+                ),
+                field(
+                    t("matching.time_limit"),
+                    input("time_limit", &self.time_limit, Message::TimeLimit),
+                    err("time_limit")
                 ),
             ]
             .spacing(12),

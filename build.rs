@@ -1,0 +1,28 @@
+//! Embeds the icon and the version resource in the Windows .exe (the Linux build has neither).
+
+fn main() {
+    println!("cargo:rerun-if-changed=packaging/windows/yuva.ico");
+    if std::env::var("CARGO_CFG_TARGET_OS").as_deref() != Ok("windows") {
+        return;
+    }
+    let mut resource = winresource::WindowsResource::new();
+    resource
+        .set_icon("packaging/windows/yuva.ico")
+        .set("ProductName", "Yuva")
+        .set(
+            "FileDescription",
+            "Yuva — foster-care registry and placement matching",
+        )
+        .set("LegalCopyright", "Yuva team");
+    // Cross-building on Linux: mingw's windres compiles the resource.
+    if std::env::var("CARGO_CFG_TARGET_ENV").as_deref() == Ok("gnu")
+        && std::env::var_os("HOST").is_some_and(|h| !h.to_string_lossy().contains("windows"))
+    {
+        resource
+            .set_windres_path("x86_64-w64-mingw32-windres")
+            .set_ar_path("x86_64-w64-mingw32-ar");
+    }
+    if let Err(error) = resource.compile() {
+        panic!("cannot embed the Windows resources: {error}");
+    }
+}
