@@ -570,3 +570,36 @@ fn a_relaxation_tried_as_a_what_if_places_the_child() {
         assert_eq!(solve(&instance, None).expect("plan").placements.len(), 0);
     }
 }
+
+/// A time limit that passes before any component is solved still gives a plan: the greedy one,
+/// marked not proven, under a bound no plan can exceed.
+#[test]
+fn out_of_time_before_any_plan_gives_the_greedy_plan_not_proven() {
+    let mut v = base();
+    for i in 2..30 {
+        v["children"].as_array_mut().expect("array").push(child(
+            &format!("C-{i:03}"),
+            40.4 + f64::from(i) / 1000.0,
+            49.9,
+        ));
+    }
+    let instance = parse_instance(&v.to_string()).expect("instance");
+    let plan = yuva::matching::solve_with(
+        &instance,
+        yuva::matching::SolveOptions {
+            cancel: None,
+            time_limit: Some(std::time::Duration::from_nanos(1)),
+        },
+    )
+    .expect("a plan, not an error");
+    assert!(!plan.proven_optimal);
+    assert!(!plan.placements.is_empty(), "the greedy plan stands");
+    let bound = plan.upper_bound.expect("a bound");
+    assert!(plan.objective <= bound + 1e-6);
+    let exact = solve(&instance, None).expect("exact");
+    assert!(
+        exact.objective <= bound + 1e-6,
+        "the bound holds for the optimum too"
+    );
+    assert!(plan.objective <= exact.objective + 1e-6);
+}

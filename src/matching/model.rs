@@ -347,9 +347,39 @@ pub fn solve(
     let slots = results
         .into_inner()
         .map_err(|_| MatchError::Solver(String::from("a solver thread failed")))?;
-    for slot in slots {
+    let mut greedy: Option<Vec<Option<usize>>> = None;
+    for (i, slot) in slots.into_iter().enumerate() {
         let result =
-            slot.ok_or_else(|| MatchError::Solver(String::from("a component was not solved")))??;
+            slot.ok_or_else(|| MatchError::Solver(String::from("a component was not solved")))?;
+        let result = match result {
+            // Out of time before even the LP of this component was solved: the greedy plan of
+            // its units stands (locks placed first), not proven, under the bound of every unit
+            // at its best family.
+            Err(MatchError::TimeLimit) => {
+                let greedy =
+                    greedy.get_or_insert_with(|| super::greedy::assign(problem, structure));
+                let units = &components[i];
+                ComponentResult {
+                    placed: units
+                        .iter()
+                        .flat_map(|&u| structure.units[u].children.iter().copied())
+                        .filter_map(|c| greedy[c].map(|f| (c, f)))
+                        .collect(),
+                    optimal: false,
+                    variables: 0,
+                    bound: units
+                        .iter()
+                        .map(|&u| {
+                            structure.options[u]
+                                .iter()
+                                .map(|&(_, value)| value)
+                                .fold(0.0, f64::max)
+                        })
+                        .sum(),
+                }
+            }
+            other => other?,
+        };
         proven_optimal &= result.optimal;
         variables += result.variables;
         upper_bound += result.bound;
