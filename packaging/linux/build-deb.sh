@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
-# Builds target/yuva_<version>_amd64.deb: the release binary (HiGHS solver), a desktop entry
+# Builds target/yuva_<version>_amd64.deb: the release binary (with the HiGHS solver unless
+# FEATURES is set otherwise, e.g. FEATURES= for the pure-Rust solver), a desktop entry
 # with a "safe graphics" action, the icon and the licences of the bundled font and data.
 # Needs dpkg-deb (Debian/Ubuntu) and, for the highs feature, cmake and libclang-dev.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-if [ "$(id -u)" = 0 ] && ! command -v cmake > /dev/null; then
+features=${FEATURES-highs}
+if [ -n "$features" ] && [ "$(id -u)" = 0 ] && ! command -v cmake > /dev/null; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends cmake libclang-dev
 fi
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
-cargo build --release --locked --features highs
+cargo build --release --locked ${features:+--features "$features"}
 stage=$(mktemp -d)
+chmod 755 "$stage"
 trap 'rm -rf "$stage"' EXIT
 install -Dm755 target/release/yuva "$stage/usr/bin/yuva"
 strip "$stage/usr/bin/yuva" || true

@@ -35,8 +35,8 @@ VIAddVersionKey /LANG=0 "FileVersion" "${VERSION}"
 VIAddVersionKey /LANG=0 "ProductVersion" "${VERSION}"
 VIAddVersionKey /LANG=0 "LegalCopyright" "Yuva team"
 
-!define MUI_ICON "${__FILEDIR__}\yuva.ico"
-!define MUI_UNICON "${__FILEDIR__}\yuva.ico"
+!define MUI_ICON "yuva.ico"
+!define MUI_UNICON "yuva.ico"
 !define MUI_ABORTWARNING
 !define MUI_LANGDLL_ALLLANGUAGES
 !define MUI_LANGDLL_REGISTRY_ROOT HKCU
@@ -53,8 +53,8 @@ VIAddVersionKey /LANG=0 "LegalCopyright" "Yuva team"
 !insertmacro MUI_UNPAGE_INSTFILES
 
 ; Azerbaijani first (the officers' language); NSIS has no Azerbaijani of its own, so its
-; strings come from nsis/ beside this file.
-!insertmacro MUI_LANGUAGEEX "${__FILEDIR__}\nsis" "Azerbaijani"
+; strings come from nsis/ beside this file (makensis runs in this folder).
+!insertmacro MUI_LANGUAGEEX "nsis" "Azerbaijani"
 !insertmacro MUI_LANGUAGE "Russian"
 !insertmacro MUI_LANGUAGE "English"
 !insertmacro MUI_RESERVEFILE_LANGDLL
@@ -76,9 +76,9 @@ Section "Yuva"
   SetOutPath "$INSTDIR"
   ; An upgrade replaces the program files in place; the data in AppData stays.
   File "/oname=yuva.exe" "${EXE}"
-  File "${__FILEDIR__}\yuva.ico"
-  File "/oname=OFL.txt" "${__FILEDIR__}\..\..\assets\fonts\OFL.txt"
-  File "/oname=GAZETTEER-NOTICE.md" "${__FILEDIR__}\..\..\assets\gazetteer\NOTICE.md"
+  File "yuva.ico"
+  File "/oname=OFL.txt" "../../assets/fonts/OFL.txt"
+  File "/oname=GAZETTEER-NOTICE.md" "../../assets/gazetteer/NOTICE.md"
   WriteUninstaller "$INSTDIR\uninstall.exe"
 
   Delete "$SMPROGRAMS\Yuva (*).lnk"
