@@ -73,6 +73,19 @@ pub struct AuditEntry {
     pub summary: String,
 }
 
+/// An audit entry from a row of `SELECT id, at, user_name, action, entity, entity_id, summary`.
+fn audit_entry_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEntry> {
+    Ok(AuditEntry {
+        id: r.get(0)?,
+        at: r.get(1)?,
+        user_name: r.get(2)?,
+        action: r.get(3)?,
+        entity: r.get(4)?,
+        entity_id: r.get(5)?,
+        summary: r.get(6)?,
+    })
+}
+
 /// An open registry.
 pub struct Store {
     conn: Connection,
@@ -168,17 +181,7 @@ impl Store {
             "SELECT id, at, user_name, action, entity, entity_id, summary
              FROM audit_log ORDER BY id DESC LIMIT ?1",
         )?;
-        let rows = stmt.query_map([limit as i64], |r| {
-            Ok(AuditEntry {
-                id: r.get(0)?,
-                at: r.get(1)?,
-                user_name: r.get(2)?,
-                action: r.get(3)?,
-                entity: r.get(4)?,
-                entity_id: r.get(5)?,
-                summary: r.get(6)?,
-            })
-        })?;
+        let rows = stmt.query_map([limit as i64], audit_entry_from_row)?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 

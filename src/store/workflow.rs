@@ -290,15 +290,7 @@ impl Store {
         };
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
-            let entry = AuditEntry {
-                id: r.get(0)?,
-                at: r.get(1)?,
-                user_name: r.get(2)?,
-                action: r.get(3)?,
-                entity: r.get(4)?,
-                entity_id: r.get(5)?,
-                summary: r.get(6)?,
-            };
+            let entry = super::audit_entry_from_row(r)?;
             let haystack = crate::domain::text::fold_for_search(&format!(
                 "{} {} {} {}",
                 entry.summary, entry.entity, entry.user_name, entry.at
