@@ -93,10 +93,12 @@ wine "$installed/yuva.exe" match 'Z:'"$(echo "$work/instance.json" | tr / '\\')"
 python3 - "$work/plan-linux.json" "$work/plan-windows.json" <<'PY' || fail "the plans differ"
 import json, sys
 linux, windows = (json.load(open(p)) for p in sys.argv[1:3])
-assert abs(linux["objective"] - windows["objective"]) < 1e-6, (linux["objective"], windows["objective"])
-assert len(linux["placements"]) == len(windows["placements"])
-print(f"smoke-test: plan objective {windows['objective']:.2f} on Windows and Linux, "
-      f"{len(windows['placements'])} placements")
+# Both plans are proven optimal: the same objective (the placements may differ where several
+# plans are worth the same, e.g. when the Linux build uses HiGHS).
+assert linux["proven_optimal"] and windows["proven_optimal"]
+assert abs(linux["objective"] - windows["objective"]) < 1e-3, (linux["objective"], windows["objective"])
+print(f"smoke-test: plan objective {windows['objective']:.2f} on Windows ({windows['solver']}) "
+      f"and Linux ({linux['solver']}), {len(windows['placements'])} placements")
 PY
 
 # Upgrade in place: the registry stays; then uninstall: the program goes, the data stays.
