@@ -39,9 +39,7 @@ impl UserSettings {
             std::fs::create_dir_all(parent)?;
         }
         let text = serde_json::to_string_pretty(self).map_err(std::io::Error::other)?;
-        let temporary = path.with_extension("json.tmp");
-        std::fs::write(&temporary, text)?;
-        std::fs::rename(&temporary, path)
+        crate::files::write_atomically(path, text.as_bytes())
     }
 }
 

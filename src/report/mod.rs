@@ -6,7 +6,7 @@
 pub mod layout;
 mod packs;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use printpdf::{ParsedFont, PdfDocument, PdfPage, PdfSaveOptions};
@@ -109,20 +109,10 @@ pub fn render(pack: &Pack, info: &PackInfo) -> Result<Rendered, ReportError> {
 /// Writes `bytes` to `path` through a temporary file in the same folder, renamed into place:
 /// a failure (read-only folder, disk full) leaves no partial file.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
-    use std::io::Write;
-    let failed = |source: std::io::Error| ReportError::Write {
+    crate::files::write_atomically(path, bytes).map_err(|source| ReportError::Write {
         path: path.display().to_string(),
         source,
-    };
-    let folder = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let mut file = tempfile::NamedTempFile::new_in(&folder).map_err(failed)?;
-    file.write_all(bytes).map_err(failed)?;
-    file.as_file().sync_all().map_err(failed)?;
-    file.persist(path).map_err(|e| failed(e.error))?;
-    Ok(())
+    })
 }
 
 /// `match_C-0012_F-0007_2026-03-15.pdf` and the like.

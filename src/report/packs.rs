@@ -274,10 +274,8 @@ impl Writer<'_> {
         self.table(&["pack.course", "pack.date"], &[4.0, 1.3], rows);
     }
 
-    fn family_profile(&mut self, family: &Family, occupied: u32) {
-        self.heading("pack.family_profile");
-        self.field("family.code", family.code.clone());
-        self.field("pack.carers", family.display_name());
+    /// Where the family lives, its languages and religion.
+    fn home(&mut self, family: &Family) {
         self.field("family.district", self.place(&family.location));
         self.field(
             "family.languages",
@@ -290,6 +288,13 @@ impl Writer<'_> {
                 .map(|r| self.t(&r.locale_key()))
                 .unwrap_or_default(),
         );
+    }
+
+    fn family_profile(&mut self, family: &Family, occupied: u32) {
+        self.heading("pack.family_profile");
+        self.field("family.code", family.code.clone());
+        self.field("pack.carers", family.display_name());
+        self.home(family);
         self.field("family.status", self.t(&family.status.locale_key()));
         self.field("family.approval_date", self.date(family.approval_date));
         self.field("family.review_due", self.date(family.review_due));
@@ -781,18 +786,7 @@ pub fn family_pack(
             w.field(key, text);
         }
     }
-    w.field("family.district", w.place(&family.location));
-    w.field(
-        "family.languages",
-        w.labels(family.languages.iter().map(|l| l.locale_key())),
-    );
-    w.field(
-        "family.religion",
-        family
-            .religion
-            .map(|r| w.t(&r.locale_key()))
-            .unwrap_or_default(),
-    );
+    w.home(&family);
     w.subheading("pack.household");
     w.household(&family);
 

@@ -230,15 +230,7 @@ impl Writer<'_> {
         family_id: i64,
         start: NaiveDate,
     ) -> Result<i64> {
-        self.tx.execute(
-            "INSERT INTO placements(child_id, family_id, start_date) VALUES (?1, ?2, ?3)",
-            params![child_id, family_id, start.to_string()],
-        )?;
-        let id = self.tx.last_insert_rowid();
-        self.tx.execute(
-            "UPDATE children SET status = 'placed', updated_at = ?2 WHERE id = ?1",
-            params![child_id, now()],
-        )?;
+        let id = self.insert_placement(child_id, family_id, start, None)?;
         if self.audit {
             audit(
                 self.tx,
@@ -269,6 +261,30 @@ fn describe_changes<T: serde::Serialize>(code: &str, before: &T, after: &T) -> S
         format!("{code}: no change")
     } else {
         format!("{code}: {}", changed.join(", "))
+    }
+}
+
+impl Writer<'_> {
+    /// Inserts a placement (from a panel decision, when there is one) and marks the child
+    /// placed; the caller writes the audit entry.
+    fn insert_placement(
+        &mut self,
+        child_id: i64,
+        family_id: i64,
+        start: NaiveDate,
+        decision_id: Option<i64>,
+    ) -> Result<i64> {
+        self.tx.execute(
+            "INSERT INTO placements(child_id, family_id, start_date, decision_id)
+             VALUES (?1, ?2, ?3, ?4)",
+            params![child_id, family_id, start.to_string(), decision_id],
+        )?;
+        let id = self.tx.last_insert_rowid();
+        self.tx.execute(
+            "UPDATE children SET status = 'placed', updated_at = ?2 WHERE id = ?1",
+            params![child_id, now()],
+        )?;
+        Ok(id)
     }
 }
 

@@ -601,18 +601,8 @@ impl Writer<'_> {
         let effects = match input.decision {
             Decision::Approve | Decision::ApproveWithConditions => {
                 let start = input.start_date.unwrap_or(session.date);
-                self.tx.execute(
-                    "INSERT INTO placements(child_id, family_id, start_date, decision_id)
-                     VALUES (?1, ?2, ?3, ?4)",
-                    params![
-                        item.child_id,
-                        item.family_id,
-                        start.to_string(),
-                        decision_id
-                    ],
-                )?;
-                let placement_id = self.tx.last_insert_rowid();
-                self.set_child_status(item.child_id, ChildStatus::Placed)?;
+                let placement_id =
+                    self.insert_placement(item.child_id, item.family_id, start, Some(decision_id))?;
                 self.log(
                     "create",
                     "placement",

@@ -225,7 +225,7 @@ impl Workspace {
             &placements,
             self.today,
         );
-        self.placements.placements = placements;
+        self.placements.set_placements(placements, &self.registry);
         let registry = &self.registry;
         self.matching.pair_rules = self
             .store

@@ -10,9 +10,9 @@ use super::parse_optional_date;
 use crate::domain::text::{fold_for_search, matches_query};
 use crate::domain::*;
 use crate::i18n::tr;
-use crate::ui::Env;
 use crate::ui::style;
 use crate::ui::widgets::{choice_list, error_of, field, input, optional_choices};
+use crate::ui::{Env, Registry};
 
 pub const SEARCH_ID: &str = "placements.search";
 const MAX_ROWS: usize = 200;
@@ -51,11 +51,30 @@ pub struct Screen {
     show_ended: bool,
     form: Option<EndForm>,
     errors: ValidationErrors,
-    /// Every placement, newest first (set by the application).
-    pub placements: Vec<PlacementRecord>,
+    /// Every placement, newest first, with its folded search text (child and family codes and
+    /// names), built once when the placements load rather than on every frame.
+    placements: Vec<(PlacementRecord, String)>,
 }
 
 impl Screen {
+    pub fn set_placements(&mut self, placements: Vec<PlacementRecord>, registry: &Registry) {
+        self.placements = placements
+            .into_iter()
+            .map(|p| {
+                let child = registry.child(p.child_id);
+                let family = registry.family(p.family_id);
+                let search = fold_for_search(&format!(
+                    "{} {} {} {}",
+                    child.map(|c| c.code.as_str()).unwrap_or_default(),
+                    child.map(Child::full_name).unwrap_or_default(),
+                    family.map(|f| f.code.as_str()).unwrap_or_default(),
+                    family.map(Family::display_name).unwrap_or_default(),
+                ));
+                (p, search)
+            })
+            .collect();
+    }
+
     pub fn rejected(&mut self, errors: ValidationErrors) {
         self.errors = errors;
     }
@@ -127,22 +146,10 @@ impl Screen {
         let rows: Vec<&PlacementRecord> = self
             .placements
             .iter()
-            .filter(|p| self.show_ended || p.is_active())
-            .filter(|p| {
-                if folded.is_empty() {
-                    return true;
-                }
-                let child = registry.child(p.child_id);
-                let family = registry.family(p.family_id);
-                let haystack = fold_for_search(&format!(
-                    "{} {} {} {}",
-                    child.map(|c| c.code.as_str()).unwrap_or_default(),
-                    child.map(Child::full_name).unwrap_or_default(),
-                    family.map(|f| f.code.as_str()).unwrap_or_default(),
-                    family.map(Family::display_name).unwrap_or_default(),
-                ));
-                matches_query(&haystack, &folded)
+            .filter(|(p, search)| {
+                (self.show_ended || p.is_active()) && matches_query(search, &folded)
             })
+            .map(|(p, _)| p)
             .collect();
         let header = row![
             text(t("placement.title")).size(24),
