@@ -839,20 +839,14 @@ fn reloaded(ws: &mut Workspace, lang: Lang, text: String) -> Option<(String, boo
     }
 }
 
+/// Record ids by code through the store's unique index (sending hundreds of proposals must not
+/// scan the whole registry once per proposal).
 fn child_id(ws: &Workspace, code: &str) -> Option<i64> {
-    ws.registry
-        .children
-        .iter()
-        .find(|c| c.code == code)
-        .and_then(|c| c.id)
+    ws.store.child_id_by_code(code).ok().flatten()
 }
 
 fn family_id(ws: &Workspace, code: &str) -> Option<i64> {
-    ws.registry
-        .families
-        .iter()
-        .find(|f| f.code == code)
-        .and_then(|f| f.id)
+    ws.store.family_id_by_code(code).ok().flatten()
 }
 
 fn handle_matching_event(
