@@ -5,6 +5,7 @@
 //!     cargo run --release --example matching_bench                       # all sizes
 //!     cargo run --release --features highs --example matching_bench
 //!     cargo run --release --example matching_bench -- --sizes 500x300 --time-limit 60
+//!     cargo run --release --example matching_bench -- --write-instances DIR   # keep the instances
 //!
 //! The solver stops proving at the time limit (default 300 s) and reports its best plan with the
 //! bound no plan can exceed.
@@ -50,6 +51,7 @@ fn instance(children: usize, families: usize) -> Result<Instance, Box<dyn std::e
         .enumerate()
         .map(|(i, g)| SiblingGroup {
             id: Some(i as i64),
+            may_split: g.may_split && std::env::var_os("BENCH_NO_SPLIT").is_none(),
             ..g.clone()
         })
         .collect();
@@ -74,8 +76,20 @@ fn instance(children: usize, families: usize) -> Result<Instance, Box<dyn std::e
         &child_records,
         &groups,
         today,
-        Settings::default(),
+        bench_settings(),
     ))
+}
+
+/// The contract's defaults; BENCH_SPLIT_WEIGHT overrides W_split (to study its effect).
+fn bench_settings() -> Settings {
+    let mut settings = Settings::default();
+    if let Some(w) = std::env::var("BENCH_SPLIT_WEIGHT")
+        .ok()
+        .and_then(|s| s.parse().ok())
+    {
+        settings.weights.split = w;
+    }
+    settings
 }
 
 fn peak_memory_mb() -> String {
@@ -98,6 +112,10 @@ fn one(size: &str) -> Result<(), Box<dyn std::error::Error>> {
     let (c, f) = size.split_once('x').ok_or("size is CHILDRENxFAMILIES")?;
     let (children, families) = (c.parse()?, f.parse()?);
     let instance = instance(children, families)?;
+    // The generated instance, for re-checking a plan with another solver.
+    if let Ok(path) = std::env::var("BENCH_WRITE_INSTANCE") {
+        std::fs::write(&path, serde_json::to_string_pretty(&instance)?)?;
+    }
     let started = Instant::now();
     let limit = std::env::var("BENCH_TIME_LIMIT")
         .ok()
@@ -144,6 +162,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if let Some(size) = value("--one") {
         return one(&size);
     }
+
     println!(
         "| children × families | solver | variables | components | solve | total (model, solve, explain) | proven optimal | placed | objective | greedy placed | greedy objective | greedy total | peak MB |"
     );
@@ -158,10 +177,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     {
         // The solver stops proving at the limit and reports its best plan; the process is
         // killed only if it overruns that by far (model building, explanations).
-        let mut child = Command::new(&exe)
+        let mut command = Command::new(&exe);
+        command
             .args(["--one", size])
-            .env("BENCH_TIME_LIMIT", limit.to_string())
-            .spawn()?;
+            .env("BENCH_TIME_LIMIT", limit.to_string());
+        if let Some(folder) = value("--write-instances") {
+            command.env(
+                "BENCH_WRITE_INSTANCE",
+                std::path::Path::new(&folder).join(format!("instance_{size}.json")),
+            );
+        }
+        let mut child = command.spawn()?;
         let started = Instant::now();
         loop {
             if let Some(status) = child.try_wait()? {
