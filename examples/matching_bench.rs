@@ -11,6 +11,9 @@
 //! bound no plan can exceed.
 //!
 //! Sizes are children × families; every child of the instance is awaiting placement.
+//! To study the model: BENCH_NO_SPLIT=1 makes every sibling group stay together,
+//! BENCH_SPLIT_WEIGHT=W sets W_split, YUVA_SOLVER_TRACE=1 prints each LP and branch-and-bound
+//! round, YUVA_HIGHS_VERBOSE=1 prints HiGHS's own log.
 
 use std::collections::HashMap;
 use std::process::Command;

@@ -105,6 +105,10 @@ pub struct Relaxation {
     pub required: String,
     /// A sentence for people, e.g. "placeable with F-012 if the distance limit were 140 km".
     pub description: String,
+    /// The numbers `required` states, for applying the change: the distance limit in km, the
+    /// age range (low, high), or the free places needed; empty for the other changes.
+    #[serde(skip)]
+    pub required_numbers: Vec<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -425,14 +429,17 @@ fn relaxation(
                                 "placeable with {} if it had {needed} free places",
                                 family.id
                             ),
+                            required_numbers: vec![needed as f64],
                         },
                     );
                 }
             }
             [rule] if !outranked => {
+                let mut required_numbers = Vec::new();
                 let (rank, amount, current, required) = match rule {
                     Rule::Distance => {
                         let km = check.distance_km.ceil();
+                        required_numbers.push(km);
                         (
                             0,
                             km - check.limit_km,
@@ -446,6 +453,7 @@ fn relaxation(
                         let gap = (family.age_min.saturating_sub(check.age)
                             + check.age.saturating_sub(family.age_max))
                             as f64;
+                        required_numbers.extend([f64::from(lo), f64::from(hi)]);
                         (
                             1,
                             gap,
@@ -520,6 +528,7 @@ fn relaxation(
                         current,
                         required,
                         description,
+                        required_numbers,
                     },
                 );
             }

@@ -593,7 +593,7 @@ const PRICING_ROUNDS: usize = 20;
 const ENTERING_PER_UNIT: usize = 16;
 
 /// The LP relaxation of a component, with the reduced cost of every pair where known.
-struct Relaxation {
+struct LpRelaxation {
     /// The last LP solved (over the generated pairs).
     outcome: ModelOutcome,
     /// Reduced cost of every pair of the component's units (HiGHS).
@@ -605,8 +605,8 @@ struct Relaxation {
     bound: f64,
 }
 
-impl Relaxation {
-    fn new(outcome: ModelOutcome, reduced: Option<HashMap<(usize, usize), f64>>) -> Relaxation {
+impl LpRelaxation {
+    fn new(outcome: ModelOutcome, reduced: Option<HashMap<(usize, usize), f64>>) -> LpRelaxation {
         let positive = outcome
             .pairs
             .iter()
@@ -614,7 +614,7 @@ impl Relaxation {
             .filter(|(_, v)| **v > 1e-9)
             .map(|(pair, v)| (*pair, *v))
             .collect();
-        Relaxation {
+        LpRelaxation {
             bound: outcome.objective,
             outcome,
             reduced,
@@ -628,9 +628,12 @@ impl Relaxation {
 }
 
 /// Solves the component's LP relaxation: by pricing where the solver reports duals, else whole.
-fn relaxation(part: &Part<'_>, trace: bool) -> Result<Relaxation, MatchError> {
+fn relaxation(part: &Part<'_>, trace: bool) -> Result<LpRelaxation, MatchError> {
     if !SOLVER_HAS_DUALS {
-        return Ok(Relaxation::new(solve_model(part, false, None, None)?, None));
+        return Ok(LpRelaxation::new(
+            solve_model(part, false, None, None)?,
+            None,
+        ));
     }
     let structure = part.structure;
     let weight = part.problem.settings.weights.place.abs().max(1.0);
@@ -652,13 +655,16 @@ fn relaxation(part: &Part<'_>, trace: bool) -> Result<Relaxation, MatchError> {
     let mut stalled = 0;
     let mut previous = f64::NEG_INFINITY;
     // The round whose bound (z + Σ w_u) is lowest: any round's is valid for the whole LP.
-    let mut best: Option<Relaxation> = None;
+    let mut best: Option<LpRelaxation> = None;
     loop {
         rounds += 1;
         let round_started = std::time::Instant::now();
         let outcome = solve_model(part, false, Some(&columns), None)?;
         let (Some(duals), Some(in_model)) = (&outcome.duals, &outcome.reduced_costs) else {
-            return Ok(Relaxation::new(solve_model(part, false, None, None)?, None));
+            return Ok(LpRelaxation::new(
+                solve_model(part, false, None, None)?,
+                None,
+            ));
         };
         let mut reduced: HashMap<(usize, usize), f64> = outcome
             .pairs
@@ -690,7 +696,7 @@ fn relaxation(part: &Part<'_>, trace: bool) -> Result<Relaxation, MatchError> {
                 .reduced_costs
                 .as_ref()
                 .map(|d| whole.pairs.iter().copied().zip(d.iter().copied()).collect());
-            return Ok(Relaxation::new(whole, reduced));
+            return Ok(LpRelaxation::new(whole, reduced));
         }
         let mut entering = Vec::new();
         // w_u: the most any pair of unit u outside the LP could add (its largest positive
@@ -740,7 +746,7 @@ fn relaxation(part: &Part<'_>, trace: bool) -> Result<Relaxation, MatchError> {
                 *d -= w;
             }
         }
-        let mut relaxation = Relaxation::new(outcome, Some(reduced));
+        let mut relaxation = LpRelaxation::new(outcome, Some(reduced));
         relaxation.bound += room;
         // Where a unit's dual was raised, the LP's values are not optimal on their own.
         relaxation.outcome.unsettled_units.extend(raise.keys());
@@ -779,7 +785,7 @@ struct Restricted {
 /// Solves the component with only the `allowed` pairs, part by independent part.
 fn solve_restricted(
     part: &Part<'_>,
-    lp: &Relaxation,
+    lp: &LpRelaxation,
     allowed: &HashSet<(usize, usize)>,
     start: Option<&HashSet<(usize, usize)>>,
 ) -> Result<Restricted, MatchError> {

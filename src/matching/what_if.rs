@@ -5,13 +5,6 @@
 use super::explain::Relaxation;
 use super::instance::Instance;
 
-/// The first number in a text such as "140 km", "3 free places" or "3–10 years".
-fn numbers(text: &str) -> Vec<f64> {
-    text.split(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .filter_map(|part| part.parse::<f64>().ok())
-        .collect()
-}
-
 /// The instance with `relaxation` applied for `child` (and its sibling group, which is
 /// placed whole). Unknown changes leave the instance as it was.
 pub fn apply_relaxation(instance: &Instance, child: &str, relaxation: &Relaxation) -> Instance {
@@ -22,7 +15,7 @@ pub fn apply_relaxation(instance: &Instance, child: &str, relaxation: &Relaxatio
         .find(|c| c.id == child)
         .and_then(|c| c.group.clone());
     let in_unit = |id: &str, g: &Option<String>| id == child || (group.is_some() && *g == group);
-    let required = numbers(&relaxation.required);
+    let required = &relaxation.required_numbers;
     let family = changed
         .families
         .iter_mut()
