@@ -468,7 +468,7 @@ fn solve_component(part: &Part<'_>) -> Result<ComponentResult, MatchError> {
     let Some(reduced) = &lp.reduced else {
         // Out of time, the LP's variables at 1 are a feasible plan (every constraint is a
         // packing constraint), not proven optimal.
-        return match solve_model(&part, true, None, None) {
+        return match solve_model(&part, true, None, Start::Nothing) {
             Ok(mip) if mip.integral => Ok(mip.result(structure, z_lp)),
             Ok(_) | Err(MatchError::TimeLimit) => {
                 Ok(lp.outcome.result(structure, z_lp).not_proven())
@@ -520,7 +520,13 @@ fn solve_component(part: &Part<'_>) -> Result<ComponentResult, MatchError> {
             }
         }
         let started = std::time::Instant::now();
-        let restricted = match solve_restricted(&part, &lp, &allowed, Some(&start)) {
+        // The first round improves on the LP's plan; later ones prove the plan found.
+        let from = if pace.is_none() {
+            Start::Plan(&start)
+        } else {
+            Start::Proof(&start)
+        };
+        let restricted = match solve_restricted(&part, &lp, &allowed, from) {
             Ok(restricted) => restricted,
             Err(MatchError::TimeLimit) => break,
             Err(e) => return Err(e),
@@ -631,7 +637,7 @@ impl LpRelaxation {
 fn relaxation(part: &Part<'_>, trace: bool) -> Result<LpRelaxation, MatchError> {
     if !SOLVER_HAS_DUALS {
         return Ok(LpRelaxation::new(
-            solve_model(part, false, None, None)?,
+            solve_model(part, false, None, Start::Nothing)?,
             None,
         ));
     }
@@ -659,10 +665,10 @@ fn relaxation(part: &Part<'_>, trace: bool) -> Result<LpRelaxation, MatchError> 
     loop {
         rounds += 1;
         let round_started = std::time::Instant::now();
-        let outcome = solve_model(part, false, Some(&columns), None)?;
+        let outcome = solve_model(part, false, Some(&columns), Start::Nothing)?;
         let (Some(duals), Some(in_model)) = (&outcome.duals, &outcome.reduced_costs) else {
             return Ok(LpRelaxation::new(
-                solve_model(part, false, None, None)?,
+                solve_model(part, false, None, Start::Nothing)?,
                 None,
             ));
         };
@@ -691,7 +697,7 @@ fn relaxation(part: &Part<'_>, trace: bool) -> Result<LpRelaxation, MatchError> 
             if trace {
                 eprintln!("  pricing disagrees with the solver by {disagreement}: solving whole");
             }
-            let whole = solve_model(part, false, None, None)?;
+            let whole = solve_model(part, false, None, Start::Nothing)?;
             let reduced = whole
                 .reduced_costs
                 .as_ref()
@@ -787,7 +793,7 @@ fn solve_restricted(
     part: &Part<'_>,
     lp: &LpRelaxation,
     allowed: &HashSet<(usize, usize)>,
-    start: Option<&HashSet<(usize, usize)>>,
+    start: Start<'_>,
 ) -> Result<Restricted, MatchError> {
     let structure = part.structure;
     let parts = restricted_parts(structure, part.units, allowed);
@@ -940,6 +946,16 @@ impl RowDuals {
     }
 }
 
+/// Where branch and bound starts.
+#[derive(Clone, Copy)]
+enum Start<'a> {
+    Nothing,
+    /// A plan (unit, family pairs) to improve on.
+    Plan(&'a HashSet<(usize, usize)>),
+    /// A plan believed optimal, to prove: primal heuristics off.
+    Proof(&'a HashSet<(usize, usize)>),
+}
+
 /// A component and what its models are built from.
 #[derive(Clone, Copy)]
 struct Part<'a> {
@@ -1011,7 +1027,7 @@ fn solve_model(
     part: &Part<'_>,
     integer: bool,
     allowed: Option<&HashSet<(usize, usize)>>,
-    start: Option<&HashSet<(usize, usize)>>,
+    start: Start<'_>,
 ) -> Result<ModelOutcome, MatchError> {
     let Part {
         problem,
@@ -1224,12 +1240,12 @@ fn solve_model(
     }
     // A known plan (unit, family) to start branch and bound from.
     #[cfg(feature = "highs")]
-    if let (true, Some(start)) = (integer, start) {
+    if let (true, Start::Plan(pairs) | Start::Proof(pairs)) = (integer, start) {
         use good_lp::solvers::WithInitialSolution;
         let mut initial = Vec::with_capacity(variables);
         let mut used: HashSet<(usize, usize)> = HashSet::new();
         for &(u, f, v) in &x {
-            let on = start.contains(&(u, f));
+            let on = pairs.contains(&(u, f));
             if let (true, Some(g)) = (on, structure.units[u].split_group) {
                 used.insert((g, f));
             }
@@ -1243,6 +1259,10 @@ fn solve_model(
             initial.push((p, if any { 1.0 } else { 0.0 }));
         }
         model = model.with_initial_solution(initial);
+        // A plan believed optimal needs no search for better ones, only the proof.
+        if matches!(start, Start::Proof(_)) {
+            model = model.set_option("mip_heuristic_effort", 0.0);
+        }
     }
     #[cfg(not(feature = "highs"))]
     let _ = start;
