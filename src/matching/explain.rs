@@ -303,11 +303,12 @@ pub fn explain_unplaced(
         .filter(|&f| eligibility[f].is_ok())
         .collect();
 
-    let mut out = Vec::new();
-    for (c, family) in assignment.iter().enumerate() {
-        if family.is_some() {
-            continue;
-        }
+    // Each unplaced child is checked against every eligible family (for the rule counts and
+    // the relaxation): independent work, shared out among the cores, in the children's order.
+    let unplaced: Vec<usize> = (0..assignment.len())
+        .filter(|&c| assignment[c].is_none())
+        .collect();
+    let explain_one = |c: usize| -> Unplaced {
         let child = &problem.children[c];
         let unit = structure.unit_of[c];
         let size = structure.units[unit].children.len();
@@ -352,7 +353,7 @@ pub fn explain_unplaced(
                 .collect();
             reasons.push(UnplacedReason::TakenByHigherValuedMatches { families });
         }
-        out.push(Unplaced {
+        Unplaced {
             child: child.id.clone(),
             relaxation: relaxation(
                 problem,
@@ -363,9 +364,28 @@ pub fn explain_unplaced(
                 !structure.options[unit].is_empty(),
             ),
             reasons,
-        });
-    }
-    out
+        }
+    };
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, unplaced.len().max(1));
+    let chunk = unplaced.len().div_ceil(workers).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = unplaced
+            .chunks(chunk)
+            .map(|children| {
+                let explain_one = &explain_one;
+                scope.spawn(move || children.iter().map(|&c| explain_one(c)).collect::<Vec<_>>())
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|handle| match handle.join() {
+                Ok(explained) => explained,
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    })
 }
 
 /// The smallest single change that would place the child. When families could take the child
