@@ -15,13 +15,11 @@
 //! BENCH_SPLIT_WEIGHT=W sets W_split, YUVA_SOLVER_TRACE=1 prints each LP and branch-and-bound
 //! round, YUVA_HIGHS_VERBOSE=1 prints HiGHS's own log.
 
-use std::collections::HashMap;
 use std::process::Command;
 use std::time::Instant;
 
 use chrono::NaiveDate;
 use yuva::demo::{DemoOptions, generate};
-use yuva::domain::{ChildStatus, SiblingGroup};
 use yuva::geo::Gazetteer;
 use yuva::matching::{self, Instance, Settings};
 
@@ -30,7 +28,7 @@ const SIZES: &str = "100x60,500x300,1500x900,5000x3000,10000x6000";
 fn instance(children: usize, families: usize) -> Result<Instance, Box<dyn std::error::Error>> {
     let today = NaiveDate::from_ymd_opt(2026, 1, 15).ok_or("date")?;
     let gazetteer = Gazetteer::embedded()?;
-    let registry = generate(
+    let mut registry = generate(
         &DemoOptions {
             seed: 42,
             families,
@@ -39,45 +37,13 @@ fn instance(children: usize, families: usize) -> Result<Instance, Box<dyn std::e
         },
         &gazetteer,
     );
-    // The demo's placements fill places; every child is then treated as awaiting.
-    let mut occupied: HashMap<usize, u32> = HashMap::new();
-    for &(_, f, _) in &registry.placements {
-        *occupied.entry(f).or_default() += 1;
+    if std::env::var_os("BENCH_NO_SPLIT").is_some() {
+        for group in &mut registry.groups {
+            group.may_split = false;
+        }
     }
-    let mut family_records = registry.families.clone();
-    for (i, f) in family_records.iter_mut().enumerate() {
-        f.id = Some(i as i64);
-    }
-    let groups: Vec<SiblingGroup> = registry
-        .groups
-        .iter()
-        .enumerate()
-        .map(|(i, g)| SiblingGroup {
-            id: Some(i as i64),
-            may_split: g.may_split && std::env::var_os("BENCH_NO_SPLIT").is_none(),
-            ..g.clone()
-        })
-        .collect();
-    let child_records: Vec<_> = registry
-        .children
-        .iter()
-        .map(|(c, g)| {
-            let mut c = c.clone();
-            c.status = ChildStatus::Awaiting;
-            c.sibling_group_id = g.map(|g| g as i64);
-            c
-        })
-        .collect();
-    let occupied_of = |f: &yuva::domain::Family| {
-        f.id.and_then(|id| occupied.get(&(id as usize)))
-            .copied()
-            .unwrap_or(0)
-    };
-    Ok(matching::registry::instance_from_records(
-        &family_records,
-        occupied_of,
-        &child_records,
-        &groups,
+    Ok(matching::registry::instance_from_demo(
+        &registry,
         today,
         bench_settings(),
     ))

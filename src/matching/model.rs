@@ -7,7 +7,7 @@
 //! independent problem, solved separately and in parallel, which cannot change the optimum
 //! because no constraint or objective term links two components.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
@@ -194,39 +194,53 @@ impl Structure {
     /// no option form no component (they stay unplaced).
     pub fn components(&self, families: usize) -> Vec<Vec<usize>> {
         let units = self.units.len();
-        let mut parent: Vec<usize> = (0..units + families).collect();
-        fn find(parent: &mut [usize], mut x: usize) -> usize {
-            while parent[x] != x {
-                parent[x] = parent[parent[x]];
-                x = parent[x];
-            }
-            x
-        }
-        let union = |parent: &mut Vec<usize>, a: usize, b: usize| {
-            let (ra, rb) = (find(parent, a), find(parent, b));
-            if ra != rb {
-                parent[ra.max(rb)] = ra.min(rb);
-            }
-        };
+        let mut sets = DisjointSets::new(units + families);
         for (u, options) in self.options.iter().enumerate() {
             for &(f, _) in options {
-                union(&mut parent, u, units + f);
+                sets.union(u, units + f);
             }
         }
         // Children of a split group share a penalty: keep them in one component.
         for group in &self.split_groups {
             for pair in group.windows(2) {
-                union(&mut parent, self.unit_of[pair[0]], self.unit_of[pair[1]]);
+                sets.union(self.unit_of[pair[0]], self.unit_of[pair[1]]);
             }
         }
         let mut components: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
         for u in 0..units {
             if !self.options[u].is_empty() {
-                let root = find(&mut parent, u);
-                components.entry(root).or_default().push(u);
+                components.entry(sets.find(u)).or_default().push(u);
             }
         }
         components.into_values().collect()
+    }
+}
+
+/// Union–find over 0..n (path halving; a set's root is its smallest member).
+struct DisjointSets {
+    parent: Vec<usize>,
+}
+
+impl DisjointSets {
+    fn new(n: usize) -> DisjointSets {
+        DisjointSets {
+            parent: (0..n).collect(),
+        }
+    }
+
+    fn find(&mut self, mut x: usize) -> usize {
+        while self.parent[x] != x {
+            self.parent[x] = self.parent[self.parent[x]];
+            x = self.parent[x];
+        }
+        x
+    }
+
+    fn union(&mut self, a: usize, b: usize) {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra != rb {
+            self.parent[ra.max(rb)] = ra.min(rb);
+        }
     }
 }
 
@@ -830,63 +844,37 @@ fn restricted_parts(
     units: &[usize],
     allowed: &HashSet<(usize, usize)>,
 ) -> Vec<(Vec<usize>, Vec<usize>)> {
-    let mut index: HashMap<Node, usize> = HashMap::new();
-    let mut parent: Vec<usize> = Vec::new();
-    fn find(parent: &mut [usize], mut x: usize) -> usize {
-        while parent[x] != x {
-            parent[x] = parent[parent[x]];
-            x = parent[x];
-        }
-        x
-    }
-    let mut node = |parent: &mut Vec<usize>, n: Node| {
-        *index.entry(n).or_insert_with(|| {
-            parent.push(parent.len());
-            parent.len() - 1
-        })
-    };
-    let union = |parent: &mut Vec<usize>, a: usize, b: usize| {
-        let (ra, rb) = (find(parent, a), find(parent, b));
-        if ra != rb {
-            parent[ra.max(rb)] = ra.min(rb);
-        }
+    // Units are 0..U, family f is U + f.
+    let unit_count = structure.units.len();
+    let mut sets = DisjointSets::new(unit_count + structure.eligible.len());
+    let allowed_families = |u: usize| {
+        structure.options[u]
+            .iter()
+            .map(|&(f, _)| f)
+            .filter(move |&f| allowed.contains(&(u, f)))
     };
     let mut split_first: HashMap<usize, usize> = HashMap::new();
     for &u in units {
-        let a = node(&mut parent, Node::Unit(u));
-        for &(f, _) in &structure.options[u] {
-            if allowed.contains(&(u, f)) {
-                let b = node(&mut parent, Node::Family(f));
-                union(&mut parent, a, b);
-            }
+        for f in allowed_families(u) {
+            sets.union(u, unit_count + f);
         }
         if let Some(g) = structure.units[u].split_group {
-            let first = *split_first.entry(g).or_insert(a);
-            union(&mut parent, first, a);
+            let first = *split_first.entry(g).or_insert(u);
+            sets.union(first, u);
         }
     }
-    let mut parts: BTreeMap<usize, (Vec<usize>, Vec<usize>)> = BTreeMap::new();
-    let mut nodes: Vec<(Node, usize)> = index.into_iter().collect();
-    nodes.sort_unstable();
-    for (n, i) in nodes {
-        let root = find(&mut parent, i);
-        let entry = parts.entry(root).or_default();
-        match n {
-            Node::Unit(u) => entry.0.push(u),
-            Node::Family(f) => entry.1.push(f),
-        }
+    let mut parts: BTreeMap<usize, (Vec<usize>, BTreeSet<usize>)> = BTreeMap::new();
+    for &u in units {
+        let part = parts.entry(sets.find(u)).or_default();
+        part.0.push(u);
+        part.1.extend(allowed_families(u));
     }
     // A unit without an allowed pair stays unplaced within S.
     parts
         .into_values()
         .filter(|(_, families)| !families.is_empty())
+        .map(|(units, families)| (units, families.into_iter().collect()))
         .collect()
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-enum Node {
-    Unit(usize),
-    Family(usize),
 }
 
 /// The objective of a component's placements (child, family).
@@ -1079,6 +1067,8 @@ fn solve_model(
     }
     let variables = x.len() + split_z.len() + split_any.len();
 
+    // Kept to evaluate at the solution (what the solver maximised).
+    let maximised = objective.clone();
     #[cfg(feature = "highs")]
     let mut model = vars.maximise(objective).using(good_lp::highs);
     #[cfg(not(feature = "highs"))]
@@ -1304,14 +1294,7 @@ fn solve_model(
             unsettled_families.insert(f);
         }
     }
-    let objective_value = objective_of(
-        &solution,
-        &x,
-        structure,
-        &split_used,
-        &split_any,
-        settings.weights.split,
-    );
+    let objective_value = solution.eval(&maximised);
     #[cfg(feature = "highs")]
     let (reduced_costs, duals) = if integer {
         (None, None)
@@ -1354,26 +1337,6 @@ fn solve_model(
     })
 }
 
-/// The model's objective at a solution (what the solver maximised).
-fn objective_of(
-    solution: &impl Solution,
-    x: &[(usize, usize, Variable)],
-    structure: &Structure,
-    split_used: &BTreeMap<(usize, usize), Expression>,
-    split_any: &BTreeMap<usize, Variable>,
-    split_weight: f64,
-) -> f64 {
-    let mut total: f64 = 0.0;
-    for &(u, f, v) in x {
-        if let Some(&(_, value)) = structure.options[u].iter().find(|(g, _)| *g == f) {
-            total += value * solution.value(v);
-        }
-    }
-    total -= split_weight * split_used.values().map(|e| solution.eval(e)).sum::<f64>();
-    total += split_weight * split_any.values().map(|&p| solution.value(p)).sum::<f64>();
-    total
-}
-
 /// The objective of an assignment, computed from the placements as DESIGN §5 states it.
 pub fn objective(problem: &Problem, assignment: &[Option<usize>], structure: &Structure) -> f64 {
     let mut total = 0.0;
@@ -1403,12 +1366,11 @@ pub fn failed_rules(problem: &Problem, c: usize, f: usize) -> Vec<Rule> {
 mod tests {
     use super::*;
     use crate::demo::{DemoOptions, generate};
-    use crate::domain::{ChildStatus, SiblingGroup};
     use crate::geo::Gazetteer;
     use crate::matching::{Settings, registry};
 
     /// A demo registry (sibling groups, some may be split; needs; real districts) with every
-    /// child awaiting, as an instance.
+    /// child awaiting, as a problem.
     fn demo_problem(children: usize, families: usize, seed: u64, settings: Settings) -> Problem {
         let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 15).expect("date");
         let gazetteer = Gazetteer::embedded().expect("gazetteer");
@@ -1421,48 +1383,9 @@ mod tests {
             },
             &gazetteer,
         );
-        let mut occupied: HashMap<usize, u32> = HashMap::new();
-        for &(_, f, _) in &demo.placements {
-            *occupied.entry(f).or_default() += 1;
-        }
-        let mut family_records = demo.families.clone();
-        for (i, f) in family_records.iter_mut().enumerate() {
-            f.id = Some(i as i64);
-        }
-        let groups: Vec<SiblingGroup> = demo
-            .groups
-            .iter()
-            .enumerate()
-            .map(|(i, g)| SiblingGroup {
-                id: Some(i as i64),
-                ..g.clone()
-            })
-            .collect();
-        let child_records: Vec<_> = demo
-            .children
-            .iter()
-            .map(|(c, g)| {
-                let mut c = c.clone();
-                c.status = ChildStatus::Awaiting;
-                c.sibling_group_id = g.map(|g| g as i64);
-                c
-            })
-            .collect();
-        let occupied_of = |f: &crate::domain::Family| {
-            f.id.and_then(|id| occupied.get(&(id as usize)))
-                .copied()
-                .unwrap_or(0)
-        };
-        registry::instance_from_records(
-            &family_records,
-            occupied_of,
-            &child_records,
-            &groups,
-            today,
-            settings,
-        )
-        .validate()
-        .expect("a valid instance")
+        registry::instance_from_demo(&demo, today, settings)
+            .validate()
+            .expect("a valid instance")
     }
 
     /// Pricing from one family per unit (many rounds, pairs entering late) and no pricing at
