@@ -42,11 +42,7 @@ fn instance(children: usize, families: usize) -> Result<Instance, Box<dyn std::e
             group.may_split = false;
         }
     }
-    Ok(matching::registry::instance_from_demo(
-        &registry,
-        today,
-        bench_settings(),
-    ))
+    Ok(yuva::demo::instance_of(&registry, today, bench_settings()))
 }
 
 /// The contract's defaults; BENCH_SPLIT_WEIGHT overrides W_split (to study its effect).
@@ -91,7 +87,8 @@ fn one(size: &str) -> Result<(), Box<dyn std::error::Error>> {
         .and_then(|s| s.parse::<f64>().ok());
     let options = matching::SolveOptions {
         cancel: None,
-        time_limit: limit.map(std::time::Duration::from_secs_f64),
+        time_limit: limit.and_then(|s| std::time::Duration::try_from_secs_f64(s).ok()),
+        ..Default::default()
     };
     let plan = matching::solve_with(&instance, options)?;
     let optimizer_s = started.elapsed().as_secs_f64();

@@ -47,7 +47,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             distance_km: p.distance_km,
             value: p.explanation.value,
             planning_date: today,
-            explanation: serde_json::to_string(&p.explanation)?,
+            explanation: Some(p.explanation.clone()),
         });
     }
     store.propose(session, &proposals)?;

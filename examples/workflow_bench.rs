@@ -15,6 +15,10 @@ use yuva::store::Store;
 use yuva::ui::screens::matching;
 use yuva::ui::{App, Launch, Message, Tab};
 
+// Runs the window's tasks (the solver) as the iced runtime would, and delivers their messages.
+#[path = "../tests/common/ui.rs"]
+mod ui;
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
     let sizes: Vec<(usize, usize)> = args
@@ -59,13 +63,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let _ = app.update(Message::Tab(Tab::Matching));
 
         let started = Instant::now();
-        let _ = app.update(Message::Matching(matching::Message::Run));
+        ui::update(&mut app, Message::Matching(matching::Message::Run));
         let mut ticks = 0usize;
         let mut slowest = Duration::ZERO;
         while app.matching_running() {
             std::thread::sleep(Duration::from_millis(100));
             let tick = Instant::now();
-            let _ = app.update(Message::Tick);
+            ui::update(&mut app, Message::Tick);
+            ui::deliver(&mut app);
             drop(app.view());
             slowest = slowest.max(tick.elapsed());
             ticks += 1;

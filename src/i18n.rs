@@ -3,8 +3,10 @@
 //! Every lookup names its language explicitly instead of using rust-i18n's global locale, so
 //! that a window, a PDF in another language and tests running in parallel never interfere.
 
-use crate::matching::Rule;
 use std::fmt;
+
+use crate::domain::advice::{Change, Relaxation, RuleOutcome, RuleValues};
+use crate::domain::{CareType, Need, Refusal, Rule, ValidationErrors};
 
 use serde::{Deserialize, Serialize};
 
@@ -73,62 +75,140 @@ pub fn code_label(lang: Lang, locale_key: &str) -> String {
     tr(lang, locale_key)
 }
 
-/// A rule's compared value in the interface language: codes become their labels, ages and
-/// distances keep their numbers.
-pub fn rule_value(lang: Lang, rule: Rule, raw: &str, child_side: bool) -> String {
-    let numbers: Vec<&str> = raw
-        .split(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .filter(|s| !s.is_empty())
-        .collect();
-    match rule {
-        Rule::Age => match numbers.as_slice() {
-            [age] => tr_args(lang, "child.age_years", &[("years", (*age).to_owned())]),
-            [lo, hi, ..] => tr_args(
+fn code_labels<T: Copy>(lang: Lang, values: &[T], key: impl Fn(T) -> String) -> String {
+    if values.is_empty() {
+        return tr(lang, "matching.none");
+    }
+    values
+        .iter()
+        .map(|&v| tr(lang, &key(v)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A distance in the interface language ("12.3 km", "12,3 км").
+pub fn km(lang: Lang, km: f64, decimals: usize) -> String {
+    tr_args(lang, "common.km", &[("km", format!("{km:.decimals$}"))])
+}
+
+/// A rule's compared values — the child's side and the family's side — in the interface
+/// language: codes become their labels, ages and distances keep their numbers.
+pub fn rule_values(lang: Lang, outcome: &RuleOutcome) -> (String, String) {
+    match &outcome.values {
+        RuleValues::Age {
+            child_age,
+            age_min,
+            age_max,
+        } => (
+            tr_args(lang, "child.age_years", &[("years", child_age.to_string())]),
+            tr_args(
                 lang,
                 "matching.age_range",
-                &[("min", (*lo).to_owned()), ("max", (*hi).to_owned())],
+                &[("min", age_min.to_string()), ("max", age_max.to_string())],
             ),
-            _ => raw.to_owned(),
-        },
-        Rule::Distance => match numbers.first() {
-            Some(km) if child_side => format!("{km} km"),
-            Some(km) => tr_args(lang, "matching.limit_km", &[("km", (*km).to_owned())]),
-            None => raw.to_owned(),
-        },
-        Rule::Excluded => {
-            if child_side {
-                raw.to_owned()
-            } else if raw == "not excluded" {
-                tr(lang, "matching.not_excluded")
-            } else {
-                tr(lang, "matching.pair_excluded")
+        ),
+        RuleValues::CareType { child, family } => (
+            tr(lang, &child.locale_key()),
+            code_labels(lang, family, CareType::locale_key),
+        ),
+        RuleValues::Needs { child, family } => (
+            code_labels(lang, child, Need::locale_key),
+            code_labels(lang, family, Need::locale_key),
+        ),
+        RuleValues::Sex { child, family } => (
+            tr(lang, &child.locale_key()),
+            tr(lang, &family.locale_key()),
+        ),
+        RuleValues::Distance {
+            distance_km,
+            limit_km,
+        } => (
+            km(lang, *distance_km, 1),
+            tr_args(
+                lang,
+                "matching.limit_km",
+                &[("km", format!("{limit_km:.1}"))],
+            ),
+        ),
+        RuleValues::Excluded { child, excluded } => (
+            child.clone(),
+            tr(
+                lang,
+                if *excluded {
+                    "matching.pair_excluded"
+                } else {
+                    "matching.not_excluded"
+                },
+            ),
+        ),
+    }
+}
+
+/// A rule's name in the interface language.
+pub fn rule_label(lang: Lang, rule: Rule) -> String {
+    tr(lang, &rule.locale_key())
+}
+
+/// A relaxation hint as a sentence in the interface language.
+pub fn relaxation_text(lang: Lang, relaxation: &Relaxation) -> String {
+    let (key, required) = match &relaxation.change {
+        Change::Distance { limit_km, .. } => ("matching.relax_distance", format!("{limit_km:.0}")),
+        Change::Age {
+            age_min, age_max, ..
+        } => (
+            "matching.relax_age",
+            tr_args(
+                lang,
+                "matching.age_range",
+                &[("min", age_min.to_string()), ("max", age_max.to_string())],
+            ),
+        ),
+        Change::Sex { .. } => ("matching.relax_sex", String::new()),
+        Change::CareType { care_type } => (
+            "matching.relax_care_type",
+            tr(lang, &care_type.locale_key()),
+        ),
+        Change::Needs { needs } => (
+            "matching.relax_needs",
+            code_labels(lang, needs, Need::locale_key),
+        ),
+        Change::Places { free_places, .. } => ("matching.relax_places", free_places.to_string()),
+        Change::Excluded => ("matching.relax_excluded", String::new()),
+    };
+    tr_args(
+        lang,
+        key,
+        &[
+            ("family", relaxation.family.clone()),
+            ("required", required),
+        ],
+    )
+}
+
+/// A refusal in a language (the window's, or English for the command line).
+impl Refusal {
+    pub fn message(&self, lang: Lang) -> String {
+        tr_args(lang, self.key, &self.args)
+    }
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message(Lang::En))
+    }
+}
+
+/// Validation errors in English, `field: message; …` (the command line and logs; the window
+/// shows each error in the user's language next to its field).
+impl fmt::Display for ValidationErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, error) in self.errors.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
             }
+            let message = tr_args(Lang::En, error.key, &error.args);
+            write!(f, "{}: {}", error.field, message)?;
         }
-        Rule::CareType | Rule::Needs | Rule::Sex => {
-            let prefixes: &[&str] = match rule {
-                Rule::CareType => &["care_type"],
-                Rule::Needs => &["need"],
-                _ if child_side => &["sex"],
-                _ => &["sex_preference"],
-            };
-            let labels: Vec<String> = raw
-                .split(", ")
-                .map(|code| {
-                    prefixes
-                        .iter()
-                        .map(|p| format!("{p}.{code}"))
-                        .find(|key| has_key(lang, key))
-                        .map(|key| tr(lang, &key))
-                        .unwrap_or_else(|| {
-                            if code == "none" {
-                                tr(lang, "matching.none")
-                            } else {
-                                code.to_owned()
-                            }
-                        })
-                })
-                .collect();
-            labels.join(", ")
-        }
+        Ok(())
     }
 }

@@ -16,4 +16,5 @@ pub mod matching;
 pub mod report;
 pub mod settings;
 pub mod store;
+#[cfg(feature = "ui")]
 pub mod ui;

@@ -143,25 +143,7 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        None => {
-            if cli.safe_graphics {
-                // SAFETY: set before the window or any other thread starts.
-                unsafe { std::env::set_var("ICED_BACKEND", "tiny-skia") };
-            }
-            let launch = yuva::ui::Launch {
-                database,
-                settings_file: paths.map(|p| p.settings),
-                today: None,
-                started,
-            };
-            match yuva::ui::run(launch) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(error) => {
-                    eprintln!("yuva: the window could not start: {error}");
-                    ExitCode::FAILURE
-                }
-            }
-        }
+        None => open_window(database, paths, cli.safe_graphics, started),
         Some(Command::Match {
             instance,
             output,
@@ -183,7 +165,8 @@ fn main() -> ExitCode {
             };
             let time_limit = match time_limit {
                 Some(seconds) if seconds.is_finite() && seconds > 0.0 => {
-                    Some(std::time::Duration::from_secs_f64(seconds))
+                    // A limit beyond what a duration holds is no limit.
+                    std::time::Duration::try_from_secs_f64(seconds).ok()
                 }
                 Some(seconds) => {
                     eprintln!("yuva: --time-limit {seconds} must be a number of seconds above 0");
@@ -276,6 +259,48 @@ fn main() -> ExitCode {
     }
 }
 
+#[cfg(feature = "ui")]
+fn open_window(
+    database: PathBuf,
+    paths: Option<DataPaths>,
+    safe_graphics: bool,
+    started: Instant,
+) -> ExitCode {
+    if safe_graphics {
+        // SAFETY: set before the window or any other thread starts; iced reads its renderer
+        // choice only from the environment.
+        #[allow(unsafe_code)]
+        unsafe {
+            std::env::set_var("ICED_BACKEND", "tiny-skia")
+        };
+    }
+    let launch = yuva::ui::Launch {
+        database,
+        settings_file: paths.map(|p| p.settings),
+        today: None,
+        started,
+    };
+    match yuva::ui::run(launch) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("yuva: the window could not start: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// A build without the `ui` feature (a server, scripts) has only the subcommands.
+#[cfg(not(feature = "ui"))]
+fn open_window(
+    _database: PathBuf,
+    _paths: Option<DataPaths>,
+    _safe_graphics: bool,
+    _started: Instant,
+) -> ExitCode {
+    eprintln!("yuva: this build has no window (built without the `ui` feature); see `yuva --help`");
+    ExitCode::from(2)
+}
+
 /// Writes a pack; returns its path, pages, size and the time it took.
 fn run_pack(
     database: &std::path::Path,
@@ -315,35 +340,27 @@ fn run_pack(
             .map_err(|e| e.to_string())?
             .ok_or_else(|| format!("no family {code} in {}", database.display()))
     };
-    let (pack, name) = match kind {
-        PackKind::Match { child, family } => (
-            report::match_pack(
-                &store,
-                &gazetteer,
-                child_id(child)?,
-                family_id(family)?,
-                None,
-                &info,
-            ),
-            report::file_name("match", &[child, family], today),
-        ),
-        PackKind::Family { family } => (
-            report::family_pack(&store, &gazetteer, family_id(family)?, &info),
-            report::file_name("family", &[family], today),
-        ),
-        PackKind::Panel { session } => (
-            report::panel_pack(&store, &gazetteer, *session, &info),
-            report::file_name("panel", &[&session.to_string()], today),
+    let request = match kind {
+        PackKind::Match { child, family } => report::PackRequest::Match {
+            child_id: child_id(child)?,
+            family_id: family_id(family)?,
+            explanation: None,
+        },
+        PackKind::Family { family } => report::PackRequest::Family(family_id(family)?),
+        PackKind::Panel { session } => report::PackRequest::Panel(*session),
+    };
+    let path = match output {
+        Some(path) => path,
+        None => PathBuf::from(
+            report::pack_file_name(&store, &request, today).map_err(|e| e.to_string())?,
         ),
     };
-    let pack = pack.map_err(|e| e.to_string())?;
-    let rendered = report::render(&pack, &info).map_err(|e| e.to_string())?;
-    let path = output.unwrap_or_else(|| PathBuf::from(name));
-    report::write_atomically(&path, &rendered.bytes).map_err(|e| e.to_string())?;
+    let written = report::write_pack(&store, &gazetteer, &request, &info, &path)
+        .map_err(|e| e.to_string())?;
     Ok((
         path,
-        rendered.pages,
-        rendered.bytes.len(),
+        written.pages,
+        written.bytes,
         started.elapsed().as_secs_f64() * 1000.0,
     ))
 }
@@ -408,8 +425,8 @@ fn run_match(
         matching::solve_with(
             instance,
             matching::SolveOptions {
-                cancel: None,
                 time_limit,
+                ..Default::default()
             },
         )
     };

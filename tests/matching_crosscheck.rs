@@ -2,7 +2,7 @@
 //! the same optimal objective, every plan within every rule, locks honoured, exclusions never
 //! used, the same plan for the same instance.
 //!
-//! The brute force re-implements the rules of DESIGN §5 from scratch (it shares no code with the
+//! The brute force re-implements the rules of the matching contract (`yuva::matching` docs) from scratch (it shares no code with the
 //! model) and tries every assignment of children to families.
 
 use std::collections::{HashMap, HashSet};
@@ -190,7 +190,7 @@ fn random_instance(seed: u64) -> Instance {
     inst
 }
 
-// --- The rules, written again from DESIGN §5 for the brute force -----------------------------
+// --- The rules, written again from the matching contract for the brute force -----------------
 
 fn km(a: (f64, f64), b: (f64, f64)) -> f64 {
     let (p1, p2) = (a.0.to_radians(), b.0.to_radians());

@@ -84,7 +84,7 @@ fn demo() -> Demo {
             distance_km: p.distance_km,
             value: p.explanation.value,
             planning_date: today(),
-            explanation: serde_json::to_string(&p.explanation).expect("json"),
+            explanation: Some(p.explanation.clone()),
         })
         .collect();
     let items = store.propose(session, &proposals).expect("proposed");

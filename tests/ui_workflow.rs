@@ -25,7 +25,7 @@ fn run_matching(app: &mut App) {
             "the run finishes"
         );
         std::thread::sleep(Duration::from_millis(20));
-        let _ = app.update(Message::Tick);
+        deliver(app);
     }
     assert!(app.matching_plan().is_some(), "a plan is on screen");
 }

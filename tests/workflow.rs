@@ -79,7 +79,7 @@ fn proposal(child_id: i64, family_id: i64) -> Proposal {
         distance_km: 14.2,
         value: 1985.8,
         planning_date: today(),
-        explanation: String::from(r#"{"limit_km": 100.0}"#),
+        explanation: None,
     }
 }
 

@@ -6,7 +6,7 @@
 
 mod names;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::{Days, NaiveDate};
 
@@ -642,4 +642,58 @@ pub fn populate(
         )?;
         Ok(summary)
     })
+}
+
+/// An instance from a generated demo registry (benchmarks, tests): every child awaiting, the
+/// demo's active placements filling their families' places.
+pub fn instance_of(
+    demo: &DemoRegistry,
+    planning_date: NaiveDate,
+    settings: crate::matching::Settings,
+) -> crate::matching::Instance {
+    let mut occupied: HashMap<usize, u32> = HashMap::new();
+    for &(_, f, _) in &demo.placements {
+        *occupied.entry(f).or_default() += 1;
+    }
+    // Records as the store would give them: ids are the indices.
+    let families: Vec<Family> = demo
+        .families
+        .iter()
+        .enumerate()
+        .map(|(i, f)| Family {
+            id: Some(i as i64),
+            ..f.clone()
+        })
+        .collect();
+    let groups: Vec<SiblingGroup> = demo
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(i, g)| SiblingGroup {
+            id: Some(i as i64),
+            ..g.clone()
+        })
+        .collect();
+    let children: Vec<Child> = demo
+        .children
+        .iter()
+        .map(|(c, g)| Child {
+            status: ChildStatus::Awaiting,
+            sibling_group_id: g.map(|g| g as i64),
+            ..c.clone()
+        })
+        .collect();
+    let occupied_of = |f: &Family| {
+        f.id.and_then(|id| occupied.get(&(id as usize)))
+            .copied()
+            .unwrap_or(0)
+    };
+    crate::matching::registry::instance_from_records(
+        &families,
+        occupied_of,
+        &children,
+        &groups,
+        planning_date,
+        settings,
+    )
 }

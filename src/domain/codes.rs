@@ -202,6 +202,13 @@ code_enum! {
     }
 }
 
+impl Decision {
+    /// An approval (with or without conditions) creates a placement.
+    pub fn approves(self) -> bool {
+        matches!(self, Decision::Approve | Decision::ApproveWithConditions)
+    }
+}
+
 code_enum! {
     /// Why a placement ended.
     EndReason, "end_reason" {

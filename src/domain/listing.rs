@@ -9,10 +9,10 @@ use chrono::NaiveDate;
 
 use super::codes::*;
 use super::model::{Child, Family, Location};
+use super::places::Places;
 use super::text::{CollationKey, fold_for_search, matches_query};
-use crate::geo::Gazetteer;
 
-fn place_names(location: &Location, gazetteer: &Gazetteer, out: &mut String) {
+fn place_names(location: &Location, gazetteer: &dyn Places, out: &mut String) {
     for code in [
         Some(location.district_code.as_str()),
         location.settlement_code.as_deref(),
@@ -20,8 +20,8 @@ fn place_names(location: &Location, gazetteer: &Gazetteer, out: &mut String) {
     .into_iter()
     .flatten()
     {
-        if let Some(unit) = gazetteer.unit(code) {
-            for name in [&unit.name_az, &unit.name_en, &unit.name_ru] {
+        if let Some(names) = gazetteer.names(code) {
+            for name in names {
                 out.push(' ');
                 out.push_str(name);
             }
@@ -29,11 +29,11 @@ fn place_names(location: &Location, gazetteer: &Gazetteer, out: &mut String) {
     }
 }
 
-fn district_key(location: &Location, gazetteer: &Gazetteer) -> CollationKey {
+fn district_key(location: &Location, gazetteer: &dyn Places) -> CollationKey {
     CollationKey::new(
         gazetteer
-            .unit(&location.district_code)
-            .map_or("", |u| u.name_az.as_str()),
+            .names(&location.district_code)
+            .map_or("", |[az, ..]| az),
     )
 }
 
@@ -93,7 +93,7 @@ pub struct FamilyIndex {
 }
 
 impl FamilyIndex {
-    pub fn build(families: &[Family], gazetteer: &Gazetteer) -> Self {
+    pub fn build(families: &[Family], gazetteer: &dyn Places) -> Self {
         let rows = families
             .iter()
             .map(|f| {
@@ -229,7 +229,7 @@ pub struct ChildIndex {
 }
 
 impl ChildIndex {
-    pub fn build(children: &[Child], gazetteer: &Gazetteer) -> Self {
+    pub fn build(children: &[Child], gazetteer: &dyn Places) -> Self {
         let rows = children
             .iter()
             .map(|c| {

@@ -1,4 +1,5 @@
-//! Plain records of the registry (DESIGN §4). They carry no database or window code.
+//! Plain records of the registry (coded values in [`crate::domain::codes`]). They carry no
+//! database or window code.
 
 use std::collections::BTreeSet;
 

@@ -2,13 +2,11 @@
 //! field (by the field's path), the store refuses to write a record that has any, and the
 //! command line prints them.
 
-use std::fmt;
-
 use chrono::NaiveDate;
 
 use super::codes::FamilyStatus;
 use super::model::{Child, Family, Location, SiblingGroup, age_in_years};
-use crate::geo::Gazetteer;
+use super::places::Places;
 
 /// Minimum age of a foster carer (legal adulthood).
 pub const MIN_CARER_AGE: u32 = 18;
@@ -72,25 +70,14 @@ impl ValidationErrors {
     }
 }
 
-impl fmt::Display for ValidationErrors {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, error) in self.errors.iter().enumerate() {
-            if i > 0 {
-                f.write_str("; ")?;
-            }
-            let message = crate::i18n::tr_args(crate::i18n::Lang::En, error.key, &error.args);
-            write!(f, "{}: {}", error.field, message)?;
-        }
-        Ok(())
-    }
-}
-
+// Shown in words by `crate::i18n` (Display, in English).
 impl std::error::Error for ValidationErrors {}
 
 /// What the rules need to know beyond the record itself.
 pub struct Context<'a> {
     pub today: NaiveDate,
-    pub gazetteer: &'a Gazetteer,
+    /// The gazetteer (`crate::geo::Gazetteer`), or any other source of places.
+    pub gazetteer: &'a dyn Places,
 }
 
 fn check_code(code: &str, errors: &mut ValidationErrors) {

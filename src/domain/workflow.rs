@@ -1,13 +1,14 @@
 //! The placement workflow's records: panel sessions and their agendas, decisions, placements,
-//! locked and excluded pairs, and the reasons a step can be refused. The rules that move a
-//! child from `awaiting` to `proposed` to `placed` and back live in `store::workflow`, which
-//! checks them inside the transaction that writes the change.
-
-use std::fmt;
+//! locked and excluded pairs, the reasons a step can be refused, and the rules that move a
+//! child from `awaiting` to `proposed` to `placed` and back. `store::workflow` enforces these
+//! rules inside the transaction that writes the change; the window asks them first.
 
 use chrono::NaiveDate;
 
-use super::codes::{Decision, EndReason};
+use super::codes::{ChildStatus, Decision, EndReason};
+use super::model::Child;
+use super::text::normalize;
+use super::validation::ValidationErrors;
 
 /// A placement panel meeting.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,8 +43,9 @@ pub struct AgendaItem {
     pub value: f64,
     /// The planning date of the run that proposed it.
     pub planning_date: NaiveDate,
-    /// The matching explanation at proposal time (JSON, as in a plan file).
-    pub explanation: String,
+    /// The matching explanation at proposal time (`None`: proposed without one, or kept by an
+    /// older Yuva in a form that no longer reads).
+    pub explanation: Option<super::advice::Explanation>,
     /// The deferred item of an earlier session this one carries forward.
     pub carried_from: Option<i64>,
     /// Every decision and correction recorded on this item, oldest first.
@@ -149,14 +151,162 @@ impl Refusal {
     pub fn new(key: &'static str, args: Vec<(&'static str, String)>) -> Self {
         Refusal { key, args }
     }
-
-    pub fn message(&self, lang: crate::i18n::Lang) -> String {
-        crate::i18n::tr_args(lang, self.key, &self.args)
-    }
 }
 
-impl fmt::Display for Refusal {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message(crate::i18n::Lang::En))
+// Worded by `crate::i18n` (`Refusal::message`, and Display in English).
+
+// ---------------------------------------------------------------------------------------------
+// The workflow's rules, as pure functions: the window asks them before a button is pressed,
+// and the store enforces them inside the transaction that writes the step.
+
+/// A new panel session needs its date and its chair.
+pub fn validate_session(input: &SessionInput) -> ValidationErrors {
+    let mut errors = ValidationErrors::new();
+    if input.date.is_none() {
+        errors.push("date", "error.required");
     }
+    if normalize(&input.chair).is_empty() {
+        errors.push("chair", "error.required");
+    }
+    errors
+}
+
+/// The fields a decision needs: conditions for an approval with conditions, reasons for a
+/// rejection or a deferral, a start date for an approval.
+pub fn validate_decision(input: &DecisionInput) -> ValidationErrors {
+    let mut errors = ValidationErrors::new();
+    if input.decision == Decision::ApproveWithConditions && normalize(&input.conditions).is_empty()
+    {
+        errors.push("conditions", "error.required");
+    }
+    if matches!(input.decision, Decision::Reject | Decision::Defer)
+        && normalize(&input.reasons).is_empty()
+    {
+        errors.push("reasons", "error.required");
+    }
+    if input.decision.approves() && input.start_date.is_none() {
+        errors.push("start_date", "error.required");
+    }
+    errors
+}
+
+/// Whether the panel may record `decision` on `item` now: the item is undecided, the session
+/// has its quorum (a deferral needs none), and the child is still proposed.
+pub fn may_decide(
+    item: &AgendaItem,
+    session: &PanelSession,
+    child: &Child,
+    decision: Decision,
+) -> Result<(), Refusal> {
+    if let Some(done) = item.decision() {
+        return Err(Refusal::new(
+            "refusal.already_decided",
+            vec![(
+                "decision",
+                done.decision
+                    .map(Decision::code)
+                    .unwrap_or_default()
+                    .to_owned(),
+            )],
+        ));
+    }
+    if !session.quorum && decision != Decision::Defer {
+        return Err(Refusal::new("refusal.no_quorum", Vec::new()));
+    }
+    if child.status != ChildStatus::Proposed {
+        return Err(Refusal::new(
+            "refusal.child_not_proposed",
+            vec![
+                ("child", child.code.clone()),
+                ("status", child.status.code().to_owned()),
+            ],
+        ));
+    }
+    Ok(())
+}
+
+/// Whether a child may be put on an agenda with a family: the child awaits placement and the
+/// pair is not excluded.
+pub fn may_propose(child: &Child, family_code: &str, pair_excluded: bool) -> Result<(), Refusal> {
+    if child.status != ChildStatus::Awaiting {
+        return Err(Refusal::new(
+            "refusal.child_not_awaiting",
+            vec![
+                ("child", child.code.clone()),
+                ("status", child.status.code().to_owned()),
+            ],
+        ));
+    }
+    if pair_excluded {
+        return Err(Refusal::new(
+            "refusal.pair_excluded",
+            vec![
+                ("child", child.code.clone()),
+                ("family", family_code.to_owned()),
+            ],
+        ));
+    }
+    Ok(())
+}
+
+/// A correction note needs text and an item that has a decision to correct.
+pub fn may_correct(item: &AgendaItem, text: &str) -> Result<(), WorkflowError> {
+    if normalize(text).is_empty() {
+        let mut errors = ValidationErrors::new();
+        errors.push("correction", "error.required");
+        return Err(WorkflowError::Invalid(errors));
+    }
+    if item.decision().is_none() {
+        return Err(WorkflowError::Refused(Refusal::new(
+            "refusal.nothing_to_correct",
+            Vec::new(),
+        )));
+    }
+    Ok(())
+}
+
+/// Ending a placement needs a date (not before its start, not in the future) and a reason,
+/// and a placement still active.
+pub fn may_end_placement(
+    placement: &PlacementRecord,
+    end_date: Option<NaiveDate>,
+    reason: Option<EndReason>,
+    today: NaiveDate,
+) -> Result<(), WorkflowError> {
+    let mut errors = ValidationErrors::new();
+    match end_date {
+        None => errors.push("end_date", "error.required"),
+        Some(end) if end < placement.start_date => {
+            errors.push("end_date", "error.end_before_start")
+        }
+        Some(end) if end > today => errors.push("end_date", "error.date_in_future"),
+        Some(_) => {}
+    }
+    if reason.is_none() {
+        errors.push("end_reason", "error.required");
+    }
+    errors.into_result().map_err(WorkflowError::Invalid)?;
+    if !placement.is_active() {
+        return Err(WorkflowError::Refused(Refusal::new(
+            "refusal.placement_ended",
+            Vec::new(),
+        )));
+    }
+    Ok(())
+}
+
+/// An exclusion needs a written reason (a lock may have none).
+pub fn validate_pair_rule(kind: PairRuleKind, reason: &str) -> ValidationErrors {
+    let mut errors = ValidationErrors::new();
+    if kind == PairRuleKind::Exclude && normalize(reason).is_empty() {
+        errors.push("reason", "error.required");
+    }
+    errors
+}
+
+/// Why a workflow step cannot be taken: a field to fix, or a refusal of the step itself.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WorkflowError {
+    Invalid(ValidationErrors),
+    Refused(Refusal),
 }

@@ -118,7 +118,7 @@ impl Gazetteer {
                     });
                 }
             };
-            // Distances from a district use its centre town, not the area point (DESIGN, NOTICE).
+            // Distances from a district use its centre town, not the area point (assets/gazetteer/NOTICE.md).
             let (lat, lon) = match (row.centre_lat, row.centre_lon) {
                 (Some(lat), Some(lon)) if kind != UnitKind::Settlement => (lat, lon),
                 _ => (row.lat, row.lon),
@@ -230,6 +230,21 @@ impl Gazetteer {
 
     pub fn is_empty(&self) -> bool {
         self.units.is_empty()
+    }
+}
+
+impl crate::domain::Places for Gazetteer {
+    fn is_district(&self, code: &str) -> bool {
+        Gazetteer::is_district(self, code)
+    }
+
+    fn settlement_in_district(&self, settlement_code: &str, district_code: &str) -> bool {
+        Gazetteer::settlement_in_district(self, settlement_code, district_code)
+    }
+
+    fn names(&self, code: &str) -> Option<[&str; 3]> {
+        self.unit(code)
+            .map(|u| [u.name_az.as_str(), u.name_en.as_str(), u.name_ru.as_str()])
     }
 }
 

@@ -3,121 +3,16 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
-
 use super::instance::Problem;
 use super::model::Structure;
-use super::rules::{self, Ineligibility, Rule, RuleOutcome};
-use crate::domain::Language;
+use super::rules::{self, Ineligibility, Rule};
+pub use crate::domain::advice::{
+    Alternative, Change, Explanation, FamilyLimit, LanguageFit, NotChosen, Relaxation, RuleOutcome,
+    RuleValues, Siblings, TakenFamily, Unplaced, UnplacedReason,
+};
 
 /// How many alternatives a placement lists (the best-valued first); the total is given too.
 pub const MAX_ALTERNATIVES: usize = 10;
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct LanguageFit {
-    /// True when the family speaks at least one of the child's languages.
-    pub fits: bool,
-    pub child: Vec<Language>,
-    pub family: Vec<Language>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Siblings {
-    pub group: String,
-    pub must_stay_together: bool,
-    /// Siblings placed in the same family.
-    pub placed_with: Vec<String>,
-    /// Siblings placed in other families (child, family).
-    pub placed_elsewhere: Vec<(String, String)>,
-    pub unplaced: Vec<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "reason", rename_all = "snake_case")]
-pub enum NotChosen {
-    /// The family was used for matches worth more in total.
-    Full { taken_by: Vec<String> },
-    /// The family already takes `max_groups_per_family` groups.
-    GroupLimit { taken_by: Vec<String> },
-    /// The family was free, but this placement is worth as much or more.
-    LowerValue,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Alternative {
-    pub family: String,
-    pub distance_km: f64,
-    /// The value the child (or the whole sibling group) would have had there.
-    pub value: f64,
-    #[serde(flatten)]
-    pub why_not: NotChosen,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Explanation {
-    pub rules: Vec<RuleOutcome>,
-    pub distance_km: f64,
-    pub limit_km: f64,
-    pub language: LanguageFit,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub siblings: Option<Siblings>,
-    /// This placement's value in the objective (the child's own term).
-    pub value: f64,
-    pub alternatives: Vec<Alternative>,
-    pub alternatives_total: usize,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct TakenFamily {
-    pub family: String,
-    pub taken_by: Vec<String>,
-    /// "full" or "group_limit".
-    pub limit: &'static str,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum UnplacedReason {
-    /// No family can take the child: how many families each rule removed (a family may fail
-    /// several), and how many could not take anyone on the planning date.
-    NoCompatibleFamily {
-        eligible_families: usize,
-        removed_by: BTreeMap<Rule, usize>,
-        ineligible: BTreeMap<Ineligibility, usize>,
-    },
-    /// Families could take the child, but not the whole sibling group that must stay together.
-    GroupDoesNotFit {
-        group: String,
-        size: usize,
-        families: Vec<String>,
-    },
-    /// Every family that could take the child (or the group) was used by matches worth more.
-    TakenByHigherValuedMatches { families: Vec<TakenFamily> },
-}
-
-/// The smallest single change that would make the child placeable.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Relaxation {
-    /// distance, age, care_type, needs, sex, excluded or places.
-    pub change: &'static str,
-    pub family: String,
-    pub current: String,
-    pub required: String,
-    /// A sentence for people, e.g. "placeable with F-012 if the distance limit were 140 km".
-    pub description: String,
-    /// The numbers `required` states, for applying the change: the distance limit in km, the
-    /// age range (low, high), or the free places needed; empty for the other changes.
-    #[serde(skip)]
-    pub required_numbers: Vec<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Unplaced {
-    pub child: String,
-    pub reasons: Vec<UnplacedReason>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub relaxation: Option<Relaxation>,
-}
 
 /// Children placed in each family, and the distinct groups there.
 struct Occupancy {
@@ -346,8 +241,8 @@ pub fn explain_unplaced(
                     family: problem.families[f].id.clone(),
                     taken_by: ids(problem, &occupancy.children[f]),
                     limit: match why_not(problem, &occupancy, f, size) {
-                        NotChosen::GroupLimit { .. } => "group_limit",
-                        _ => "full",
+                        NotChosen::GroupLimit { .. } => FamilyLimit::GroupLimit,
+                        _ => FamilyLimit::Full,
                     },
                 })
                 .collect();
@@ -436,35 +331,39 @@ fn relaxation(
                 if let Some(&(_, value)) = structure.options[unit].iter().find(|(g, _)| *g == f)
                     && !occupancy.children[f].is_empty()
                 {
-                    let needed = occupancy.children[f].len() + size;
+                    let needed = (occupancy.children[f].len() + size) as u32;
                     offer(
                         6,
                         -value,
                         Relaxation {
-                            change: "places",
                             family: family.id.clone(),
-                            current: format!("{} free places", family.free_places()),
-                            required: format!("{needed} free places"),
                             description: format!(
                                 "placeable with {} if it had {needed} free places",
                                 family.id
                             ),
-                            required_numbers: vec![needed as f64],
+                            change: Change::Places {
+                                free_places_now: family.free_places(),
+                                free_places: needed,
+                            },
                         },
                     );
                 }
             }
             [rule] if !outranked => {
-                let mut required_numbers = Vec::new();
-                let (rank, amount, current, required) = match rule {
+                let (rank, amount, change, description) = match rule {
                     Rule::Distance => {
                         let km = check.distance_km.ceil();
-                        required_numbers.push(km);
                         (
                             0,
                             km - check.limit_km,
-                            format!("{:.0} km", check.limit_km),
-                            format!("{km:.0} km"),
+                            Change::Distance {
+                                current_km: check.limit_km,
+                                limit_km: km,
+                            },
+                            format!(
+                                "placeable with {} if the distance limit were {km:.0} km",
+                                family.id
+                            ),
                         )
                     }
                     Rule::Age => {
@@ -473,82 +372,77 @@ fn relaxation(
                         let gap = (family.age_min.saturating_sub(check.age)
                             + check.age.saturating_sub(family.age_max))
                             as f64;
-                        required_numbers.extend([f64::from(lo), f64::from(hi)]);
                         (
                             1,
                             gap,
-                            format!("{}–{} years", family.age_min, family.age_max),
-                            format!("{lo}–{hi} years"),
+                            Change::Age {
+                                current_min: family.age_min,
+                                current_max: family.age_max,
+                                age_min: lo,
+                                age_max: hi,
+                            },
+                            format!(
+                                "placeable with {} if its approved ages were {lo}–{hi} years",
+                                family.id
+                            ),
                         )
                     }
                     Rule::Sex => (
                         2,
                         0.0,
-                        format!("{:?}", family.sex).to_lowercase(),
-                        String::from("any"),
+                        Change::Sex {
+                            current: family.sex,
+                        },
+                        format!(
+                            "placeable with {} if it accepted a child of either sex",
+                            family.id
+                        ),
                     ),
                     Rule::CareType => (
                         3,
                         0.0,
-                        String::from("not approved"),
-                        crate::domain::CareType::code(child.care_type).to_owned(),
+                        Change::CareType {
+                            care_type: child.care_type,
+                        },
+                        format!(
+                            "placeable with {} if it were approved for {} care",
+                            family.id,
+                            child.care_type.code()
+                        ),
                     ),
                     Rule::Needs => {
-                        let missing: Vec<&str> = child
+                        let missing: Vec<crate::domain::Need> = child
                             .needs
                             .iter()
                             .filter(|n| !family.needs.contains(n))
-                            .map(|n| n.code())
+                            .copied()
                             .collect();
+                        let codes: Vec<&str> = missing.iter().map(|n| n.code()).collect();
                         (
                             4,
                             missing.len() as f64,
-                            String::from("not approved"),
-                            missing.join(", "),
+                            Change::Needs { needs: missing },
+                            format!(
+                                "placeable with {} if it were approved for {}",
+                                family.id,
+                                codes.join(", ")
+                            ),
                         )
                     }
                     Rule::Excluded => (
                         5,
                         0.0,
-                        String::from("excluded"),
-                        String::from("exclusion lifted"),
+                        Change::Excluded,
+                        format!("placeable with {} if its exclusion were lifted", family.id),
                     ),
-                };
-                let description = match rule {
-                    Rule::Distance => format!(
-                        "placeable with {} if the distance limit were {required}",
-                        family.id
-                    ),
-                    Rule::Age => format!(
-                        "placeable with {} if its approved ages were {required}",
-                        family.id
-                    ),
-                    Rule::Sex => format!(
-                        "placeable with {} if it accepted a child of either sex",
-                        family.id
-                    ),
-                    Rule::CareType => format!(
-                        "placeable with {} if it were approved for {required} care",
-                        family.id
-                    ),
-                    Rule::Needs => format!(
-                        "placeable with {} if it were approved for {required}",
-                        family.id
-                    ),
-                    Rule::Excluded => {
-                        format!("placeable with {} if its exclusion were lifted", family.id)
-                    }
                 };
                 offer(
                     rank,
                     amount,
                     Relaxation {
-                        change: rule.code(),
                         family: family.id.clone(),
-                        current,
-                        required,
+                        change,
                         description,
-                        required_numbers,
                     },
                 );
             }

@@ -1,4 +1,5 @@
-//! The instance file (DESIGN §5): what the optimizer is asked to solve, and its validation.
+//! The instance file (see [`crate::matching`], section Instance file): what the optimizer is
+//! asked to solve, and its validation.
 //! Every problem is reported once, with its JSON path:
 //! `children[3].birth_date: "2019-13-01" is not a date`.
 
@@ -41,7 +42,7 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Self {
         Settings {
-            max_distance_km: 100.0,
+            max_distance_km: crate::domain::compatibility::DEFAULT_DISTANCE_LIMIT_KM,
             max_groups_per_family: 1,
             weights: Weights::default(),
         }

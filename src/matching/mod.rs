@@ -1,8 +1,7 @@
-//! The placement optimizer (DESIGN §5): eligibility, the six compatibility rules, sibling
-//! groups, capacity, locks and exclusions, solved exactly on good_lp, with an explanation for
-//! every proposal and every child left unplaced, and the greedy baseline beside it.
-//!
-//! The window, the command line and the tests all call [`solve`] and [`solve_greedy`].
+//! The placement optimizer. Its contract — eligibility, the six compatibility rules, sibling
+//! groups, capacity, locks and exclusions, the objective, the instance and plan files — is the
+//! documentation below (`cargo doc` shows it); comments elsewhere point here.
+#![doc = include_str!("contract.md")]
 
 pub mod explain;
 pub mod greedy;
@@ -15,9 +14,9 @@ pub mod what_if;
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-pub use explain::{Explanation, Relaxation, Unplaced, UnplacedReason};
+pub use explain::{Change, Explanation, Relaxation, Unplaced, UnplacedReason};
 pub use instance::{InputError, Instance, Problem, Settings, Weights, parse_instance};
 pub use model::SOLVER;
 pub use rules::Rule;
@@ -58,7 +57,7 @@ impl From<InputError> for MatchError {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Placement {
     pub child: String,
     pub family: String,
@@ -66,13 +65,27 @@ pub struct Placement {
     pub explanation: Explanation,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+/// The greedy baseline, run beside the optimizer on the same instance.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Baseline {
     pub placed: usize,
     pub objective: f64,
+    /// The sum of its placements' distances.
+    #[serde(default)]
+    pub total_km: f64,
+    /// Its placements, so that a window or a checker can compare them with the plan's.
+    #[serde(default)]
+    pub placements: Vec<BaselinePlacement>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BaselinePlacement {
+    pub child: String,
+    pub family: String,
+    pub distance_km: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct Timings {
     pub model_ms: f64,
     pub solve_ms: f64,
@@ -81,9 +94,9 @@ pub struct Timings {
 }
 
 /// A plan: the proposals, the children left unplaced, and how it was found.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
-    /// The DESIGN §5 objective of this plan, computed from its placements.
+    /// The objective of this plan (section Objective above), computed from its placements.
     pub objective: f64,
     pub placements: Vec<Placement>,
     pub unplaced: Vec<Unplaced>,
@@ -93,7 +106,7 @@ pub struct Plan {
     pub proven_optimal: bool,
     /// No plan is worth more than this (the LP relaxation's optimum); equal to `objective`, up to
     /// rounding, when the plan is proven optimal. Absent for the greedy baseline.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upper_bound: Option<f64>,
     pub variables: usize,
     pub components: usize,
@@ -101,13 +114,61 @@ pub struct Plan {
 }
 
 /// How a solve may run.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Clone, Copy, Default)]
 pub struct SolveOptions<'a> {
     /// Set from another thread to stop the run (between components).
     pub cancel: Option<&'a AtomicBool>,
     /// After this long, components not yet proven give the best plan found, and the plan says
     /// `proven_optimal: false` (with its `upper_bound`).
     pub time_limit: Option<std::time::Duration>,
+    /// Told what the run is doing, and after each component the best plan so far.
+    pub progress: Option<&'a (dyn Fn(Progress) + Sync)>,
+}
+
+/// What a run is doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// Checking the instance and building the model.
+    Model,
+    /// Solving the regional components.
+    Solving,
+    /// Explaining every proposal and every child left unplaced.
+    Explaining,
+}
+
+/// A run's progress: its stage, and once solving, how many components are done, the value of
+/// the best plan so far (the greedy baseline's where a component is not solved yet) and the
+/// value no plan can exceed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Progress {
+    pub stage: Stage,
+    pub components_done: usize,
+    pub components: usize,
+    pub best: Option<f64>,
+    pub bound: Option<f64>,
+}
+
+impl Progress {
+    fn stage(stage: Stage) -> Progress {
+        Progress {
+            stage,
+            components_done: 0,
+            components: 0,
+            best: None,
+            bound: None,
+        }
+    }
+
+    /// How far the best plan so far may be from the best possible, as a share of the bound.
+    pub fn gap(&self) -> Option<f64> {
+        match (self.best, self.bound) {
+            (Some(best), Some(bound)) if bound.abs() > f64::EPSILON => {
+                Some(((bound - best) / bound.abs()).max(0.0))
+            }
+            _ => None,
+        }
+    }
 }
 
 fn ms(since: Instant) -> f64 {
@@ -128,6 +189,7 @@ fn build_plan(
     problem: &Problem,
     structure: &model::Structure,
     found: Found<'_>,
+    baseline_assignment: &[Option<usize>],
     mut timings: Timings,
 ) -> Plan {
     let Found {
@@ -139,10 +201,22 @@ fn build_plan(
         components,
     } = found;
     let started = Instant::now();
-    let baseline_assignment = greedy::assign(problem, structure);
+    let baseline_placements: Vec<BaselinePlacement> = baseline_assignment
+        .iter()
+        .enumerate()
+        .filter_map(|(c, f)| {
+            f.map(|f| BaselinePlacement {
+                child: problem.children[c].id.clone(),
+                family: problem.families[f].id.clone(),
+                distance_km: rules::distance(&problem.children[c], &problem.families[f]),
+            })
+        })
+        .collect();
     let baseline = Baseline {
-        placed: baseline_assignment.iter().flatten().count(),
-        objective: model::objective(problem, &baseline_assignment, structure),
+        placed: baseline_placements.len(),
+        objective: model::objective(problem, baseline_assignment, structure),
+        total_km: baseline_placements.iter().map(|p| p.distance_km).sum(),
+        placements: baseline_placements,
     };
     let placements = explain::explain_all(problem, structure, assignment)
         .into_iter()
@@ -176,7 +250,7 @@ pub fn solve(instance: &Instance, cancel: Option<&AtomicBool>) -> Result<Plan, M
         instance,
         SolveOptions {
             cancel,
-            time_limit: None,
+            ..SolveOptions::default()
         },
     )
 }
@@ -184,12 +258,40 @@ pub fn solve(instance: &Instance, cancel: Option<&AtomicBool>) -> Result<Plan, M
 /// [`solve`] with a time limit (see [`SolveOptions`]).
 pub fn solve_with(instance: &Instance, options: SolveOptions<'_>) -> Result<Plan, MatchError> {
     let started = Instant::now();
-    let deadline = options.time_limit.map(|limit| started + limit);
+    let report = |progress: Progress| {
+        if let Some(report) = options.progress {
+            report(progress);
+        }
+    };
+    report(Progress::stage(Stage::Model));
+    // A limit too large for a deadline is no limit.
+    let deadline = options
+        .time_limit
+        .and_then(|limit| started.checked_add(limit));
     let problem = instance.validate()?;
     let structure = model::Structure::build(&problem);
+    let baseline = greedy::assign(&problem, &structure);
     let model_ms = ms(started);
     let solving = Instant::now();
-    let solved = model::solve(&problem, &structure, options.cancel, deadline)?;
+    report(Progress {
+        stage: Stage::Solving,
+        best: Some(model::objective(&problem, &baseline, &structure)),
+        ..Progress::stage(Stage::Solving)
+    });
+    let control = model::RunControl {
+        cancel: options.cancel,
+        deadline,
+        progress: options.progress,
+        baseline: &baseline,
+    };
+    let solved = model::solve(&problem, &structure, &control)?;
+    report(Progress {
+        best: Some(solved.objective(&problem, &structure)),
+        bound: Some(solved.upper_bound),
+        components_done: solved.components,
+        components: solved.components,
+        ..Progress::stage(Stage::Explaining)
+    });
     let timings = Timings {
         model_ms,
         solve_ms: ms(solving),
@@ -203,7 +305,7 @@ pub fn solve_with(instance: &Instance, options: SolveOptions<'_>) -> Result<Plan
         variables: solved.variables,
         components: solved.components,
     };
-    let mut plan = build_plan(&problem, &structure, found, timings);
+    let mut plan = build_plan(&problem, &structure, found, &baseline, timings);
     plan.timings_ms.total_ms = ms(started);
     Ok(plan)
 }
@@ -230,7 +332,7 @@ pub fn solve_greedy(instance: &Instance) -> Result<Plan, MatchError> {
         variables: 0,
         components: 0,
     };
-    let mut plan = build_plan(&problem, &structure, found, timings);
+    let mut plan = build_plan(&problem, &structure, found, &assignment, timings);
     plan.timings_ms.total_ms = ms(started);
     Ok(plan)
 }

@@ -16,9 +16,9 @@ use good_lp::{
     variable,
 };
 
-use super::MatchError;
 use super::instance::{InputError, Problem};
 use super::rules::{self, PairCheck, Rule};
+use super::{MatchError, Progress, Stage};
 
 /// The solver this build uses.
 #[cfg(feature = "highs")]
@@ -255,6 +255,13 @@ pub struct Solved {
     pub upper_bound: f64,
 }
 
+impl Solved {
+    /// The objective of the solved assignment.
+    pub fn objective(&self, problem: &Problem, structure: &Structure) -> f64 {
+        objective(problem, &self.assignment, structure)
+    }
+}
+
 /// Checks the locks against the rules before solving: a locked pair that breaks a rule fails
 /// the solve with a message naming the rule.
 pub fn check_locks(
@@ -282,8 +289,11 @@ pub fn check_locks(
         if let Some(rule) = check.failed.first() {
             let outcome = rules::rule_outcomes(problem, c, f, &check)
                 .into_iter()
-                .find(|o| o.rule == *rule)
-                .map(|o| format!("{} vs {}", o.child, o.family))
+                .find(|o| o.rule() == *rule)
+                .map(|o| {
+                    let (child, family) = crate::i18n::rule_values(crate::i18n::Lang::En, &o);
+                    format!("{child} vs {family}")
+                })
                 .unwrap_or_default();
             return Err(fail(format!(
                 "{} cannot be placed with {}: rule {} fails ({outcome})",
@@ -320,10 +330,30 @@ pub fn check_locks(
 pub fn solve(
     problem: &Problem,
     structure: &Structure,
-    cancel: Option<&AtomicBool>,
-    deadline: Option<std::time::Instant>,
+    control: &RunControl<'_>,
 ) -> Result<Solved, MatchError> {
-    solve_priced(problem, structure, cancel, deadline, FIRST_COLUMNS)
+    solve_priced(problem, structure, control, FIRST_COLUMNS)
+}
+
+/// How a solve runs: who may stop it, until when, whom it tells how far it is, and the
+/// baseline plan that stands for a component out of time.
+#[derive(Clone, Copy)]
+pub struct RunControl<'a> {
+    /// Set from another thread to stop the run (between components).
+    pub cancel: Option<&'a AtomicBool>,
+    pub deadline: Option<std::time::Instant>,
+    /// Told after each component, with the best plan so far and its bound.
+    pub progress: Option<&'a (dyn Fn(Progress) + Sync)>,
+    /// The greedy baseline's assignment.
+    pub baseline: &'a [Option<usize>],
+}
+
+/// The plan so far while components finish: solved components with their plan and bound, the
+/// others at the baseline's plan under the bound of every unit at its best family.
+struct Tally {
+    value: Vec<f64>,
+    bound: Vec<f64>,
+    done: usize,
 }
 
 /// [`solve`], with each unit's LP starting from its `first_columns` best families (tests
@@ -331,12 +361,62 @@ pub fn solve(
 fn solve_priced(
     problem: &Problem,
     structure: &Structure,
-    cancel: Option<&AtomicBool>,
-    deadline: Option<std::time::Instant>,
+    control: &RunControl<'_>,
     first_columns: usize,
 ) -> Result<Solved, MatchError> {
+    let RunControl {
+        cancel,
+        deadline,
+        progress,
+        baseline,
+    } = *control;
     let locks = check_locks(problem, structure)?;
     let components = structure.components(problem.families.len());
+    let baseline_of = |units: &[usize]| -> Vec<(usize, usize)> {
+        units
+            .iter()
+            .flat_map(|&u| structure.units[u].children.iter().copied())
+            .filter_map(|c| baseline.get(c).copied().flatten().map(|f| (c, f)))
+            .collect()
+    };
+    let trivial_bound = |units: &[usize]| -> f64 {
+        units
+            .iter()
+            .map(|&u| {
+                structure.options[u]
+                    .iter()
+                    .map(|&(_, value)| value)
+                    .fold(0.0, f64::max)
+            })
+            .sum()
+    };
+    let tally = Mutex::new(Tally {
+        value: components
+            .iter()
+            .map(|units| placed_value(problem, structure, &baseline_of(units)))
+            .collect(),
+        bound: components
+            .iter()
+            .map(|units| trivial_bound(units))
+            .collect(),
+        done: 0,
+    });
+    let report = |i: usize, result: &Result<ComponentResult, MatchError>| {
+        let Some(progress) = progress else { return };
+        let Ok(mut tally) = tally.lock() else { return };
+        tally.done += 1;
+        if let Ok(solved) = result {
+            tally.value[i] = placed_value(problem, structure, &solved.placed);
+            tally.bound[i] = solved.bound;
+        }
+        progress(Progress {
+            stage: Stage::Solving,
+            components_done: tally.done,
+            components: components.len(),
+            best: Some(tally.value.iter().sum()),
+            bound: Some(tally.bound.iter().sum()),
+        });
+    };
     // Largest first, so that two workers finish together.
     let mut order: Vec<usize> = (0..components.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(components[i].len()));
@@ -366,6 +446,7 @@ fn solve_priced(
                         };
                         solve_component(&part)
                     };
+                    report(i, &result);
                     if let Ok(mut slots) = results.lock() {
                         slots[i] = Some(result);
                     }
@@ -381,7 +462,6 @@ fn solve_priced(
     let slots = results
         .into_inner()
         .map_err(|_| MatchError::Solver(String::from("a solver thread failed")))?;
-    let mut greedy: Option<Vec<Option<usize>>> = None;
     for (i, slot) in slots.into_iter().enumerate() {
         let result =
             slot.ok_or_else(|| MatchError::Solver(String::from("a component was not solved")))?;
@@ -389,29 +469,12 @@ fn solve_priced(
             // Out of time before even the LP of this component was solved: the greedy plan of
             // its units stands (locks placed first), not proven, under the bound of every unit
             // at its best family.
-            Err(MatchError::TimeLimit) => {
-                let greedy =
-                    greedy.get_or_insert_with(|| super::greedy::assign(problem, structure));
-                let units = &components[i];
-                ComponentResult {
-                    placed: units
-                        .iter()
-                        .flat_map(|&u| structure.units[u].children.iter().copied())
-                        .filter_map(|c| greedy[c].map(|f| (c, f)))
-                        .collect(),
-                    optimal: false,
-                    variables: 0,
-                    bound: units
-                        .iter()
-                        .map(|&u| {
-                            structure.options[u]
-                                .iter()
-                                .map(|&(_, value)| value)
-                                .fold(0.0, f64::max)
-                        })
-                        .sum(),
-                }
-            }
+            Err(MatchError::TimeLimit) => ComponentResult {
+                placed: baseline_of(&components[i]),
+                optimal: false,
+                variables: 0,
+                bound: trivial_bound(&components[i]),
+            },
             other => other?,
         };
         proven_optimal &= result.optimal;
@@ -1337,7 +1400,8 @@ fn solve_model(
     })
 }
 
-/// The objective of an assignment, computed from the placements as DESIGN §5 states it.
+/// The objective of an assignment, computed from the placements as the contract states it
+/// ([`crate::matching`], section Objective).
 pub fn objective(problem: &Problem, assignment: &[Option<usize>], structure: &Structure) -> f64 {
     let mut total = 0.0;
     for (c, f) in assignment.iter().enumerate() {
@@ -1367,7 +1431,7 @@ mod tests {
     use super::*;
     use crate::demo::{DemoOptions, generate};
     use crate::geo::Gazetteer;
-    use crate::matching::{Settings, registry};
+    use crate::matching::Settings;
 
     /// A demo registry (sibling groups, some may be split; needs; real districts) with every
     /// child awaiting, as a problem.
@@ -1383,7 +1447,7 @@ mod tests {
             },
             &gazetteer,
         );
-        registry::instance_from_demo(&demo, today, settings)
+        crate::demo::instance_of(&demo, today, settings)
             .validate()
             .expect("a valid instance")
     }
@@ -1403,8 +1467,15 @@ mod tests {
         ] {
             let problem = demo_problem(400, 240, seed, settings);
             let structure = Structure::build(&problem);
-            let priced = solve_priced(&problem, &structure, None, None, 1).expect("priced");
-            let whole = solve_priced(&problem, &structure, None, None, usize::MAX).expect("whole");
+            let baseline = crate::matching::greedy::assign(&problem, &structure);
+            let control = RunControl {
+                cancel: None,
+                deadline: None,
+                progress: None,
+                baseline: &baseline,
+            };
+            let priced = solve_priced(&problem, &structure, &control, 1).expect("priced");
+            let whole = solve_priced(&problem, &structure, &control, usize::MAX).expect("whole");
             assert!(priced.proven_optimal && whole.proven_optimal, "seed {seed}");
             let a = objective(&problem, &priced.assignment, &structure);
             let b = objective(&problem, &whole.assignment, &structure);

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use super::instance::{ChildInput, FamilyInput, Instance, PairInput, Settings};
-use super::rules::{self, Ineligibility};
-use crate::domain::{Child, ChildStatus, Family, PairRuleKind, Refusal, SiblingGroup};
+use crate::domain::{Child, ChildStatus, Family, PairRule, PairRuleKind, SiblingGroup};
+use crate::geo::Gazetteer;
 use crate::store::{self, Store};
 
 /// Which children a run considers (families are never filtered: a family across a district
@@ -24,7 +24,7 @@ pub enum Scope {
 }
 
 impl Scope {
-    pub fn includes(&self, child: &Child, gazetteer: &crate::geo::Gazetteer) -> bool {
+    pub fn includes(&self, child: &Child, gazetteer: &Gazetteer) -> bool {
         match self {
             Scope::All => true,
             Scope::District(code) => &child.location.district_code == code,
@@ -35,6 +35,62 @@ impl Scope {
     }
 }
 
+/// The registry's records a run is built from (the window holds them in memory; the command
+/// line loads them with [`instance_from_store`]).
+pub struct Records<'a> {
+    pub families: &'a [Family],
+    pub children: &'a [Child],
+    pub groups: &'a [SiblingGroup],
+    /// Locks and exclusions in force.
+    pub pair_rules: &'a [PairRule],
+    /// Places taken in a family by active placements.
+    pub occupied: &'a dyn Fn(&Family) -> u32,
+}
+
+/// The instance of a run: the children of `scope` awaiting placement, every family, and the
+/// locks and exclusions in force for those children. The window and the command line both
+/// build their runs here.
+pub fn instance_for(
+    records: &Records<'_>,
+    scope: &Scope,
+    gazetteer: &Gazetteer,
+    planning_date: NaiveDate,
+    settings: Settings,
+) -> Instance {
+    let in_scope: Vec<Child> = records
+        .children
+        .iter()
+        .filter(|c| scope.includes(c, gazetteer))
+        .cloned()
+        .collect();
+    instance_of(records, &in_scope, planning_date, settings)
+}
+
+/// The instance of `children` (those awaiting placement) with every family of `records`.
+fn instance_of(
+    records: &Records<'_>,
+    children: &[Child],
+    planning_date: NaiveDate,
+    settings: Settings,
+) -> Instance {
+    let mut instance = instance_from_records(
+        records.families,
+        records.occupied,
+        children,
+        records.groups,
+        planning_date,
+        settings,
+    );
+    add_pair_rules(
+        &mut instance,
+        records.pair_rules,
+        records.families,
+        records.children,
+    );
+    instance
+}
+
+/// The instance of a run on the whole registry in `store`.
 pub fn instance_from_store(
     store: &Store,
     planning_date: NaiveDate,
@@ -44,22 +100,20 @@ pub fn instance_from_store(
     let occupied_of = |f: &Family| f.id.and_then(|id| occupied.get(&id)).copied().unwrap_or(0);
     let families = store.families()?;
     let children = store.children()?;
-    let mut instance = instance_from_records(
-        &families,
-        occupied_of,
-        &children,
-        &store.sibling_groups()?,
-        planning_date,
-        settings,
-    );
-    add_pair_rules(&mut instance, &store.pair_rules()?, &families, &children);
-    Ok(instance)
+    let records = Records {
+        families: &families,
+        children: &children,
+        groups: &store.sibling_groups()?,
+        pair_rules: &store.pair_rules()?,
+        occupied: &occupied_of,
+    };
+    Ok(instance_of(&records, &children, planning_date, settings))
 }
 
 /// Adds the locked and excluded pairs in force whose child is in the instance.
 pub fn add_pair_rules(
     instance: &mut Instance,
-    rules: &[crate::domain::PairRule],
+    rules: &[PairRule],
     families: &[Family],
     children: &[Child],
 ) {
@@ -163,109 +217,4 @@ pub fn instance_from_records(
         locked: Vec::new(),
         excluded: Vec::new(),
     }
-}
-
-/// An instance from a generated demo registry (benchmarks, tests): every child awaiting, the
-/// demo's active placements filling their families' places.
-pub fn instance_from_demo(
-    demo: &crate::demo::DemoRegistry,
-    planning_date: NaiveDate,
-    settings: Settings,
-) -> Instance {
-    let mut occupied: HashMap<usize, u32> = HashMap::new();
-    for &(_, f, _) in &demo.placements {
-        *occupied.entry(f).or_default() += 1;
-    }
-    // Records as the store would give them: ids are the indices.
-    let families: Vec<Family> = demo
-        .families
-        .iter()
-        .enumerate()
-        .map(|(i, f)| Family {
-            id: Some(i as i64),
-            ..f.clone()
-        })
-        .collect();
-    let groups: Vec<SiblingGroup> = demo
-        .groups
-        .iter()
-        .enumerate()
-        .map(|(i, g)| SiblingGroup {
-            id: Some(i as i64),
-            ..g.clone()
-        })
-        .collect();
-    let children: Vec<Child> = demo
-        .children
-        .iter()
-        .map(|(c, g)| Child {
-            status: ChildStatus::Awaiting,
-            sibling_group_id: g.map(|g| g as i64),
-            ..c.clone()
-        })
-        .collect();
-    let occupied_of = |f: &Family| {
-        f.id.and_then(|id| occupied.get(&(id as usize)))
-            .copied()
-            .unwrap_or(0)
-    };
-    instance_from_records(
-        &families,
-        occupied_of,
-        &children,
-        &groups,
-        planning_date,
-        settings,
-    )
-}
-
-/// Checks, at a decision, that a proposed pair still holds on `date`: the family eligible
-/// (approved, review not lapsed, a free place) and the compatibility rules met, with the
-/// distance limit the proposal was made under. The same rules as the optimizer's.
-pub fn recheck_pair(
-    family: &Family,
-    occupied: u32,
-    child: &Child,
-    date: NaiveDate,
-    limit_km: Option<f64>,
-) -> Result<(), Refusal> {
-    let settings = Settings {
-        max_distance_km: limit_km.unwrap_or(Settings::default().max_distance_km),
-        ..Settings::default()
-    };
-    let mut probe = child.clone();
-    probe.max_distance_km = limit_km.or(child.max_distance_km);
-    let instance = Instance {
-        planning_date: date.to_string(),
-        settings,
-        families: vec![family_input(family, occupied)],
-        children: vec![child_input(&probe, None)],
-        locked: Vec::new(),
-        excluded: Vec::new(),
-    };
-    let problem = instance
-        .validate()
-        .map_err(|e| Refusal::new("refusal.record_invalid", vec![("reason", e.to_string())]))?;
-    let args = || {
-        vec![
-            ("child", child.code.clone()),
-            ("family", family.code.clone()),
-            ("date", crate::domain::format_date(date)),
-        ]
-    };
-    if let Err(why) = rules::eligibility(&problem.families[0], &problem) {
-        let key = match why {
-            Ineligibility::NotApproved => "refusal.family_not_approved",
-            Ineligibility::ReviewLapsed => "refusal.review_lapsed",
-            Ineligibility::NoFreePlaces => "refusal.family_full",
-        };
-        return Err(Refusal::new(key, args()));
-    }
-    let check = rules::check_pair(&problem, 0, 0);
-    if let Some(rule) = check.failed.first() {
-        let mut args = args();
-        args.push(("rule", rule.code().to_owned()));
-        return Err(Refusal::new("refusal.rule_broken", args));
-    }
-    Ok(())
 }

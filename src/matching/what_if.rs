@@ -2,11 +2,12 @@
 //! explanation names), so that a panel can see its effect without changing any saved setting
 //! or record.
 
-use super::explain::Relaxation;
 use super::instance::Instance;
+use crate::domain::SexPreference;
+use crate::domain::advice::{Change, Relaxation};
 
 /// The instance with `relaxation` applied for `child` (and its sibling group, which is
-/// placed whole). Unknown changes leave the instance as it was.
+/// placed whole). A change to a family the instance does not hold leaves it as it was.
 pub fn apply_relaxation(instance: &Instance, child: &str, relaxation: &Relaxation) -> Instance {
     let mut changed = instance.clone();
     let group = instance
@@ -15,31 +16,31 @@ pub fn apply_relaxation(instance: &Instance, child: &str, relaxation: &Relaxatio
         .find(|c| c.id == child)
         .and_then(|c| c.group.clone());
     let in_unit = |id: &str, g: &Option<String>| id == child || (group.is_some() && *g == group);
-    let required = &relaxation.required_numbers;
     let family = changed
         .families
         .iter_mut()
         .find(|f| f.id == relaxation.family);
-    match (relaxation.change, family) {
-        ("distance", _) => {
-            if let Some(&km) = required.first() {
-                for c in changed
-                    .children
-                    .iter_mut()
-                    .filter(|c| in_unit(&c.id, &c.group))
-                {
-                    c.max_distance_km = Some(km.ceil().max(c.max_distance_km.unwrap_or(0.0)));
-                }
+    match (&relaxation.change, family) {
+        (Change::Distance { limit_km, .. }, _) => {
+            for c in changed
+                .children
+                .iter_mut()
+                .filter(|c| in_unit(&c.id, &c.group))
+            {
+                c.max_distance_km = Some(limit_km.ceil().max(c.max_distance_km.unwrap_or(0.0)));
             }
         }
-        ("age", Some(family)) => {
-            if let [lo, hi, ..] = required[..] {
-                family.age_min = lo as u32;
-                family.age_max = hi as u32;
-            }
+        (
+            Change::Age {
+                age_min, age_max, ..
+            },
+            Some(family),
+        ) => {
+            family.age_min = *age_min;
+            family.age_max = *age_max;
         }
-        ("sex", Some(family)) => family.sex = crate::domain::SexPreference::Any,
-        ("care_type", Some(family)) => {
+        (Change::Sex { .. }, Some(family)) => family.sex = SexPreference::Any,
+        (Change::CareType { .. }, Some(family)) => {
             for c in instance
                 .children
                 .iter()
@@ -50,7 +51,7 @@ pub fn apply_relaxation(instance: &Instance, child: &str, relaxation: &Relaxatio
                 }
             }
         }
-        ("needs", Some(family)) => {
+        (Change::Needs { .. }, Some(family)) => {
             for c in instance
                 .children
                 .iter()
@@ -63,13 +64,11 @@ pub fn apply_relaxation(instance: &Instance, child: &str, relaxation: &Relaxatio
                 }
             }
         }
-        ("places", Some(family)) => {
-            if let Some(&needed) = required.first() {
-                let free = family.places.saturating_sub(family.occupied);
-                family.places += (needed as u32).saturating_sub(free);
-            }
+        (Change::Places { free_places, .. }, Some(family)) => {
+            let free = family.places.saturating_sub(family.occupied);
+            family.places += free_places.saturating_sub(free);
         }
-        ("excluded", Some(_)) => {
+        (Change::Excluded, Some(_)) => {
             let family_id = relaxation.family.clone();
             let unit: Vec<String> = instance
                 .children
@@ -81,7 +80,7 @@ pub fn apply_relaxation(instance: &Instance, child: &str, relaxation: &Relaxatio
                 .excluded
                 .retain(|p| !(p.family == family_id && unit.contains(&p.child)));
         }
-        _ => {}
+        (_, None) => {}
     }
     changed
 }

@@ -1,4 +1,4 @@
-//! Assessment packs as print-ready PDFs (DESIGN §6): the match pack, the family assessment
+//! Assessment packs as print-ready PDFs: the match pack, the family assessment
 //! pack and the panel agenda pack, in the user's language, with Noto Sans embedded (subset) so
 //! that Azerbaijani and Cyrillic letters are real text. Every page says it is confidential,
 //! carries "X / Y", the generation date and the user. A file is written whole or not at all.
@@ -15,8 +15,10 @@ pub use layout::{Block, Laid, PlacedLine};
 pub use packs::{family_pack, match_pack, panel_pack};
 
 use crate::assets::{FONT_BOLD, FONT_REGULAR};
+use crate::domain::advice::Explanation;
+use crate::geo::Gazetteer;
 use crate::i18n::{Lang, tr, tr_args};
-use crate::store::StoreError;
+use crate::store::{Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
@@ -112,6 +114,84 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
     crate::files::write_atomically(path, bytes).map_err(|source| ReportError::Write {
         path: path.display().to_string(),
         source,
+    })
+}
+
+/// Which assessment pack to print.
+#[derive(Debug, Clone)]
+pub enum PackRequest {
+    /// A proposal, with the explanation the window shows (from a run), if any; without one,
+    /// the agenda's or a fresh one is used.
+    Match {
+        child_id: i64,
+        family_id: i64,
+        explanation: Option<Box<Explanation>>,
+    },
+    Family(i64),
+    /// A panel session: its agenda, then each match pack.
+    Panel(i64),
+}
+
+/// A pack as written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Written {
+    pub pages: usize,
+    pub bytes: usize,
+}
+
+/// Builds, renders and writes a pack to `path` (the file appears whole or not at all). The
+/// window and the command line both print here.
+pub fn write_pack(
+    store: &Store,
+    gazetteer: &Gazetteer,
+    request: &PackRequest,
+    info: &PackInfo,
+    path: &Path,
+) -> Result<Written, ReportError> {
+    let pack = match request {
+        PackRequest::Match {
+            child_id,
+            family_id,
+            explanation,
+        } => match_pack(
+            store,
+            gazetteer,
+            *child_id,
+            *family_id,
+            explanation.as_deref().cloned(),
+            info,
+        ),
+        PackRequest::Family(id) => family_pack(store, gazetteer, *id, info),
+        PackRequest::Panel(id) => panel_pack(store, gazetteer, *id, info),
+    }?;
+    let rendered = render(&pack, info)?;
+    write_atomically(path, &rendered.bytes)?;
+    Ok(Written {
+        pages: rendered.pages,
+        bytes: rendered.bytes.len(),
+    })
+}
+
+/// The file name a pack is offered under, e.g. `match_C-0012_F-0007_2026-03-15.pdf`.
+pub fn pack_file_name(
+    store: &Store,
+    request: &PackRequest,
+    date: NaiveDate,
+) -> Result<String, ReportError> {
+    let child_code = |id: i64| store.child(id).map(|c| c.code);
+    let family_code = |id: i64| store.family(id).map(|f| f.code);
+    Ok(match request {
+        PackRequest::Match {
+            child_id,
+            family_id,
+            ..
+        } => file_name(
+            "match",
+            &[&child_code(*child_id)?, &family_code(*family_id)?],
+            date,
+        ),
+        PackRequest::Family(id) => file_name("family", &[&family_code(*id)?], date),
+        PackRequest::Panel(id) => file_name("panel", &[&id.to_string()], date),
     })
 }
 

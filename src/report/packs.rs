@@ -1,12 +1,11 @@
 //! What each pack says, section by section, from the registry. Values that are not recorded
 //! print as "not recorded", never as a blank.
 
-use serde_json::Value;
-
 use super::{Block, Pack, PackInfo, ReportError};
+use crate::domain::advice::{Explanation, NotChosen};
 use crate::domain::*;
 use crate::geo::Gazetteer;
-use crate::i18n::{Lang, tr, tr_args};
+use crate::i18n::{Lang, km, rule_label, rule_values, tr, tr_args};
 use crate::store::Store;
 
 struct Writer<'a> {
@@ -305,18 +304,7 @@ impl Writer<'_> {
         self.checks_and_training(family);
     }
 
-    /// A value from the explanation's rule outcome, in the pack's language.
-    fn rule_side(&self, rule: &str, raw: &str, child_side: bool) -> String {
-        match crate::matching::Rule::ALL
-            .into_iter()
-            .find(|r| r.code() == rule)
-        {
-            Some(rule) => crate::i18n::rule_value(self.lang, rule, raw, child_side),
-            None => raw.to_owned(),
-        }
-    }
-
-    fn match_analysis(&mut self, explanation: Option<&Value>, problem: Option<&str>) {
+    fn match_analysis(&mut self, explanation: Option<&Explanation>, problem: Option<&str>) {
         self.heading("pack.match_analysis");
         let Some(e) = explanation else {
             let text = problem
@@ -326,19 +314,15 @@ impl Writer<'_> {
             return;
         };
         let rows: Vec<Vec<String>> = e
-            .get("rules")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .map(|r| {
-                let rule = r.get("rule").and_then(Value::as_str).unwrap_or_default();
-                let passed = r.get("passed").and_then(Value::as_bool) == Some(true);
-                let side = |key: &str| r.get(key).and_then(Value::as_str).unwrap_or_default();
+            .rules
+            .iter()
+            .map(|outcome| {
+                let (child, family) = rule_values(self.lang, outcome);
                 vec![
-                    tr(self.lang, &format!("rule.{rule}")),
-                    if passed { "✓" } else { "✗" }.to_owned(),
-                    self.rule_side(rule, side("child"), true),
-                    self.rule_side(rule, side("family"), false),
+                    rule_label(self.lang, outcome.rule()),
+                    if outcome.passed { "✓" } else { "✗" }.to_owned(),
+                    child,
+                    family,
                 ]
             })
             .collect();
@@ -352,99 +336,59 @@ impl Writer<'_> {
             &[1.6, 0.6, 2.2, 2.6],
             rows,
         );
-        let number = |key: &str| e.get(key).and_then(Value::as_f64).unwrap_or_default();
         self.field(
             "pack.distance",
             tr_args(
                 self.lang,
                 "pack.distance_of",
                 &[
-                    ("km", format!("{:.1}", number("distance_km"))),
-                    ("limit", format!("{:.0}", number("limit_km"))),
+                    ("km", format!("{:.1}", e.distance_km)),
+                    ("limit", format!("{:.0}", e.limit_km)),
                 ],
             ),
         );
-        let language = e.get("language");
-        let fits = language
-            .and_then(|l| l.get("fits"))
-            .and_then(Value::as_bool);
         self.field(
             "pack.language",
-            self.t(if fits == Some(true) {
+            self.t(if e.language.fits {
                 "pack.language_fits"
             } else {
                 "pack.language_mismatch"
             }),
         );
-        let siblings = match e.get("siblings") {
-            Some(s) if !s.is_null() => {
-                let list = |key: &str| {
-                    s.get(key)
-                        .and_then(Value::as_array)
-                        .map(|a| {
-                            a.iter()
-                                .filter_map(Value::as_str)
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        })
-                        .unwrap_or_default()
-                };
-                tr_args(
-                    self.lang,
-                    "pack.siblings_placed",
-                    &[
-                        (
-                            "group",
-                            s.get("group")
-                                .and_then(Value::as_str)
-                                .unwrap_or_default()
-                                .to_owned(),
-                        ),
-                        ("with", self.or_not_recorded(list("placed_with"))),
-                    ],
-                )
-            }
-            _ => self.t("pack.no_siblings"),
+        let siblings = match &e.siblings {
+            Some(s) => tr_args(
+                self.lang,
+                "pack.siblings_placed",
+                &[
+                    ("group", s.group.clone()),
+                    ("with", self.or_not_recorded(s.placed_with.join(", "))),
+                ],
+            ),
+            None => self.t("pack.no_siblings"),
         };
         self.field("pack.siblings", siblings);
-        self.field("pack.value", format!("{:.1}", number("value")));
+        self.field("pack.value", format!("{:.1}", e.value));
         self.subheading("pack.alternatives");
         let rows: Vec<Vec<String>> = e
-            .get("alternatives")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
+            .alternatives
+            .iter()
             .map(|a| {
-                let why = match a.get("reason").and_then(Value::as_str) {
-                    Some("full") => self.t("pack.why_full"),
-                    Some("group_limit") => self.t("pack.why_group_limit"),
-                    _ => self.t("pack.why_lower_value"),
+                let (why, taken) = match &a.why_not {
+                    NotChosen::Full { taken_by } => (self.t("pack.why_full"), taken_by.as_slice()),
+                    NotChosen::GroupLimit { taken_by } => {
+                        (self.t("pack.why_group_limit"), taken_by.as_slice())
+                    }
+                    NotChosen::LowerValue => (self.t("pack.why_lower_value"), &[][..]),
                 };
-                let taken: Vec<&str> = a
-                    .get("taken_by")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                    .filter_map(Value::as_str)
-                    .collect();
                 let why = if taken.is_empty() {
                     why
                 } else {
                     format!("{why}: {}", taken.join(", "))
                 };
                 vec![
-                    a.get("family")
-                        .and_then(Value::as_str)
-                        .unwrap_or_default()
-                        .to_owned(),
-                    format!(
-                        "{:.1} km",
-                        a.get("distance_km").and_then(Value::as_f64).unwrap_or(0.0)
-                    ),
-                    format!(
-                        "{:.0}",
-                        a.get("value").and_then(Value::as_f64).unwrap_or(0.0)
-                    ),
+                    a.family.clone(),
+                    km(self.lang, a.distance_km, 1),
+                    format!("{:.0}", a.value),
                     why,
                 ]
             })
@@ -461,7 +405,7 @@ impl Writer<'_> {
         child: &Child,
         family: &Family,
         start: Option<NaiveDate>,
-        explanation: Option<&Value>,
+        explanation: Option<&Explanation>,
     ) {
         self.heading("pack.placement_plan");
         self.field(
@@ -490,11 +434,7 @@ impl Writer<'_> {
         );
         // Support to close the gaps the analysis shows.
         let mut support = Vec::new();
-        let fits = explanation
-            .and_then(|e| e.get("language"))
-            .and_then(|l| l.get("fits"))
-            .and_then(Value::as_bool);
-        if fits == Some(false) {
+        if explanation.is_some_and(|e| !e.language.fits) {
             support.push(self.t("pack.support_language"));
         }
         for need in &child.needs {
@@ -606,7 +546,7 @@ fn explanation_of(
     child: &Child,
     family: &Family,
     date: NaiveDate,
-) -> Result<(Option<Value>, Option<String>), ReportError> {
+) -> Result<(Option<Explanation>, Option<String>), ReportError> {
     let (Some(child_id), Some(family_id)) = (child.id, family.id) else {
         return Ok((None, None));
     };
@@ -616,7 +556,7 @@ fn explanation_of(
         .rev()
         .find(|i| i.family_id == family_id)
     {
-        return Ok((serde_json::from_str(&item.explanation).ok(), None));
+        return Ok((item.explanation, None));
     }
     let mut probe = child.clone();
     probe.status = ChildStatus::Awaiting;
@@ -639,7 +579,7 @@ fn explanation_of(
             plan.placements
                 .iter()
                 .find(|p| p.child == child.code)
-                .and_then(|p| serde_json::to_value(&p.explanation).ok()),
+                .map(|p| p.explanation.clone()),
             None,
         )),
         Err(e) => Ok((None, Some(e.to_string()))),
@@ -651,7 +591,7 @@ fn match_blocks(
     store: &Store,
     child_id: i64,
     family_id: i64,
-    explanation: Option<Value>,
+    explanation: Option<Explanation>,
     session: Option<&PanelSession>,
     start: Option<NaiveDate>,
 ) -> Result<(), ReportError> {
@@ -710,7 +650,7 @@ pub fn match_pack(
     gazetteer: &Gazetteer,
     child_id: i64,
     family_id: i64,
-    explanation: Option<Value>,
+    explanation: Option<Explanation>,
     info: &PackInfo,
 ) -> Result<Pack, ReportError> {
     let mut w = writer(info, gazetteer);
@@ -962,7 +902,7 @@ pub fn panel_pack(
     );
     for item in &agenda {
         w.push(Block::PageBreak);
-        let explanation = serde_json::from_str(&item.explanation).ok();
+        let explanation = item.explanation.clone();
         let start = item.decision().and_then(|d| d.start_date);
         match_blocks(
             &mut w,

@@ -67,3 +67,51 @@ pub(super) fn decode_code<T>(
         message: format!("unknown code {code:?}"),
     })
 }
+
+/// The version of the explanation JSON kept with agenda items. Version 1 (before the advice
+/// was typed) stored the plan file's explanation object without a version.
+const EXPLANATION_VERSION: u32 = 2;
+
+#[derive(serde::Serialize)]
+struct StoredExplanationRef<'a> {
+    version: u32,
+    explanation: &'a crate::domain::advice::Explanation,
+}
+
+#[derive(serde::Deserialize)]
+struct StoredExplanation {
+    version: u32,
+    explanation: crate::domain::advice::Explanation,
+}
+
+/// An agenda item's explanation as versioned JSON (empty when the proposal came without one).
+pub(super) fn encode_explanation(
+    explanation: Option<&crate::domain::advice::Explanation>,
+) -> String {
+    explanation
+        .and_then(|explanation| {
+            serde_json::to_string(&StoredExplanationRef {
+                version: EXPLANATION_VERSION,
+                explanation,
+            })
+            .ok()
+        })
+        .unwrap_or_default()
+}
+
+/// The explanation kept with an agenda item; `None` when there is none or it was written by an
+/// older Yuva in the untyped form (its rules are then not shown; see [`legacy_limit_km`]).
+pub(super) fn decode_explanation(text: &str) -> Option<crate::domain::advice::Explanation> {
+    serde_json::from_str::<StoredExplanation>(text)
+        .ok()
+        .filter(|stored| stored.version == EXPLANATION_VERSION)
+        .map(|stored| stored.explanation)
+}
+
+/// The distance limit of an explanation in the untyped form of version 1, so that a decision
+/// on an item proposed before the upgrade is re-checked under the limit it was proposed with.
+pub(super) fn legacy_limit_km(text: &str) -> Option<f64> {
+    serde_json::from_str::<serde_json::Value>(text)
+        .ok()
+        .and_then(|e| e.get("limit_km").and_then(serde_json::Value::as_f64))
+}

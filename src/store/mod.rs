@@ -53,6 +53,21 @@ pub enum StoreError {
     },
 }
 
+impl From<crate::domain::Refusal> for StoreError {
+    fn from(refusal: crate::domain::Refusal) -> Self {
+        StoreError::Refused(refusal)
+    }
+}
+
+impl From<crate::domain::WorkflowError> for StoreError {
+    fn from(error: crate::domain::WorkflowError) -> Self {
+        match error {
+            crate::domain::WorkflowError::Invalid(errors) => StoreError::Invalid(errors),
+            crate::domain::WorkflowError::Refused(refusal) => StoreError::Refused(refusal),
+        }
+    }
+}
+
 impl From<ValidationErrors> for StoreError {
     fn from(errors: ValidationErrors) -> Self {
         StoreError::Invalid(errors)

@@ -7,9 +7,14 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::children::load_child;
-use super::codec::{decode_code, decode_date, required_date};
+use super::codec::{
+    decode_code, decode_date, decode_explanation, encode_explanation, legacy_limit_km,
+    required_date,
+};
 use super::families::{load_family, occupied_of};
 use super::{AuditEntry, Result, Store, StoreError, Writer, audit, now};
+use crate::domain::advice::Explanation;
+use crate::domain::compatibility;
 use crate::domain::*;
 
 /// A proposal sent from the matching screen to a panel session.
@@ -20,8 +25,8 @@ pub struct Proposal {
     pub distance_km: f64,
     pub value: f64,
     pub planning_date: NaiveDate,
-    /// The matching explanation (JSON), kept with the agenda item as the panel saw it.
-    pub explanation: String,
+    /// The matching explanation, kept with the agenda item as the panel saw it.
+    pub explanation: Option<Explanation>,
 }
 
 /// What the audit trail screen shows.
@@ -92,7 +97,7 @@ fn item_from_row(row: &Row<'_>) -> Result<AgendaItem> {
         distance_km: row.get(5)?,
         value: row.get(6)?,
         planning_date: required_date(row.get(7)?, "panel item", id)?,
-        explanation: row.get(8)?,
+        explanation: decode_explanation(&row.get::<_, String>(8)?),
         carried_from: row.get(9)?,
         decisions: Vec::new(),
     })
@@ -381,15 +386,8 @@ impl Writer<'_> {
     /// Creates a session; items deferred at earlier sessions and not yet carried forward go
     /// onto its agenda first.
     pub fn create_session(&mut self, input: &SessionInput) -> Result<i64> {
-        let mut errors = ValidationErrors::new();
+        validate_session(input).into_result()?;
         let chair = crate::domain::text::normalize(&input.chair);
-        if input.date.is_none() {
-            errors.push("date", "error.required");
-        }
-        if chair.is_empty() {
-            errors.push("chair", "error.required");
-        }
-        errors.into_result()?;
         let date = input.date.unwrap_or_default();
         let members: Vec<String> = input
             .members
@@ -464,28 +462,14 @@ impl Writer<'_> {
         for proposal in proposals {
             let child = load_child(self.tx, proposal.child_id)?;
             let family_code = code_of(self.tx, "families", proposal.family_id)?;
-            if child.status != ChildStatus::Awaiting {
-                return Err(refused(
-                    "refusal.child_not_awaiting",
-                    vec![
-                        ("child", child.code.clone()),
-                        ("status", child.status.code().to_owned()),
-                    ],
-                ));
-            }
-            if pair_rule_in_force(
+            let excluded = pair_rule_in_force(
                 self.tx,
                 PairRuleKind::Exclude,
                 proposal.child_id,
                 proposal.family_id,
             )?
-            .is_some()
-            {
-                return Err(refused(
-                    "refusal.pair_excluded",
-                    vec![("child", child.code.clone()), ("family", family_code)],
-                ));
-            }
+            .is_some();
+            may_propose(&child, &family_code, excluded)?;
             position += 1;
             self.tx.execute(
                 "INSERT INTO panel_items(session_id, position, child_id, family_id, distance_km,
@@ -499,7 +483,7 @@ impl Writer<'_> {
                     proposal.distance_km,
                     proposal.value,
                     proposal.planning_date.to_string(),
-                    proposal.explanation,
+                    encode_explanation(proposal.explanation.as_ref()),
                     now()
                 ],
             )?;
@@ -526,59 +510,32 @@ impl Writer<'_> {
         let session = load_session(self.tx, item.session_id)?;
         let conditions = crate::domain::text::normalize(&input.conditions);
         let reasons = crate::domain::text::normalize(&input.reasons);
-        let approves = matches!(
-            input.decision,
-            Decision::Approve | Decision::ApproveWithConditions
-        );
-        let mut errors = ValidationErrors::new();
-        if input.decision == Decision::ApproveWithConditions && conditions.is_empty() {
-            errors.push("conditions", "error.required");
-        }
-        if matches!(input.decision, Decision::Reject | Decision::Defer) && reasons.is_empty() {
-            errors.push("reasons", "error.required");
-        }
-        if approves && input.start_date.is_none() {
-            errors.push("start_date", "error.required");
-        }
-        errors.into_result()?;
-
-        if let Some(done) = item.decision() {
-            return Err(refused(
-                "refusal.already_decided",
-                vec![(
-                    "decision",
-                    done.decision
-                        .map(Decision::code)
-                        .unwrap_or_default()
-                        .to_owned(),
-                )],
-            ));
-        }
-        if !session.quorum && input.decision != Decision::Defer {
-            return Err(refused("refusal.no_quorum", Vec::new()));
-        }
+        let approves = input.decision.approves();
+        validate_decision(input).into_result()?;
         let child = load_child(self.tx, item.child_id)?;
         let family = load_family(self.tx, item.family_id)?;
-        if child.status != ChildStatus::Proposed {
-            return Err(refused(
-                "refusal.child_not_proposed",
-                vec![
-                    ("child", child.code.clone()),
-                    ("status", child.status.code().to_owned()),
-                ],
-            ));
-        }
+        may_decide(&item, &session, &child, input.decision)?;
         if approves {
             let start = input.start_date.unwrap_or(session.date);
             let occupied = occupied_of(self.tx, item.family_id)?;
-            let limit_km = serde_json::from_str::<serde_json::Value>(&item.explanation)
-                .ok()
-                .and_then(|e| e.get("limit_km").and_then(serde_json::Value::as_f64));
-            if let Err(problem) =
-                crate::matching::registry::recheck_pair(&family, occupied, &child, start, limit_km)
-            {
-                return Err(StoreError::Refused(problem));
-            }
+            let limit_km = match &item.explanation {
+                Some(explanation) => Some(explanation.limit_km),
+                None => legacy_limit_km(&self.tx.query_row(
+                    "SELECT explanation FROM panel_items WHERE id = ?1",
+                    [item_id],
+                    |r| r.get::<_, String>(0),
+                )?),
+            };
+            let limit_km = limit_km
+                .or(child.max_distance_km)
+                .unwrap_or(compatibility::DEFAULT_DISTANCE_LIMIT_KM);
+            let distance_km = crate::geo::haversine_km(
+                child.location.lat,
+                child.location.lon,
+                family.location.lat,
+                family.location.lon,
+            );
+            compatibility::recheck_pair(&family, occupied, &child, start, distance_km, limit_km)?;
         }
 
         let exclude = input.decision == Decision::Reject && input.exclude_pair;
@@ -653,16 +610,9 @@ impl Writer<'_> {
 
     /// Adds a correction note to a decided item: the decision itself is never edited.
     pub fn add_correction(&mut self, item_id: i64, text: &str) -> Result<i64> {
-        let text = crate::domain::text::normalize(text);
-        if text.is_empty() {
-            let mut errors = ValidationErrors::new();
-            errors.push("correction", "error.required");
-            return Err(errors.into());
-        }
         let item = load_item(self.tx, item_id)?;
-        if item.decision().is_none() {
-            return Err(refused("refusal.nothing_to_correct", Vec::new()));
-        }
+        may_correct(&item, text)?;
+        let text = crate::domain::text::normalize(text);
         self.tx.execute(
             "INSERT INTO panel_decisions(item_id, decision, reasons, recorded_by, recorded_at)
              VALUES (?1, NULL, ?2, ?3, ?4)",
@@ -700,25 +650,10 @@ impl Writer<'_> {
                 entity: "placement",
                 id: placement_id,
             })??;
-        let mut errors = ValidationErrors::new();
-        match end_date {
-            None => errors.push("end_date", "error.required"),
-            Some(end) if end < placement.start_date => {
-                errors.push("end_date", "error.end_before_start")
-            }
-            Some(end) if end > today => errors.push("end_date", "error.date_in_future"),
-            Some(_) => {}
-        }
-        if reason.is_none() {
-            errors.push("end_reason", "error.required");
-        }
-        errors.into_result()?;
+        may_end_placement(&placement, end_date, reason, today)?;
         let (Some(end), Some(reason)) = (end_date, reason) else {
             return Ok(());
         };
-        if !placement.is_active() {
-            return Err(refused("refusal.placement_ended", Vec::new()));
-        }
         let note = crate::domain::text::normalize(note);
         self.tx.execute(
             "UPDATE placements SET end_date = ?2, end_reason = ?3, end_note = ?4 WHERE id = ?1",
@@ -751,12 +686,8 @@ impl Writer<'_> {
         family_id: i64,
         reason: &str,
     ) -> Result<i64> {
+        validate_pair_rule(kind, reason).into_result()?;
         let reason = crate::domain::text::normalize(reason);
-        if kind == PairRuleKind::Exclude && reason.is_empty() {
-            let mut errors = ValidationErrors::new();
-            errors.push("reason", "error.required");
-            return Err(errors.into());
-        }
         let child_code = code_of(self.tx, "children", child_id)?;
         let family_code = code_of(self.tx, "families", family_id)?;
         if let Some(existing) = pair_rule_in_force(self.tx, kind, child_id, family_id)? {

@@ -87,7 +87,7 @@ pub enum Message {
     Panel(panel::Message),
     Placements(placements::Message),
     Audit(audit::Message),
-    /// While the optimizer runs: collect its result and redraw the progress.
+    /// While the optimizer runs: redraw the time it has taken.
     Tick,
     /// Ask where to save a pack (native dialog), then write it.
     PrintPack(PackRequest),
@@ -107,18 +107,7 @@ struct Notice {
     open: Option<PathBuf>,
 }
 
-/// Which assessment pack to print.
-#[derive(Debug, Clone)]
-pub enum PackRequest {
-    /// A proposal, with the explanation the window shows (JSON), if any.
-    Match {
-        child_id: i64,
-        family_id: i64,
-        explanation: Option<String>,
-    },
-    Family(i64),
-    Panel(i64),
-}
+pub use crate::report::PackRequest;
 
 /// An open registry and the screens on it.
 struct Workspace {
@@ -154,7 +143,7 @@ pub struct App {
 }
 
 /// Builds the screens' read-only view of a workspace.
-macro_rules! env {
+macro_rules! screen_env {
     ($ws:expr, $lang:expr) => {
         Env {
             lang: $lang,
@@ -260,7 +249,7 @@ impl Workspace {
     /// Reloads the registry after a change and re-runs the lists' queries.
     fn reload(&mut self, lang: Lang) -> store::Result<()> {
         self.registry = Registry::load(&self.store, &self.gazetteer)?;
-        let env = env!(self, lang);
+        let env = screen_env!(self, lang);
         self.families.refresh(&env);
         self.children.refresh(&env);
         self.settings.recent_audit = self.store.audit_entries(30)?;
@@ -352,7 +341,7 @@ impl App {
             .is_ok_and(|ws| ws.matching.is_running())
         {
             subscriptions.push(
-                iced::time::every(std::time::Duration::from_millis(100)).map(|_| Message::Tick),
+                iced::time::every(std::time::Duration::from_millis(500)).map(|_| Message::Tick),
             );
         }
         Subscription::batch(subscriptions)
@@ -429,7 +418,7 @@ impl App {
                 }
             }
             Message::Dashboard(message) => {
-                let env = env!(ws, lang);
+                let env = screen_env!(ws, lang);
                 match dashboard::update(message) {
                     dashboard::Event::Children(query) => {
                         ws.children.show_query(query, &env);
@@ -443,14 +432,13 @@ impl App {
                 }
             }
             Message::Matching(message) => {
-                let env = env!(ws, lang);
+                let env = screen_env!(ws, lang);
                 let event = ws.matching.update(message, &env);
-                notice = handle_matching_event(ws, lang, event);
+                let (run, said) = handle_matching_event(ws, lang, event);
+                notice = said;
+                task = run.map(Message::Matching);
             }
-            Message::Tick => {
-                let env = env!(ws, lang);
-                let _ = ws.matching.update(matching::Message::Tick, &env);
-            }
+            Message::Tick => {}
             Message::PrintPack(request) => ws.pending_print = Some(request),
             Message::PackPath(_, None) => {}
             Message::PackPath(request, Some(path)) => {
@@ -473,12 +461,12 @@ impl App {
                 }
             }
             Message::Panel(message) => {
-                let env = env!(ws, lang);
+                let env = screen_env!(ws, lang);
                 let event = ws.panel.update(message, &env);
                 notice = handle_panel_event(ws, lang, event);
             }
             Message::Placements(message) => {
-                let env = env!(ws, lang);
+                let env = screen_env!(ws, lang);
                 if let Some(placements::Event::End {
                     placement_id,
                     end_date,
@@ -516,12 +504,12 @@ impl App {
                 }
             }
             Message::Families(message) => {
-                let env = env!(ws, lang);
+                let env = screen_env!(ws, lang);
                 let event = ws.families.update(message, &env);
                 notice = handle_family_event(ws, lang, event);
             }
             Message::Children(message) => {
-                let env = env!(ws, lang);
+                let env = screen_env!(ws, lang);
                 let event = ws.children.update(message, &env);
                 notice = handle_child_event(ws, lang, event);
             }
@@ -571,7 +559,7 @@ impl App {
                 .into();
             }
         };
-        let env = env!(ws, lang);
+        let env = screen_env!(ws, lang);
 
         let tab_button = |tab: Tab, key: &str| {
             button(text(t(key)).size(15))
@@ -683,7 +671,7 @@ fn handle_family_event(
         }
         families::Event::NeedCode => match ws.store.next_code("F-") {
             Ok(code) => {
-                let env = env!(ws, lang);
+                let env = screen_env!(ws, lang);
                 ws.families.open_form_new(code, &env);
                 None
             }
@@ -713,7 +701,7 @@ fn handle_child_event(
         }
         children::Event::NeedCodes => match (ws.store.next_code("C-"), ws.store.next_code("G-")) {
             (Ok(code), Ok(group_code)) => {
-                let env = env!(ws, lang);
+                let env = screen_env!(ws, lang);
                 ws.children.open_form_new(code, group_code, &env);
                 None
             }
@@ -721,7 +709,7 @@ fn handle_child_event(
         },
         children::Event::EditWithCodes(id) => match ws.store.next_code("G-") {
             Ok(group_code) => {
-                let env = env!(ws, lang);
+                let env = screen_env!(ws, lang);
                 ws.children.open_form_edit(id, group_code, &env);
                 None
             }
@@ -741,33 +729,8 @@ fn handle_child_event(
 /// The native save dialog (asynchronous: a blocking dialog can hang the window on Windows),
 /// with a sensible file name.
 fn save_dialog(ws: &Workspace, request: PackRequest) -> Task<Message> {
-    let code_of_child = |id: i64| {
-        ws.registry
-            .child(id)
-            .map(|c| c.code.clone())
-            .unwrap_or_default()
-    };
-    let code_of_family = |id: i64| {
-        ws.registry
-            .family(id)
-            .map(|f| f.code.clone())
-            .unwrap_or_default()
-    };
-    let name = match &request {
-        PackRequest::Match {
-            child_id,
-            family_id,
-            ..
-        } => crate::report::file_name(
-            "match",
-            &[&code_of_child(*child_id), &code_of_family(*family_id)],
-            ws.today,
-        ),
-        PackRequest::Family(id) => {
-            crate::report::file_name("family", &[&code_of_family(*id)], ws.today)
-        }
-        PackRequest::Panel(id) => crate::report::file_name("panel", &[&id.to_string()], ws.today),
-    };
+    let name = crate::report::pack_file_name(&ws.store, &request, ws.today)
+        .unwrap_or_else(|_| String::from("pack.pdf"));
     Task::perform(
         async move {
             rfd::AsyncFileDialog::new()
@@ -781,7 +744,7 @@ fn save_dialog(ws: &Workspace, request: PackRequest) -> Task<Message> {
     )
 }
 
-/// Builds, renders and writes a pack (the file appears whole or not at all).
+/// Writes a pack where the user chose (the file appears whole or not at all).
 fn write_pack(
     ws: &Workspace,
     lang: Lang,
@@ -799,27 +762,9 @@ fn write_pack(
         generated: Local::now().naive_local(),
         today: ws.today,
     };
-    let pack = match request {
-        PackRequest::Match {
-            child_id,
-            family_id,
-            explanation,
-        } => crate::report::match_pack(
-            &ws.store,
-            &ws.gazetteer,
-            *child_id,
-            *family_id,
-            explanation
-                .as_deref()
-                .and_then(|e| serde_json::from_str(e).ok()),
-            &info,
-        ),
-        PackRequest::Family(id) => crate::report::family_pack(&ws.store, &ws.gazetteer, *id, &info),
-        PackRequest::Panel(id) => crate::report::panel_pack(&ws.store, &ws.gazetteer, *id, &info),
-    }
-    .map_err(|e| e.to_string())?;
-    let rendered = crate::report::render(&pack, &info).map_err(|e| e.to_string())?;
-    crate::report::write_atomically(path, &rendered.bytes).map_err(|e| e.to_string())
+    crate::report::write_pack(&ws.store, &ws.gazetteer, request, &info, path)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
 }
 
 /// Says how a store step failed: a refusal in the user's language, anything else as a failed
@@ -849,51 +794,60 @@ fn family_id(ws: &Workspace, code: &str) -> Option<i64> {
     ws.store.family_id_by_code(code).ok().flatten()
 }
 
+/// Carries out what the matching screen asked; a run comes back as the solver's task.
 fn handle_matching_event(
     ws: &mut Workspace,
     lang: Lang,
     event: Option<matching::Event>,
-) -> Option<(String, bool)> {
-    match event? {
-        matching::Event::Run(request) => {
-            let scope = &request.scope;
-            let in_scope: Vec<crate::domain::Child> = ws
-                .registry
-                .children
-                .iter()
-                .filter(|c| scope.includes(c, &ws.gazetteer))
-                .cloned()
-                .collect();
-            let registry = &ws.registry;
-            let mut instance = crate::matching::registry::instance_from_records(
-                &registry.families,
-                |f| registry.occupied_of(f),
-                &in_scope,
-                &registry.groups,
-                request.planning_date,
-                request.settings,
-            );
-            match ws.store.pair_rules() {
-                Ok(rules) => crate::matching::registry::add_pair_rules(
-                    &mut instance,
-                    &rules,
-                    &registry.families,
-                    &registry.children,
-                ),
-                Err(e) => return Some(save_failed(lang, &e)),
-            }
-            let mut label = None;
-            if let Some((child, relaxation)) = &request.what_if {
-                instance = crate::matching::what_if::apply_relaxation(&instance, child, relaxation);
-                label = Some(format!(
-                    "{child}: {}",
-                    matching::relaxation_text(lang, relaxation)
-                ));
-            }
-            ws.matching
-                .start(instance, request.planning_date, request.time_limit, label);
-            None
+) -> (Task<matching::Message>, Option<(String, bool)>) {
+    let Some(event) = event else {
+        return (Task::none(), None);
+    };
+    if let matching::Event::Run(request) = event {
+        let pair_rules = match ws.store.pair_rules() {
+            Ok(rules) => rules,
+            Err(e) => return (Task::none(), Some(save_failed(lang, &e))),
+        };
+        let registry = &ws.registry;
+        let occupied = |f: &crate::domain::Family| registry.occupied_of(f);
+        let records = crate::matching::registry::Records {
+            families: &registry.families,
+            children: &registry.children,
+            groups: &registry.groups,
+            pair_rules: &pair_rules,
+            occupied: &occupied,
+        };
+        let mut instance = crate::matching::registry::instance_for(
+            &records,
+            &request.scope,
+            &ws.gazetteer,
+            request.planning_date,
+            request.settings,
+        );
+        let mut label = None;
+        if let Some((child, relaxation)) = &request.what_if {
+            instance = crate::matching::what_if::apply_relaxation(&instance, child, relaxation);
+            label = Some(format!(
+                "{child}: {}",
+                crate::i18n::relaxation_text(lang, relaxation)
+            ));
         }
+        let task = ws
+            .matching
+            .start(instance, request.planning_date, request.time_limit, label);
+        return (task, None);
+    }
+    (Task::none(), handle_registry_event(ws, lang, event))
+}
+
+/// The matching screen's changes to the registry: locks, exclusions, proposals, packs.
+fn handle_registry_event(
+    ws: &mut Workspace,
+    lang: Lang,
+    event: matching::Event,
+) -> Option<(String, bool)> {
+    match event {
+        matching::Event::Run(_) => None,
         matching::Event::PairRule {
             kind,
             child,
@@ -952,7 +906,7 @@ fn handle_matching_event(
                     distance_km: p.distance_km,
                     value: p.value,
                     planning_date: p.planning_date,
-                    explanation: p.explanation.clone(),
+                    explanation: Some(p.explanation.clone()),
                 });
             }
             match ws.store.propose(session_id, &rows) {
@@ -1053,7 +1007,7 @@ fn after_save(
             if let Err(e) = ws.reload(lang) {
                 return Some(save_failed(lang, &e));
             }
-            let env = env!(ws, lang);
+            let env = screen_env!(ws, lang);
             match tab {
                 Tab::Families => ws.families.saved(id, &env),
                 Tab::Children => ws.children.saved(id, &env),
@@ -1117,7 +1071,7 @@ fn keyboard_shortcut(
         Key::Named(key::Named::Tab) if modifiers.shift() => operation::focus_previous(),
         Key::Named(key::Named::Tab) => operation::focus_next(),
         Key::Named(key::Named::Escape) => {
-            let env = env!(ws, lang);
+            let env = screen_env!(ws, lang);
             match ws.tab {
                 Tab::Families => ws.families.escape(&env),
                 Tab::Children => ws.children.escape(&env),
@@ -1126,7 +1080,7 @@ fn keyboard_shortcut(
             Task::none()
         }
         Key::Character("s") if modifiers.command() => {
-            let env = env!(ws, lang);
+            let env = screen_env!(ws, lang);
             match ws.tab {
                 Tab::Families if ws.families.is_editing() => {
                     let event = ws.families.save_shortcut(&env);

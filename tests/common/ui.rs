@@ -2,13 +2,58 @@
 //! ICED_TEST_BACKEND=tiny-skia), on a real registry file.
 #![allow(dead_code)]
 
+use std::cell::RefCell;
 use std::path::Path;
+use std::sync::mpsc;
 use std::time::Instant;
 
 use chrono::NaiveDate;
 use iced_test::Simulator;
+use iced_test::futures::futures::StreamExt;
+use iced_test::runtime::{Action, task};
 use iced_test::selector;
 use yuva::ui::{App, Launch, Message};
+
+thread_local! {
+    /// Messages that the app's tasks produced, waiting to be delivered (one channel per test
+    /// thread, so that tests running in parallel never mix).
+    static DELIVERIES: (mpsc::Sender<Message>, RefCell<mpsc::Receiver<Message>>) = {
+        let (sender, receiver) = mpsc::channel();
+        (sender, RefCell::new(receiver))
+    };
+}
+
+/// Runs a task the app returned on a thread of its own, as the iced runtime would; the
+/// messages it produces reach the app at the next [`deliver`]. Other actions (focus, window
+/// operations) have no effect in the simulator and are dropped.
+fn run_task(task: iced_test::runtime::Task<Message>) {
+    let Some(stream) = task::into_stream(task) else {
+        return;
+    };
+    let sender = DELIVERIES.with(|(sender, _)| sender.clone());
+    std::thread::spawn(move || {
+        pollster::block_on(stream.for_each(|action| {
+            if let Action::Output(message) = action {
+                let _ = sender.send(message);
+            }
+            std::future::ready(())
+        }));
+    });
+}
+
+/// Sends a message to the app and runs the task it returns.
+pub fn update(app: &mut App, message: Message) {
+    run_task(app.update(message));
+}
+
+/// Delivers the messages that finished work (the solver's progress and plan) has produced.
+pub fn deliver(app: &mut App) {
+    let pending: Vec<Message> =
+        DELIVERIES.with(|(_, receiver)| receiver.borrow().try_iter().collect());
+    for message in pending {
+        update(app, message);
+    }
+}
 
 /// A window tall enough that every field of the longest form is on screen.
 pub const SIZE: (f32, f32) = (1280.0, 4200.0);
@@ -34,7 +79,7 @@ pub fn interact(app: &mut App, steps: impl FnOnce(&mut Simulator<'_, Message>)) 
         ui.into_messages().collect()
     };
     for message in messages {
-        let _ = app.update(message);
+        update(app, message);
     }
 }
 

@@ -4,21 +4,24 @@
 //! the optimizer beside the greedy baseline, and sending proposals to a panel session.
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use chrono::NaiveDate;
+use iced::futures::StreamExt;
+use iced::futures::channel::{mpsc, oneshot};
+use iced::task::{self, Sipper, sipper};
 use iced::widget::{button, checkbox, column, container, row, scrollable, text, text_input};
-use iced::{Alignment, Element, Length};
+use iced::{Alignment, Element, Length, Task};
 
 use super::families::table_row;
+use crate::domain::advice::{Explanation, NotChosen};
 use crate::domain::{PairRuleKind, PanelSession, ValidationErrors, format_date, parse_date};
-pub use crate::i18n::rule_value;
-use crate::i18n::{Lang, tr, tr_args};
+use crate::i18n::{Lang, relaxation_text, rule_label, rule_values, tr, tr_args};
 use crate::matching::registry::Scope;
 use crate::matching::{
-    Instance, Plan, Relaxation, Rule, Settings, UnplacedReason, Weights, explain::NotChosen,
+    Instance, Plan, Progress, Relaxation, Settings, SolveOptions, Stage, UnplacedReason, Weights,
 };
 use crate::ui::Env;
 use crate::ui::style;
@@ -56,7 +59,10 @@ pub enum Message {
     ResetDefaults,
     Run,
     Cancel,
-    Tick,
+    /// The solver's progress while it works.
+    Progress(Progress),
+    /// The run's end: the plan or why there is none.
+    Finished(Arc<Result<Plan, String>>),
     View(ResultView),
     Page(usize),
     Select(usize),
@@ -86,11 +92,11 @@ pub enum Event {
         session_id: i64,
         proposals: Vec<ProposalRow>,
     },
-    /// Print the match pack of a proposal, with its explanation (JSON).
+    /// Print the match pack of a proposal, with its explanation.
     Print {
         child: String,
         family: String,
-        explanation: String,
+        explanation: Box<Explanation>,
     },
 }
 
@@ -106,21 +112,21 @@ pub struct RunRequest {
     pub what_if: Option<(String, Relaxation)>,
 }
 
-/// A proposal being sent to a panel: codes, distance, value and the explanation as JSON.
+/// A proposal being sent to a panel: codes, distance, value and the explanation.
 #[derive(Debug, Clone)]
 pub struct ProposalRow {
     pub child: String,
     pub family: String,
     pub distance_km: f64,
     pub value: f64,
-    pub explanation: String,
+    pub explanation: Explanation,
     pub planning_date: NaiveDate,
 }
 
 /// A finished run.
 pub struct Outcome {
+    /// The plan, with the greedy baseline of the same run beside it (`plan.baseline`).
     pub plan: Plan,
-    pub greedy: Plan,
     pub planning_date: NaiveDate,
     pub what_if: Option<String>,
     pub elapsed_ms: u128,
@@ -129,14 +135,57 @@ pub struct Outcome {
     names: HashMap<String, String>,
 }
 
-type Slot = Arc<Mutex<Option<Result<(Plan, Plan), String>>>>;
-
+/// A run in progress: the solver works on its own thread behind an iced task; dropping the
+/// job (Cancel, or a new registry) aborts the task, which tells the solver to stop.
 struct Job {
     started: Instant,
-    cancel: Arc<AtomicBool>,
-    slot: Slot,
+    _abort: task::Handle,
     planning_date: NaiveDate,
     what_if: Option<String>,
+    progress: Option<Progress>,
+}
+
+/// Sets the solver's cancel flag when the task that waits for it is dropped.
+struct CancelOnDrop(Arc<AtomicBool>);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Solves on a thread of its own (the solver blocks), reporting its progress, and ends with
+/// the plan. Dropping the sipper stops the solver at its next component.
+fn solve_in_background(
+    instance: Instance,
+    time_limit: Option<std::time::Duration>,
+) -> impl Sipper<Arc<Result<Plan, String>>, Progress> {
+    sipper(move |mut progress| async move {
+        let cancel = Arc::new(AtomicBool::new(false));
+        let _stop = CancelOnDrop(cancel.clone());
+        let (progress_sender, mut progress_receiver) = mpsc::unbounded::<Progress>();
+        let (done_sender, done_receiver) = oneshot::channel();
+        std::thread::spawn(move || {
+            let report = move |p: Progress| {
+                let _ = progress_sender.unbounded_send(p);
+            };
+            let options = SolveOptions {
+                cancel: Some(&cancel),
+                time_limit,
+                progress: Some(&report),
+            };
+            let result = crate::matching::solve_with(&instance, options).map_err(|e| e.to_string());
+            let _ = done_sender.send(result);
+        });
+        while let Some(p) = progress_receiver.next().await {
+            progress.send(p).await;
+        }
+        Arc::new(
+            done_receiver
+                .await
+                .unwrap_or_else(|_| Err(String::from("the solver stopped"))),
+        )
+    })
 }
 
 /// A lock or exclusion in force, as the screen lists it.
@@ -291,53 +340,42 @@ impl Screen {
         })
     }
 
-    /// Starts solving `instance` on a worker thread; `Tick` collects the result.
+    /// Starts solving `instance`; the task reports progress and the plan to this screen.
     pub fn start(
         &mut self,
         instance: Instance,
         planning_date: NaiveDate,
         time_limit: Option<std::time::Duration>,
         what_if: Option<String>,
-    ) {
-        let cancel = Arc::new(AtomicBool::new(false));
-        let slot: Slot = Arc::new(Mutex::new(None));
-        let (thread_cancel, thread_slot) = (cancel.clone(), slot.clone());
-        std::thread::spawn(move || {
-            let options = crate::matching::SolveOptions {
-                cancel: Some(&thread_cancel),
-                time_limit,
-            };
-            let result = crate::matching::solve_with(&instance, options)
-                .and_then(|plan| crate::matching::solve_greedy(&instance).map(|g| (plan, g)))
-                .map_err(|e| e.to_string());
-            if let Ok(mut slot) = thread_slot.lock() {
-                *slot = Some(result);
-            }
-        });
+    ) -> Task<Message> {
+        let (task, handle) = Task::sip(
+            solve_in_background(instance, time_limit),
+            Message::Progress,
+            Message::Finished,
+        )
+        .abortable();
         self.failure = None;
         self.job = Some(Job {
             started: Instant::now(),
-            cancel,
-            slot,
+            _abort: handle.abort_on_drop(),
             planning_date,
             what_if,
+            progress: None,
         });
+        task
     }
 
     pub fn failed(&mut self, message: String) {
         self.failure = Some(message);
     }
 
-    /// Collects a finished run, if there is one.
-    fn poll(&mut self, env: &Env<'_>) {
-        let Some(job) = &self.job else { return };
-        let finished = job.slot.lock().ok().and_then(|mut slot| slot.take());
-        let Some(result) = finished else { return };
+    /// Shows a finished run.
+    fn finish(&mut self, result: Arc<Result<Plan, String>>, env: &Env<'_>) {
+        let Some(job) = self.job.take() else { return };
         let elapsed_ms = job.started.elapsed().as_millis();
-        let (planning_date, what_if) = (job.planning_date, job.what_if.clone());
-        self.job = None;
+        let result = Arc::try_unwrap(result).unwrap_or_else(|shared| (*shared).clone());
         match result {
-            Ok((plan, greedy)) => {
+            Ok(plan) => {
                 let mut names = HashMap::new();
                 for c in &env.registry.children {
                     names.insert(c.code.clone(), c.full_name());
@@ -346,11 +384,10 @@ impl Screen {
                     names.insert(f.code.clone(), f.display_name());
                 }
                 self.outcome = Some(Outcome {
-                    differing: differing(&plan, &greedy),
+                    differing: differing(&plan),
                     plan,
-                    greedy,
-                    planning_date,
-                    what_if,
+                    planning_date: job.planning_date,
+                    what_if: job.what_if,
                     elapsed_ms,
                     names,
                 });
@@ -388,12 +425,17 @@ impl Screen {
                 }
             }
             Message::Cancel => {
-                if let Some(job) = self.job.take() {
-                    job.cancel.store(true, Ordering::Relaxed);
+                // Dropping the job aborts its task, which stops the solver.
+                if self.job.take().is_some() {
                     self.failure = Some(tr(env.lang, "matching.cancelled"));
                 }
             }
-            Message::Tick => self.poll(env),
+            Message::Progress(progress) => {
+                if let Some(job) = &mut self.job {
+                    job.progress = Some(progress);
+                }
+            }
+            Message::Finished(result) => self.finish(result, env),
             Message::View(view) => {
                 self.view = view;
                 self.page = 0;
@@ -453,7 +495,7 @@ impl Screen {
                 return Some(Event::Print {
                     child: p.child.clone(),
                     family: p.family.clone(),
-                    explanation: serde_json::to_string(&p.explanation).unwrap_or_default(),
+                    explanation: Box::new(p.explanation.clone()),
                 });
             }
             Message::Send => {
@@ -473,7 +515,7 @@ impl Screen {
                         family: p.family.clone(),
                         distance_km: p.distance_km,
                         value: p.explanation.value,
-                        explanation: serde_json::to_string(&p.explanation).unwrap_or_default(),
+                        explanation: p.explanation.clone(),
                         planning_date: outcome.planning_date,
                     })
                     .collect();
@@ -607,10 +649,13 @@ impl Screen {
                     "matching.running",
                     &[(
                         "seconds",
-                        format!("{:.1}", job.started.elapsed().as_secs_f64())
+                        format!("{:.0}", job.started.elapsed().as_secs_f64())
                     )]
                 ))
                 .size(15),
+                text(progress_text(lang, job.progress.as_ref()))
+                    .size(14)
+                    .style(style::muted_text),
                 button(text(t("matching.cancel")).size(14))
                     .on_press(Message::Cancel)
                     .style(button::danger),
@@ -865,28 +910,15 @@ impl Screen {
         let mut rules = column![].spacing(4);
         for outcome_rule in &e.rules {
             let mark = if outcome_rule.passed { "✓" } else { "✗" };
+            let (child_side, family_side) = rule_values(lang, outcome_rule);
             rules = rules.push(
                 row![
                     text(mark).size(15).width(Length::Fixed(20.0)),
-                    text(rule_label(lang, outcome_rule.rule))
+                    text(rule_label(lang, outcome_rule.rule()))
                         .size(14)
                         .width(Length::Fixed(150.0)),
-                    text(rule_value(
-                        lang,
-                        outcome_rule.rule,
-                        &outcome_rule.child,
-                        true
-                    ))
-                    .size(14)
-                    .width(Length::Fill),
-                    text(rule_value(
-                        lang,
-                        outcome_rule.rule,
-                        &outcome_rule.family,
-                        false
-                    ))
-                    .size(14)
-                    .width(Length::Fill),
+                    text(child_side).size(14).width(Length::Fill),
+                    text(family_side).size(14).width(Length::Fill),
                 ]
                 .spacing(6),
             );
@@ -1050,8 +1082,9 @@ impl Screen {
 fn compare_view<'a>(outcome: &'a Outcome, env: &Env<'a>) -> Element<'a, Message> {
     let lang = env.lang;
     let t = |key: &str| tr(lang, key);
-    let km = |plan: &Plan| plan.placements.iter().map(|p| p.distance_km).sum::<f64>();
-    let (opt, greedy) = (&outcome.plan, &outcome.greedy);
+    let opt = &outcome.plan;
+    let greedy = &opt.baseline;
+    let opt_km = opt.placements.iter().map(|p| p.distance_km).sum::<f64>();
     let line = |key: &str, a: String, b: String| {
         row![
             text(t(key)).size(14).width(Length::Fixed(260.0)),
@@ -1060,8 +1093,8 @@ fn compare_view<'a>(outcome: &'a Outcome, env: &Env<'a>) -> Element<'a, Message>
         ]
         .spacing(10)
     };
-    let more = opt.placements.len() as i64 - greedy.placements.len() as i64;
-    let fewer_km = km(greedy) - km(opt);
+    let more = opt.placements.len() as i64 - greedy.placed as i64;
+    let fewer_km = greedy.total_km - opt_km;
     let mut content = column![
         line(
             "matching.measure",
@@ -1071,12 +1104,12 @@ fn compare_view<'a>(outcome: &'a Outcome, env: &Env<'a>) -> Element<'a, Message>
         line(
             "matching.placed",
             opt.placements.len().to_string(),
-            greedy.placements.len().to_string()
+            greedy.placed.to_string()
         ),
         line(
             "matching.total_km",
-            format!("{:.1}", km(opt)),
-            format!("{:.1}", km(greedy))
+            format!("{opt_km:.1}"),
+            format!("{:.1}", greedy.total_km)
         ),
         line(
             "matching.objective",
@@ -1111,13 +1144,14 @@ fn compare_view<'a>(outcome: &'a Outcome, env: &Env<'a>) -> Element<'a, Message>
 
 /// Children placed differently by the optimizer and the baseline: (child, optimizer's family,
 /// greedy's family).
-fn differing(plan: &Plan, greedy: &Plan) -> Vec<(String, Option<String>, Option<String>)> {
+fn differing(plan: &Plan) -> Vec<(String, Option<String>, Option<String>)> {
     let a: HashMap<&str, &str> = plan
         .placements
         .iter()
         .map(|p| (p.child.as_str(), p.family.as_str()))
         .collect();
-    let b: HashMap<&str, &str> = greedy
+    let b: HashMap<&str, &str> = plan
+        .baseline
         .placements
         .iter()
         .map(|p| (p.child.as_str(), p.family.as_str()))
@@ -1136,10 +1170,6 @@ fn differing(plan: &Plan, greedy: &Plan) -> Vec<(String, Option<String>, Option<
             )
         })
         .collect()
-}
-
-pub fn rule_label(lang: Lang, rule: Rule) -> String {
-    tr(lang, &format!("rule.{}", rule.code()))
 }
 
 fn languages(lang: Lang, codes: &[crate::domain::Language]) -> String {
@@ -1213,32 +1243,38 @@ pub fn reason_text(lang: Lang, reason: &UnplacedReason) -> String {
     }
 }
 
-/// The relaxation hint in the interface language.
-pub fn relaxation_text(lang: Lang, r: &Relaxation) -> String {
-    let required = match r.change {
-        "distance" | "places" => r
-            .required
-            .split_whitespace()
-            .next()
-            .unwrap_or_default()
-            .to_owned(),
-        "age" => r.required.trim_end_matches(" years").to_owned(),
-        "care_type" => rule_value(lang, Rule::CareType, &r.required, true),
-        "needs" => rule_value(lang, Rule::Needs, &r.required, true),
-        _ => r.required.clone(),
+/// What a run is doing, in words: its stage and, once components are solved, the best plan so
+/// far, its bound and how far it may be from the best.
+fn progress_text(lang: Lang, progress: Option<&Progress>) -> String {
+    let Some(p) = progress else {
+        return tr(lang, "matching.stage_model");
     };
-    let key = match r.change {
-        "distance" => "matching.relax_distance",
-        "age" => "matching.relax_age",
-        "sex" => "matching.relax_sex",
-        "care_type" => "matching.relax_care_type",
-        "needs" => "matching.relax_needs",
-        "places" => "matching.relax_places",
-        _ => "matching.relax_excluded",
-    };
-    tr_args(
+    let stage = tr(
         lang,
-        key,
-        &[("family", r.family.clone()), ("required", required)],
-    )
+        match p.stage {
+            Stage::Model => "matching.stage_model",
+            Stage::Solving => "matching.stage_solving",
+            Stage::Explaining => "matching.stage_explaining",
+        },
+    );
+    match (p.best, p.bound, p.gap()) {
+        (Some(best), Some(bound), Some(gap)) => tr_args(
+            lang,
+            "matching.progress_bound",
+            &[
+                ("stage", stage),
+                ("done", p.components_done.to_string()),
+                ("total", p.components.to_string()),
+                ("best", format!("{best:.0}")),
+                ("bound", format!("{bound:.0}")),
+                ("gap", format!("{:.1}", gap * 100.0)),
+            ],
+        ),
+        (Some(best), _, _) => tr_args(
+            lang,
+            "matching.progress_best",
+            &[("stage", stage), ("best", format!("{best:.0}"))],
+        ),
+        _ => stage,
+    }
 }

@@ -6,11 +6,10 @@
 use iced::widget::{button, checkbox, column, container, row, scrollable, text};
 use iced::{Alignment, Element, Length};
 
-use super::matching::{rule_label, rule_value};
 use super::{date_text, parse_optional_date};
+use crate::domain::advice::Explanation;
 use crate::domain::*;
-use crate::i18n::{Lang, tr, tr_args};
-use crate::matching::Rule;
+use crate::i18n::{Lang, rule_label, rule_values, tr, tr_args};
 use crate::ui::Env;
 use crate::ui::style;
 use crate::ui::widgets::{choice_list, code_choices, error_of, field, input};
@@ -456,7 +455,7 @@ impl Screen {
                 "matching.distance_of",
                 &[
                     ("km", format!("{:.1}", item.distance_km)),
-                    ("limit", explanation_limit(&item.explanation))
+                    ("limit", explanation_limit(item.explanation.as_ref()))
                 ]
             ))
             .size(14),
@@ -465,7 +464,7 @@ impl Screen {
         if item.carried_from.is_some() {
             content = content.push(text(t("panel.carried")).size(13).style(style::muted_text));
         }
-        content = content.push(explanation_rules(lang, &item.explanation));
+        content = content.push(explanation_rules(lang, item.explanation.as_ref()));
         for d in &item.decisions {
             content = content.push(decision_line(lang, d));
         }
@@ -591,42 +590,22 @@ impl Default for Screen {
     }
 }
 
-fn explanation_limit(json: &str) -> String {
-    serde_json::from_str::<serde_json::Value>(json)
-        .ok()
-        .and_then(|e| e.get("limit_km").and_then(serde_json::Value::as_f64))
-        .map(|km| format!("{km:.0}"))
+fn explanation_limit(explanation: Option<&Explanation>) -> String {
+    explanation
+        .map(|e| format!("{:.0}", e.limit_km))
         .unwrap_or_default()
 }
 
 /// The rules of the explanation kept with the item, ✓/✗ with the values compared.
-fn explanation_rules<'a>(lang: Lang, json: &str) -> Element<'a, Message> {
-    let value: serde_json::Value = serde_json::from_str(json).unwrap_or_default();
+fn explanation_rules<'a>(lang: Lang, explanation: Option<&Explanation>) -> Element<'a, Message> {
     let mut rules = column![].spacing(2);
-    for r in value
-        .get("rules")
-        .and_then(serde_json::Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        let code = r.get("rule").and_then(serde_json::Value::as_str);
-        let Some(rule) = Rule::ALL.into_iter().find(|rule| Some(rule.code()) == code) else {
-            continue;
-        };
-        let passed = r.get("passed").and_then(serde_json::Value::as_bool) == Some(true);
-        let side = |key: &str| {
-            r.get(key)
-                .and_then(serde_json::Value::as_str)
-                .unwrap_or_default()
-                .to_owned()
-        };
+    for outcome in explanation.into_iter().flat_map(|e| &e.rules) {
+        let (child, family) = rule_values(lang, outcome);
         rules = rules.push(
             text(format!(
-                "{} {}: {} / {}",
-                if passed { "✓" } else { "✗" },
-                rule_label(lang, rule),
-                rule_value(lang, rule, &side("child"), true),
-                rule_value(lang, rule, &side("family"), false)
+                "{} {}: {child} / {family}",
+                if outcome.passed { "✓" } else { "✗" },
+                rule_label(lang, outcome.rule()),
             ))
             .size(13),
         );
