@@ -92,30 +92,46 @@ pub struct FamilyIndex {
     rows: Vec<Row>,
 }
 
+/// Puts `row` at `position`, replacing the row there or appending it after the last.
+fn put_row(rows: &mut Vec<Row>, position: usize, row: Row) {
+    match rows.get_mut(position) {
+        Some(slot) => *slot = row,
+        None => rows.push(row),
+    }
+}
+
 impl FamilyIndex {
     pub fn build(families: &[Family], gazetteer: &dyn Places) -> Self {
         let rows = families
             .iter()
-            .map(|f| {
-                let mut text = format!(
-                    "{} {} {}",
-                    f.code, f.main_carer.full_name, f.location.address
-                );
-                if let Some(second) = &f.second_carer {
-                    text.push(' ');
-                    text.push_str(&second.full_name);
-                }
-                text.push(' ');
-                text.extend(f.main_carer.phone.chars().filter(char::is_ascii_digit));
-                place_names(&f.location, gazetteer, &mut text);
-                Row {
-                    search: fold_for_search(&text),
-                    name: CollationKey::new(&f.main_carer.full_name),
-                    district: district_key(&f.location, gazetteer),
-                }
-            })
+            .map(|f| Self::row(f, gazetteer))
             .collect();
         FamilyIndex { rows }
+    }
+
+    fn row(f: &Family, gazetteer: &dyn Places) -> Row {
+        let mut text = format!(
+            "{} {} {}",
+            f.code, f.main_carer.full_name, f.location.address
+        );
+        if let Some(second) = &f.second_carer {
+            text.push(' ');
+            text.push_str(&second.full_name);
+        }
+        text.push(' ');
+        text.extend(f.main_carer.phone.chars().filter(char::is_ascii_digit));
+        place_names(&f.location, gazetteer, &mut text);
+        Row {
+            search: fold_for_search(&text),
+            name: CollationKey::new(&f.main_carer.full_name),
+            district: district_key(&f.location, gazetteer),
+        }
+    }
+
+    /// Indexes the family at `position` of the list again after it changed (or was added at
+    /// the end), without rebuilding the rest.
+    pub fn put(&mut self, position: usize, family: &Family, gazetteer: &dyn Places) {
+        put_row(&mut self.rows, position, Self::row(family, gazetteer));
     }
 
     /// Positions in `families` of the records the query selects, in its order.
@@ -230,20 +246,25 @@ pub struct ChildIndex {
 
 impl ChildIndex {
     pub fn build(children: &[Child], gazetteer: &dyn Places) -> Self {
-        let rows = children
-            .iter()
-            .map(|c| {
-                // Name, code and place; not the school ("45 nömrəli məktəb" would match "əli").
-                let mut text = format!("{} {} {}", c.code, c.first_name, c.last_name);
-                place_names(&c.location, gazetteer, &mut text);
-                Row {
-                    search: fold_for_search(&text),
-                    name: CollationKey::new(&format!("{} {}", c.last_name, c.first_name)),
-                    district: district_key(&c.location, gazetteer),
-                }
-            })
-            .collect();
+        let rows = children.iter().map(|c| Self::row(c, gazetteer)).collect();
         ChildIndex { rows }
+    }
+
+    fn row(c: &Child, gazetteer: &dyn Places) -> Row {
+        // Name, code and place; not the school ("45 nömrəli məktəb" would match "əli").
+        let mut text = format!("{} {} {}", c.code, c.first_name, c.last_name);
+        place_names(&c.location, gazetteer, &mut text);
+        Row {
+            search: fold_for_search(&text),
+            name: CollationKey::new(&format!("{} {}", c.last_name, c.first_name)),
+            district: district_key(&c.location, gazetteer),
+        }
+    }
+
+    /// Indexes the child at `position` of the list again after it changed (or was added at
+    /// the end), without rebuilding the rest.
+    pub fn put(&mut self, position: usize, child: &Child, gazetteer: &dyn Places) {
+        put_row(&mut self.rows, position, Self::row(child, gazetteer));
     }
 
     pub fn query(&self, children: &[Child], query: &ChildQuery, today: NaiveDate) -> Vec<usize> {

@@ -119,6 +119,7 @@ struct Workspace {
     tab: Tab,
     show_welcome: bool,
     is_demo: bool,
+    welcome: welcome::Screen,
     families: families::Screen,
     children: children::Screen,
     settings: settings::Screen,
@@ -183,6 +184,7 @@ impl Workspace {
             today,
             tab: Tab::Dashboard,
             is_demo,
+            welcome: welcome::Screen,
             families,
             children,
             settings: settings::Screen::default(),
@@ -254,6 +256,37 @@ impl Workspace {
         self.children.refresh(&env);
         self.settings.recent_audit = self.store.audit_entries(30)?;
         self.refresh_workflow()
+    }
+
+    /// After a family or a child was saved: reads that record (and, for a child, the sibling
+    /// groups) again instead of the whole registry, then refreshes what shows it.
+    fn reload_record(&mut self, lang: Lang, tab: Tab, id: i64) -> store::Result<()> {
+        match tab {
+            Tab::Families => {
+                let family = self.store.family(id)?;
+                self.registry.put_family(family, &self.gazetteer);
+            }
+            Tab::Children => {
+                let child = self.store.child(id)?;
+                let groups = self.store.sibling_groups()?;
+                self.registry.put_child(child, groups, &self.gazetteer);
+            }
+            _ => return self.reload(lang),
+        }
+        let env = screen_env!(self, lang);
+        self.families.refresh(&env);
+        self.children.refresh(&env);
+        let placements = self.placements.records();
+        self.dashboard.figures = crate::domain::dashboard::Dashboard::compute(
+            &self.registry.families,
+            &self.registry.children,
+            &self.registry.occupied,
+            &placements,
+            self.today,
+        );
+        self.placements.set_placements(placements, &self.registry);
+        self.settings.recent_audit = self.store.audit_entries(30)?;
+        self.refresh_audit()
     }
 
     fn create_demo(&mut self) -> store::Result<demo::DemoSummary> {
@@ -419,24 +452,27 @@ impl App {
             }
             Message::Dashboard(message) => {
                 let env = screen_env!(ws, lang);
-                match dashboard::update(message) {
-                    dashboard::Event::Children(query) => {
+                let (screen_task, event) = ws.dashboard.update(message, &env);
+                task = screen_task.map(Message::Dashboard);
+                match event {
+                    Some(dashboard::Event::Children(query)) => {
                         ws.children.show_query(query, &env);
                         ws.tab = Tab::Children;
                     }
-                    dashboard::Event::Families(query) => {
+                    Some(dashboard::Event::Families(query)) => {
                         ws.families.show_query(query, &env);
                         ws.tab = Tab::Families;
                     }
-                    dashboard::Event::Placements => ws.tab = Tab::Placements,
+                    Some(dashboard::Event::Placements) => ws.tab = Tab::Placements,
+                    None => {}
                 }
             }
             Message::Matching(message) => {
                 let env = screen_env!(ws, lang);
-                let event = ws.matching.update(message, &env);
+                let (screen_task, event) = ws.matching.update(message, &env);
                 let (run, said) = handle_matching_event(ws, lang, event);
                 notice = said;
-                task = run.map(Message::Matching);
+                task = Task::batch([screen_task, run]).map(Message::Matching);
             }
             Message::Tick => {}
             Message::PrintPack(request) => ws.pending_print = Some(request),
@@ -462,17 +498,20 @@ impl App {
             }
             Message::Panel(message) => {
                 let env = screen_env!(ws, lang);
-                let event = ws.panel.update(message, &env);
+                let (screen_task, event) = ws.panel.update(message, &env);
+                task = screen_task.map(Message::Panel);
                 notice = handle_panel_event(ws, lang, event);
             }
             Message::Placements(message) => {
                 let env = screen_env!(ws, lang);
+                let (screen_task, event) = ws.placements.update(message, &env);
+                task = screen_task.map(Message::Placements);
                 if let Some(placements::Event::End {
                     placement_id,
                     end_date,
                     reason,
                     note,
-                }) = ws.placements.update(message, &env)
+                }) = event
                 {
                     let result =
                         ws.store
@@ -491,7 +530,10 @@ impl App {
                 }
             }
             Message::Audit(message) => {
-                if ws.audit.update(message)
+                let env = screen_env!(ws, lang);
+                let (screen_task, event) = ws.audit.update(message, &env);
+                task = screen_task.map(Message::Audit);
+                if let Some(audit::Event::FilterChanged) = event
                     && let Err(e) = ws.refresh_audit()
                 {
                     notice = Some((e.to_string(), true));
@@ -499,21 +541,26 @@ impl App {
             }
             Message::Welcome(message) => {
                 ws.show_welcome = false;
-                if let welcome::Event::CreateDemo = welcome::update(message) {
+                let env = screen_env!(ws, lang);
+                let (screen_task, event) = ws.welcome.update(message, &env);
+                task = screen_task.map(Message::Welcome);
+                if let Some(welcome::Event::CreateDemo) = event {
                     notice = Some(demo_outcome(ws, lang, false));
                 }
             }
             Message::Families(message) => {
                 let env = screen_env!(ws, lang);
-                let event = ws.families.update(message, &env);
+                let (screen_task, event) = ws.families.update(message, &env);
+                task = screen_task.map(Message::Families);
                 notice = handle_family_event(ws, lang, event);
             }
             Message::Children(message) => {
                 let env = screen_env!(ws, lang);
-                let event = ws.children.update(message, &env);
+                let (screen_task, event) = ws.children.update(message, &env);
+                task = screen_task.map(Message::Children);
                 notice = handle_child_event(ws, lang, event);
             }
-            Message::Settings(message) => match ws.settings.update(message) {
+            Message::Settings(message) => match ws.settings.update(message, &screen_env!(ws, lang)).1 {
                 Some(settings::Event::Language(new)) => return self.update(Message::Language(new)),
                 Some(settings::Event::UserName(name)) => {
                     ws.store.set_user(&name);
@@ -597,7 +644,7 @@ impl App {
         .style(style::header);
 
         let content: Element<'_, Message> = if ws.show_welcome {
-            welcome::view(&env).map(Message::Welcome)
+            ws.welcome.view(&env).map(Message::Welcome)
         } else {
             match ws.tab {
                 Tab::Dashboard => ws.dashboard.view(&env).map(Message::Dashboard),
@@ -1004,7 +1051,7 @@ fn after_save(
 ) -> Option<(String, bool)> {
     match result {
         Ok(id) => {
-            if let Err(e) = ws.reload(lang) {
+            if let Err(e) = ws.reload_record(lang, tab, id) {
                 return Some(save_failed(lang, &e));
             }
             let env = screen_env!(ws, lang);

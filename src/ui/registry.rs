@@ -1,5 +1,6 @@
 //! The registry as the window shows it: every record in memory with the list indexes, loaded
-//! from the store at start and again after each change.
+//! from the store at start; after a record is saved only that record (and the sibling groups)
+//! is read again.
 
 use std::collections::HashMap;
 
@@ -96,6 +97,53 @@ impl Registry {
 
     pub fn free_places(&self, family: &Family) -> u32 {
         u32::from(family.terms.places).saturating_sub(self.occupied_of(family))
+    }
+
+    /// Takes a saved family as the store now has it: replaced in place, or added.
+    pub fn put_family(&mut self, family: Family, gazetteer: &Gazetteer) {
+        let Some(id) = family.id else { return };
+        let position = match self.family_by_id.get(&id) {
+            Some(&i) => i,
+            None => {
+                self.family_by_id.insert(id, self.families.len());
+                self.families.len()
+            }
+        };
+        self.family_index.put(position, &family, gazetteer);
+        match self.families.get_mut(position) {
+            Some(slot) => *slot = family,
+            None => self.families.push(family),
+        }
+    }
+
+    /// Takes a saved child as the store now has it, with the sibling groups (a save may have
+    /// created one or changed the child's group).
+    pub fn put_child(&mut self, child: Child, groups: Vec<SiblingGroup>, gazetteer: &Gazetteer) {
+        let Some(id) = child.id else { return };
+        let position = match self.child_by_id.get(&id) {
+            Some(&i) => i,
+            None => {
+                self.child_by_id.insert(id, self.children.len());
+                self.children.len()
+            }
+        };
+        self.child_index.put(position, &child, gazetteer);
+        match self.children.get_mut(position) {
+            Some(slot) => *slot = child,
+            None => self.children.push(child),
+        }
+        self.group_by_id = groups
+            .iter()
+            .enumerate()
+            .filter_map(|(i, g)| g.id.map(|id| (id, i)))
+            .collect();
+        self.groups = groups;
+        self.members.clear();
+        for (i, child) in self.children.iter().enumerate() {
+            if let Some(group) = child.sibling_group_id {
+                self.members.entry(group).or_default().push(i);
+            }
+        }
     }
 
     pub fn is_empty(&self) -> bool {

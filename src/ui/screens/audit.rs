@@ -3,14 +3,13 @@
 //! edit or delete path.
 
 use iced::widget::{column, container, row, scrollable, text, text_input};
-use iced::{Element, Length};
+use iced::{Element, Length, Task};
 
-use super::families::table_row;
 use crate::i18n::{has_key, tr, tr_args};
 use crate::store::{AuditEntry, AuditFilter};
 use crate::ui::Env;
 use crate::ui::style;
-use crate::ui::widgets::{Choice, choice_list};
+use crate::ui::widgets::{table_row, Choice, choice_list};
 
 pub const SEARCH_ID: &str = "audit.search";
 /// Rows shown at once; the filters narrow a longer log.
@@ -22,6 +21,12 @@ pub enum Message {
     User(Option<String>),
     Entity(Option<String>),
     Action(Option<String>),
+}
+
+/// What the application is asked to do.
+pub enum Event {
+    /// The filter changed: query the entries again.
+    FilterChanged,
 }
 
 #[derive(Default)]
@@ -42,15 +47,14 @@ impl Screen {
         }
     }
 
-    /// Applies a message; true when the entries must be queried again.
-    pub fn update(&mut self, message: Message) -> bool {
+    pub fn update(&mut self, message: Message, _env: &Env<'_>) -> (Task<Message>, Option<Event>) {
         match message {
             Message::Search(v) => self.filter.text = v,
             Message::User(v) => self.filter.user = v,
             Message::Entity(v) => self.filter.entity = v,
             Message::Action(v) => self.filter.action = v,
         }
-        true
+        (Task::none(), Some(Event::FilterChanged))
     }
 
     pub fn view<'a>(&'a self, env: &Env<'a>) -> Element<'a, Message> {

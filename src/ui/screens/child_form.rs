@@ -10,9 +10,10 @@ use crate::i18n::{tr, tr_args};
 use crate::store::GroupChange;
 use crate::ui::Env;
 use crate::ui::screens::{
-    district_name, district_picker, parse_required_date, settlement_choices, toggle,
+    parse_required_date, toggle,
 };
 use crate::ui::style;
+use crate::ui::widgets::location::{self, LocationInput};
 use crate::ui::widgets::{
     Choice, checkbox_set, choice_list, code_choices, error_of, field, input, section,
 };
@@ -24,9 +25,6 @@ pub enum TextField {
     LastName,
     BirthDate,
     ReferralDate,
-    Address,
-    Lat,
-    Lon,
     School,
     NeedsDescription,
     MaxDistance,
@@ -53,9 +51,7 @@ pub enum Message {
     LegalStatus(LegalStatus),
     Situation(Situation),
     Status(ChildStatus),
-    DistrictQuery(String),
-    District(String),
-    Settlement(Option<String>),
+    Location(location::Message),
     Language(Language, bool),
     Need(Need, bool),
     Urgency(Urgency),
@@ -84,13 +80,7 @@ pub struct Form {
     situation: Situation,
     status: ChildStatus,
     referral_date: String,
-    address: String,
-    district: Option<String>,
-    /// What is typed in the district field.
-    district_query: String,
-    settlement: Option<String>,
-    lat: String,
-    lon: String,
+    location: LocationInput,
     school: String,
     languages: BTreeSet<Language>,
     needs: BTreeSet<Need>,
@@ -110,10 +100,6 @@ pub struct Form {
     pub errors: ValidationErrors,
 }
 
-fn coordinate_text(value: f64) -> String {
-    format!("{value:.5}")
-}
-
 impl Form {
     pub fn new(code: String, next_group_code: String, env: &Env<'_>) -> Self {
         let mut form = Form {
@@ -128,12 +114,7 @@ impl Form {
             situation: Situation::Institution,
             status: ChildStatus::Awaiting,
             referral_date: format_date(env.today),
-            address: String::new(),
-            district: None,
-            district_query: String::new(),
-            settlement: None,
-            lat: String::new(),
-            lon: String::new(),
+            location: LocationInput::default(),
             school: String::new(),
             languages: BTreeSet::from([Language::Azerbaijani]),
             needs: BTreeSet::new(),
@@ -173,12 +154,7 @@ impl Form {
             situation: child.situation,
             status: child.status,
             referral_date: format_date(child.referral_date),
-            address: child.location.address.clone(),
-            district: Some(child.location.district_code.clone()),
-            district_query: district_name(env, Some(&child.location.district_code)),
-            settlement: child.location.settlement_code.clone(),
-            lat: coordinate_text(child.location.lat),
-            lon: coordinate_text(child.location.lon),
+            location: LocationInput::edit(&child.location, env),
             school: child.school.clone(),
             languages: child.languages.clone(),
             needs: child.needs.clone(),
@@ -216,18 +192,7 @@ impl Form {
         let mut errors = ValidationErrors::new();
         let birth_date = parse_required_date(&self.birth_date, "birth_date", &mut errors);
         let referral_date = parse_required_date(&self.referral_date, "referral_date", &mut errors);
-        let (lat, lon) = if self.district.is_some() {
-            let parse = |v: &str| v.trim().replace(',', ".").parse::<f64>().ok();
-            match (parse(&self.lat), parse(&self.lon)) {
-                (Some(lat), Some(lon)) => (lat, lon),
-                _ => {
-                    errors.push("location.coordinates", "error.invalid_number");
-                    (f64::NAN, f64::NAN)
-                }
-            }
-        } else {
-            (0.0, 0.0)
-        };
+        let location = self.location.location(&mut errors);
         let max_distance_km = if self.max_distance.trim().is_empty() {
             None
         } else {
@@ -273,13 +238,7 @@ impl Form {
             sex: self.sex,
             legal_status: self.legal_status,
             situation: self.situation,
-            location: Location {
-                address: self.address.clone(),
-                district_code: self.district.clone().unwrap_or_default(),
-                settlement_code: self.settlement.clone(),
-                lat,
-                lon,
-            },
+            location,
             school: self.school.clone(),
             languages: self.languages.clone(),
             needs: self.needs.clone(),
@@ -306,9 +265,6 @@ impl Form {
                     TextField::LastName => &mut self.last_name,
                     TextField::BirthDate => &mut self.birth_date,
                     TextField::ReferralDate => &mut self.referral_date,
-                    TextField::Address => &mut self.address,
-                    TextField::Lat => &mut self.lat,
-                    TextField::Lon => &mut self.lon,
                     TextField::School => &mut self.school,
                     TextField::NeedsDescription => &mut self.needs_description,
                     TextField::MaxDistance => &mut self.max_distance,
@@ -325,36 +281,7 @@ impl Form {
             Message::LegalStatus(status) => self.legal_status = status,
             Message::Situation(situation) => self.situation = situation,
             Message::Status(status) => self.status = status,
-            Message::DistrictQuery(query) => {
-                // Editing the name un-picks the district until one is picked again.
-                if district_name(env, self.district.as_deref()) != query {
-                    self.district = None;
-                    self.settlement = None;
-                }
-                self.district_query = query;
-            }
-            Message::District(code) => {
-                if let Some((lat, lon)) = env.gazetteer.point(&code, None) {
-                    self.lat = coordinate_text(lat);
-                    self.lon = coordinate_text(lon);
-                }
-                self.district_query = env
-                    .gazetteer
-                    .unit(&code)
-                    .map(|u| u.name(env.lang).to_owned())
-                    .unwrap_or_default();
-                self.district = Some(code);
-                self.settlement = None;
-            }
-            Message::Settlement(code) => {
-                if let Some(district) = &self.district
-                    && let Some((lat, lon)) = env.gazetteer.point(district, code.as_deref())
-                {
-                    self.lat = coordinate_text(lat);
-                    self.lon = coordinate_text(lon);
-                }
-                self.settlement = code;
-            }
+            Message::Location(message) => self.location.update(message, env),
             Message::Language(language, on) => toggle(&mut self.languages, language, on),
             Message::Need(need, on) => toggle(&mut self.needs, need, on),
             Message::Urgency(urgency) => self.urgency = urgency,
@@ -515,65 +442,20 @@ impl Form {
             .spacing(10),
         );
 
-        let settlements = self
-            .district
-            .as_deref()
-            .map(|d| settlement_choices(env, d))
-            .unwrap_or_default();
         let location = section(
             t("child.section_location"),
             column![
-                row![
-                    field(
-                        t("child.district"),
-                        district_picker(
-                            env,
-                            &self.district_query,
-                            self.district.as_deref(),
-                            err("location.district").is_some(),
-                            Message::DistrictQuery,
-                            Message::District
-                        ),
-                        err("location.district"),
-                    ),
-                    field(
-                        t("child.settlement"),
-                        choice_list(settlements, &self.settlement, Message::Settlement),
-                        err("location.settlement")
-                    ),
-                ]
-                .spacing(12),
-                row![
-                    text_field(
-                        "child.address",
-                        "location.address",
-                        &self.address,
-                        TextField::Address,
-                        ""
-                    ),
-                    field(
-                        t("family.coordinates"),
-                        row![
-                            input(
-                                "location.lat",
-                                &t("family.lat"),
-                                &self.lat,
-                                |v| Message::Text(TextField::Lat, v),
-                                err("location.coordinates").is_some()
-                            ),
-                            input(
-                                "location.lon",
-                                &t("family.lon"),
-                                &self.lon,
-                                |v| Message::Text(TextField::Lon, v),
-                                err("location.coordinates").is_some()
-                            ),
-                        ]
-                        .spacing(6),
-                        err("location.coordinates"),
-                    ),
-                ]
-                .spacing(12),
+                self.location
+                    .view(
+                        env,
+                        &self.errors,
+                        &location::Labels {
+                            district: "child.district",
+                            settlement: "child.settlement",
+                            address: "child.address",
+                        },
+                    )
+                    .map(Message::Location),
                 text_field(
                     "child.school",
                     "school",

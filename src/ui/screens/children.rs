@@ -2,10 +2,9 @@
 //! form.
 
 use iced::widget::{button, column, container, row, scrollable, text, text_input};
-use iced::{Alignment, Element, Length};
+use iced::{Alignment, Element, Length, Task};
 
 use super::child_form::{self, Form};
-use super::families::table_row;
 use super::{district_filter_choices, place_label};
 use crate::domain::listing::{ChildQuery, ChildSort, WAITING_THRESHOLDS};
 use crate::domain::*;
@@ -13,7 +12,10 @@ use crate::i18n::{tr, tr_args};
 use crate::store::GroupChange;
 use crate::ui::Env;
 use crate::ui::style;
-use crate::ui::widgets::{Choice, badge, choice_list, detail_line, filter_choices, pager, section};
+use crate::ui::widgets::{
+    Choice, ListMode, badge, choice_list, detail_line, filter, filter_choices, form_page,
+    list_header, pager, section, table_row,
+};
 
 pub const PAGE_SIZE: usize = 50;
 pub const SEARCH_ID: &str = "children.search";
@@ -47,11 +49,7 @@ pub enum Event {
     EditWithCodes(i64),
 }
 
-enum Mode {
-    List,
-    Detail(i64),
-    Form(Box<Form>),
-}
+type Mode = ListMode<Form>;
 
 pub struct Screen {
     mode: Mode,
@@ -119,7 +117,11 @@ impl Screen {
         }
     }
 
-    pub fn update(&mut self, message: Message, env: &Env<'_>) -> Option<Event> {
+    pub fn update(&mut self, message: Message, env: &Env<'_>) -> (Task<Message>, Option<Event>) {
+        (Task::none(), self.handle(message, env))
+    }
+
+    fn handle(&mut self, message: Message, env: &Env<'_>) -> Option<Event> {
         let mut requery = true;
         match message {
             Message::Search(text) => self.query.text = text,
@@ -165,7 +167,7 @@ impl Screen {
     }
 
     pub fn save_shortcut(&mut self, env: &Env<'_>) -> Option<Event> {
-        self.update(Message::Form(child_form::Message::Save), env)
+        self.handle(Message::Form(child_form::Message::Save), env)
     }
 
     pub fn escape(&mut self, env: &Env<'_>) {
@@ -185,11 +187,7 @@ impl Screen {
                 Some(child) => detail_view(child, env),
                 None => self.list_view(env),
             },
-            Mode::Form(form) => {
-                scrollable(container(form.view(env).map(Message::Form)).padding(20))
-                    .height(Length::Fill)
-                    .into()
-            }
+            Mode::Form(form) => form_page(form.view(env).map(Message::Form)),
         }
     }
 
@@ -198,21 +196,16 @@ impl Screen {
         let t = |key: &str| tr(lang, key);
         let registry = env.registry;
 
-        let header = row![
-            text(t("child.list_title")).size(24),
-            iced::widget::space::horizontal(),
-            text(tr_args(
+        let header = list_header(
+            t("child.list_title"),
+            tr_args(
                 lang,
                 "child.count",
-                &[("count", self.rows.len().to_string())]
-            ))
-            .size(14),
-            button(text(t("child.new")))
-                .on_press(Message::New)
-                .style(button::primary),
-        ]
-        .spacing(16)
-        .align_y(Alignment::Center);
+                &[("count", self.rows.len().to_string())],
+            ),
+            t("child.new"),
+            Message::New,
+        );
 
         let search = text_input(&t("common.search"), &self.query.text)
             .id(SEARCH_ID)
@@ -368,12 +361,6 @@ impl Screen {
     }
 }
 
-fn filter<'a>(label: String, control: Element<'a, Message>) -> Element<'a, Message> {
-    column![text(label).size(13).style(style::muted_text), control]
-        .spacing(3)
-        .width(Length::FillPortion(1))
-        .into()
-}
 
 fn detail_view<'a>(child: &'a Child, env: &Env<'a>) -> Element<'a, Message> {
     let lang = env.lang;

@@ -4,7 +4,7 @@
 //! button that opens the matching filtered list.
 
 use iced::widget::{button, column, container, row, scrollable, text};
-use iced::{Alignment, Element, Length};
+use iced::{Task, Alignment, Element, Length};
 
 use crate::domain::dashboard::{Dashboard, WAITING_BANDS};
 use crate::domain::listing::{ChildQuery, ChildSort, FamilyQuery};
@@ -39,36 +39,6 @@ pub struct Screen {
     pub figures: Dashboard,
 }
 
-pub fn update(message: Message) -> Event {
-    let waiting = ChildQuery {
-        status: Some(ChildStatus::Awaiting),
-        sort: ChildSort::DaysWaiting,
-        ..ChildQuery::default()
-    };
-    match message {
-        Message::WaitingIn(district) => Event::Children(ChildQuery {
-            district: Some(district),
-            ..waiting
-        }),
-        Message::WaitingOver(days) => Event::Children(ChildQuery {
-            waiting_over_days: days,
-            ..waiting
-        }),
-        Message::FreeIn(district) => Event::Families(FamilyQuery {
-            district: Some(district),
-            status: Some(FamilyStatus::Approved),
-            with_free_places: true,
-            ..FamilyQuery::default()
-        }),
-        Message::ReviewsOverdue | Message::ReviewsDue => Event::Families(FamilyQuery {
-            status: Some(FamilyStatus::Approved),
-            review_overdue: matches!(message, Message::ReviewsOverdue),
-            sort: crate::domain::listing::FamilySort::ReviewDue,
-            ..FamilyQuery::default()
-        }),
-        Message::Placements => Event::Placements,
-    }
-}
 
 /// One horizontal bar: label, a filled length proportional to `value / max`, the value.
 fn bar<'a>(label: String, value: u64, max: u64, note: String, on: Message) -> Element<'a, Message> {
@@ -160,6 +130,42 @@ fn months_chart<'a>(lang: Lang, figures: &Dashboard) -> Element<'a, Message> {
 }
 
 impl Screen {
+    pub fn update(&mut self, message: Message, _env: &Env<'_>) -> (Task<Message>, Option<Event>) {
+        (Task::none(), Some(Self::event(message)))
+    }
+
+    /// The list a figure stands for.
+        fn event(message: Message) -> Event {
+        let waiting = ChildQuery {
+            status: Some(ChildStatus::Awaiting),
+            sort: ChildSort::DaysWaiting,
+            ..ChildQuery::default()
+        };
+        match message {
+            Message::WaitingIn(district) => Event::Children(ChildQuery {
+                district: Some(district),
+                ..waiting
+            }),
+            Message::WaitingOver(days) => Event::Children(ChildQuery {
+                waiting_over_days: days,
+                ..waiting
+            }),
+            Message::FreeIn(district) => Event::Families(FamilyQuery {
+                district: Some(district),
+                status: Some(FamilyStatus::Approved),
+                with_free_places: true,
+                ..FamilyQuery::default()
+            }),
+            Message::ReviewsOverdue | Message::ReviewsDue => Event::Families(FamilyQuery {
+                status: Some(FamilyStatus::Approved),
+                review_overdue: matches!(message, Message::ReviewsOverdue),
+                sort: crate::domain::listing::FamilySort::ReviewDue,
+                ..FamilyQuery::default()
+            }),
+            Message::Placements => Event::Placements,
+        }
+    }
+
     pub fn view<'a>(&'a self, env: &Env<'a>) -> Element<'a, Message> {
         let lang = env.lang;
         let t = |key: &str| tr(lang, key);

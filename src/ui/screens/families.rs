@@ -2,7 +2,7 @@
 //! form to create or edit one.
 
 use iced::widget::{button, checkbox, column, container, row, scrollable, text, text_input};
-use iced::{Alignment, Element, Length};
+use iced::{Alignment, Element, Length, Task};
 
 use super::family_form::{self, Form};
 use super::{date_text, district_filter_choices, place_label};
@@ -11,7 +11,10 @@ use crate::domain::*;
 use crate::i18n::{tr, tr_args};
 use crate::ui::Env;
 use crate::ui::style;
-use crate::ui::widgets::{Choice, badge, choice_list, detail_line, filter_choices, pager, section};
+use crate::ui::widgets::{
+    Choice, ListMode, badge, choice_list, detail_line, filter, filter_choices, form_page,
+    list_header, pager, section, table_row,
+};
 
 pub const PAGE_SIZE: usize = 50;
 pub const SEARCH_ID: &str = "families.search";
@@ -48,11 +51,7 @@ pub enum Event {
     NeedCode,
 }
 
-enum Mode {
-    List,
-    Detail(i64),
-    Form(Box<Form>),
-}
+type Mode = ListMode<Form>;
 
 pub struct Screen {
     mode: Mode,
@@ -119,7 +118,11 @@ impl Screen {
         }
     }
 
-    pub fn update(&mut self, message: Message, env: &Env<'_>) -> Option<Event> {
+    pub fn update(&mut self, message: Message, env: &Env<'_>) -> (Task<Message>, Option<Event>) {
+        (Task::none(), self.handle(message, env))
+    }
+
+    fn handle(&mut self, message: Message, env: &Env<'_>) -> Option<Event> {
         let mut requery = true;
         match message {
             Message::Search(text) => self.query.text = text,
@@ -181,7 +184,7 @@ impl Screen {
 
     /// Ctrl+S in the form.
     pub fn save_shortcut(&mut self, env: &Env<'_>) -> Option<Event> {
-        self.update(Message::Form(family_form::Message::Save), env)
+        self.handle(Message::Form(family_form::Message::Save), env)
     }
 
     /// Escape: leave the form or the detail view.
@@ -202,11 +205,7 @@ impl Screen {
                 Some(family) => detail_view(family, env),
                 None => self.list_view(env),
             },
-            Mode::Form(form) => {
-                scrollable(container(form.view(env).map(Message::Form)).padding(20))
-                    .height(Length::Fill)
-                    .into()
-            }
+            Mode::Form(form) => form_page(form.view(env).map(Message::Form)),
         }
     }
 
@@ -215,21 +214,16 @@ impl Screen {
         let t = |key: &str| tr(lang, key);
         let registry = env.registry;
 
-        let header = row![
-            text(t("family.list_title")).size(24),
-            iced::widget::space::horizontal(),
-            text(tr_args(
+        let header = list_header(
+            t("family.list_title"),
+            tr_args(
                 lang,
                 "family.count",
-                &[("count", self.rows.len().to_string())]
-            ))
-            .size(14),
-            button(text(t("family.new")))
-                .on_press(Message::New)
-                .style(button::primary),
-        ]
-        .spacing(16)
-        .align_y(Alignment::Center);
+                &[("count", self.rows.len().to_string())],
+            ),
+            t("family.new"),
+            Message::New,
+        );
 
         let search = text_input(&t("common.search"), &self.query.text)
             .id(SEARCH_ID)
@@ -365,29 +359,7 @@ impl Screen {
     }
 }
 
-fn filter<'a>(label: String, control: Element<'a, Message>) -> Element<'a, Message> {
-    column![text(label).size(13).style(style::muted_text), control]
-        .spacing(3)
-        .width(Length::FillPortion(1))
-        .into()
-}
 
-/// A table row: cells of fixed width, a width of 0 fills the rest.
-pub(super) fn table_row<'a, M: 'a>(
-    cells: impl Iterator<Item = (Element<'a, M>, f32)>,
-) -> Element<'a, M> {
-    row(cells.map(|(cell, width)| {
-        let width = if width > 0.0 {
-            Length::Fixed(width)
-        } else {
-            Length::Fill
-        };
-        container(cell).width(width).into()
-    }))
-    .spacing(10)
-    .align_y(Alignment::Center)
-    .into()
-}
 
 fn detail_view<'a>(family: &'a Family, env: &Env<'a>) -> Element<'a, Message> {
     let lang = env.lang;

@@ -10,10 +10,11 @@ use crate::domain::*;
 use crate::i18n::tr;
 use crate::ui::Env;
 use crate::ui::screens::{
-    date_text, district_name, district_picker, parse_optional_date, parse_required_date,
-    remove_row, settlement_choices, toggle, with_row,
+    date_text, parse_optional_date, parse_required_date,
+    remove_row, toggle, with_row,
 };
 use crate::ui::style;
+use crate::ui::widgets::location::{self, LocationInput};
 use crate::ui::widgets::{
     checkbox_set, choice_list, code_choices, error_of, field, input, optional_choices, section,
 };
@@ -28,9 +29,6 @@ pub enum TextField {
     SecondName,
     SecondBirth,
     SecondPhone,
-    Address,
-    Lat,
-    Lon,
     ApprovalDate,
     ReviewDue,
     AgeMin,
@@ -42,9 +40,7 @@ pub enum TextField {
 #[derive(Debug, Clone)]
 pub enum Message {
     Text(TextField, String),
-    DistrictQuery(String),
-    District(String),
-    Settlement(Option<String>),
+    Location(location::Message),
     Language(Language, bool),
     Religion(Option<Religion>),
     Status(FamilyStatus),
@@ -107,13 +103,7 @@ pub struct Form {
     second_name: String,
     second_birth: String,
     second_phone: String,
-    address: String,
-    district: Option<String>,
-    /// What is typed in the district field.
-    district_query: String,
-    settlement: Option<String>,
-    lat: String,
-    lon: String,
+    location: LocationInput,
     household: Vec<MemberRow>,
     languages: BTreeSet<Language>,
     religion: Option<Religion>,
@@ -132,23 +122,15 @@ pub struct Form {
     pub errors: ValidationErrors,
 }
 
-fn coordinate_text(value: f64) -> String {
-    format!("{value:.5}")
-}
-
 impl Form {
     pub fn new(code: String, env: &Env<'_>) -> Self {
         let mut family = Family::new(code);
         family.languages.insert(Language::Azerbaijani);
-        let mut form = Self::edit(&family, env);
-        form.lat.clear();
-        form.lon.clear();
-        form
+        Self::edit(&family, env)
     }
 
     pub fn edit(family: &Family, env: &Env<'_>) -> Self {
         let second = family.second_carer.clone().unwrap_or_default();
-        let has_location = !family.location.district_code.is_empty();
         Form {
             id: family.id,
             code: family.code.clone(),
@@ -158,20 +140,7 @@ impl Form {
             second_name: second.full_name,
             second_birth: date_text(second.birth_date),
             second_phone: second.phone,
-            address: family.location.address.clone(),
-            district: Some(family.location.district_code.clone()).filter(|d| !d.is_empty()),
-            district_query: district_name(env, Some(&family.location.district_code)),
-            settlement: family.location.settlement_code.clone(),
-            lat: if has_location {
-                coordinate_text(family.location.lat)
-            } else {
-                String::new()
-            },
-            lon: if has_location {
-                coordinate_text(family.location.lon)
-            } else {
-                String::new()
-            },
+            location: LocationInput::edit(&family.location, env),
             household: family
                 .household
                 .iter()
@@ -233,18 +202,6 @@ impl Form {
                 0
             })
         };
-        let coordinate = |value: &str, errors: &mut ValidationErrors| -> f64 {
-            value
-                .trim()
-                .replace(',', ".")
-                .parse::<f64>()
-                .unwrap_or_else(|_| {
-                    if errors.for_field("location.coordinates").is_none() {
-                        errors.push("location.coordinates", "error.invalid_number");
-                    }
-                    f64::NAN
-                })
-        };
         let second_carer = Carer {
             full_name: self.second_name.clone(),
             birth_date: parse_optional_date(
@@ -254,14 +211,7 @@ impl Form {
             ),
             phone: self.second_phone.clone(),
         };
-        let (lat, lon) = if self.district.is_some() {
-            (
-                coordinate(&self.lat, &mut errors),
-                coordinate(&self.lon, &mut errors),
-            )
-        } else {
-            (0.0, 0.0)
-        };
+        let location = self.location.location(&mut errors);
         let family = Family {
             id: self.id,
             code: self.code.clone(),
@@ -275,13 +225,7 @@ impl Form {
                 phone: self.main_phone.clone(),
             },
             second_carer: (!second_carer.is_blank()).then_some(second_carer),
-            location: Location {
-                address: self.address.clone(),
-                district_code: self.district.clone().unwrap_or_default(),
-                settlement_code: self.settlement.clone(),
-                lat,
-                lon,
-            },
+            location,
             household: self
                 .household
                 .iter()
@@ -360,9 +304,6 @@ impl Form {
                     TextField::SecondName => &mut self.second_name,
                     TextField::SecondBirth => &mut self.second_birth,
                     TextField::SecondPhone => &mut self.second_phone,
-                    TextField::Address => &mut self.address,
-                    TextField::Lat => &mut self.lat,
-                    TextField::Lon => &mut self.lon,
                     TextField::ApprovalDate => &mut self.approval_date,
                     TextField::ReviewDue => &mut self.review_due,
                     TextField::AgeMin => &mut self.age_min,
@@ -372,37 +313,7 @@ impl Form {
                 };
                 *target = value;
             }
-            Message::DistrictQuery(query) => {
-                // Editing the name un-picks the district until one is picked again.
-                if district_name(env, self.district.as_deref()) != query {
-                    self.district = None;
-                    self.settlement = None;
-                }
-                self.district_query = query;
-            }
-            Message::District(code) => {
-                // A new district fills in its centre's coordinates; they stay editable.
-                if let Some((lat, lon)) = env.gazetteer.point(&code, None) {
-                    self.lat = coordinate_text(lat);
-                    self.lon = coordinate_text(lon);
-                }
-                self.district_query = env
-                    .gazetteer
-                    .unit(&code)
-                    .map(|u| u.name(env.lang).to_owned())
-                    .unwrap_or_default();
-                self.district = Some(code);
-                self.settlement = None;
-            }
-            Message::Settlement(code) => {
-                if let Some(district) = &self.district
-                    && let Some((lat, lon)) = env.gazetteer.point(district, code.as_deref())
-                {
-                    self.lat = coordinate_text(lat);
-                    self.lon = coordinate_text(lon);
-                }
-                self.settlement = code;
-            }
+            Message::Location(message) => self.location.update(message, env),
             Message::Language(language, on) => toggle(&mut self.languages, language, on),
             Message::Religion(religion) => self.religion = religion,
             Message::Status(status) => self.status = status,
@@ -537,66 +448,20 @@ impl Form {
             .spacing(10),
         );
 
-        let district_error = err("location.district");
-        let settlements = self
-            .district
-            .as_deref()
-            .map(|d| settlement_choices(env, d))
-            .unwrap_or_default();
         let location = section(
             t("family.section_location"),
             column![
-                row![
-                    field(
-                        t("family.district"),
-                        district_picker(
-                            env,
-                            &self.district_query,
-                            self.district.as_deref(),
-                            district_error.is_some(),
-                            Message::DistrictQuery,
-                            Message::District
-                        ),
-                        district_error,
-                    ),
-                    field(
-                        t("family.settlement"),
-                        choice_list(settlements, &self.settlement, Message::Settlement),
-                        err("location.settlement"),
-                    ),
-                ]
-                .spacing(12),
-                row![
-                    text_field(
-                        "family.address",
-                        "location.address",
-                        &self.address,
-                        TextField::Address,
-                        ""
-                    ),
-                    field(
-                        t("family.coordinates"),
-                        row![
-                            input(
-                                "location.lat",
-                                &t("family.lat"),
-                                &self.lat,
-                                |v| Message::Text(TextField::Lat, v),
-                                err("location.coordinates").is_some()
-                            ),
-                            input(
-                                "location.lon",
-                                &t("family.lon"),
-                                &self.lon,
-                                |v| Message::Text(TextField::Lon, v),
-                                err("location.coordinates").is_some()
-                            ),
-                        ]
-                        .spacing(6),
-                        err("location.coordinates"),
-                    ),
-                ]
-                .spacing(12),
+                self.location
+                    .view(
+                        env,
+                        &self.errors,
+                        &location::Labels {
+                            district: "family.district",
+                            settlement: "family.settlement",
+                            address: "family.address",
+                        },
+                    )
+                    .map(Message::Location),
                 field(
                     t("family.languages"),
                     checkbox_set(

@@ -15,7 +15,6 @@ use iced::task::{self, Sipper, sipper};
 use iced::widget::{button, checkbox, column, container, row, scrollable, text, text_input};
 use iced::{Alignment, Element, Length, Task};
 
-use super::families::table_row;
 use crate::domain::advice::{Explanation, NotChosen};
 use crate::domain::{PairRuleKind, PanelSession, ValidationErrors, format_date, parse_date};
 use crate::i18n::{Lang, relaxation_text, rule_label, rule_values, tr, tr_args};
@@ -25,7 +24,7 @@ use crate::matching::{
 };
 use crate::ui::Env;
 use crate::ui::style;
-use crate::ui::widgets::{Choice, choice_list, error_of, field, pager, section};
+use crate::ui::widgets::{table_row, Choice, choice_list, error_of, field, pager, section};
 
 const PAGE_SIZE: usize = 40;
 /// A large registry on the pure-Rust solver can take long to prove optimal: by default the
@@ -399,7 +398,11 @@ impl Screen {
         }
     }
 
-    pub fn update(&mut self, message: Message, env: &Env<'_>) -> Option<Event> {
+    pub fn update(&mut self, message: Message, env: &Env<'_>) -> (Task<Message>, Option<Event>) {
+        (Task::none(), self.handle(message, env))
+    }
+
+    fn handle(&mut self, message: Message, env: &Env<'_>) -> Option<Event> {
         match message {
             Message::Date(v) => self.date = v,
             Message::Scope(s) => self.scope = s,

@@ -1,5 +1,6 @@
-//! The screens of the window. Each owns its state, its `Message`, an `update` that may return
-//! an `Event` for the application, and a `view`.
+//! The screens of the window. Each owns its state, its `Message`, an `update` of one shape —
+//! `update(&mut self, Message, &Env) -> (Task<Message>, Option<Event>)`: a task to run and an
+//! event for the application — and a `view`.
 
 pub mod audit;
 pub mod child_form;
@@ -56,46 +57,8 @@ pub fn parse_required_date(
     parse_optional_date(value, field, errors)
 }
 
-/// Suggestions shown under the district field while the user types.
-const DISTRICT_SUGGESTIONS: usize = 8;
 
-/// A district field: the user types part of a name (in any of the three languages, with or
-/// without Azerbaijani letters) and picks from the matching districts and cities.
-pub fn district_picker<'a, M: Clone + 'a>(
-    env: &Env<'_>,
-    query: &str,
-    selected: Option<&str>,
-    has_error: bool,
-    on_query: impl Fn(String) -> M + 'a,
-    on_pick: impl Fn(String) -> M + 'a,
-) -> iced::Element<'a, M> {
-    use iced::widget::{button, column, row, text, text_input};
-    let input = text_input(&tr(env.lang, "family.district"), query)
-        .id("location.district")
-        .on_input(on_query)
-        .padding(6)
-        .style(move |theme, status| crate::ui::style::input(theme, status, has_error));
-    let mut content = column![input].spacing(4);
-    if selected.is_none() && !query.trim().is_empty() {
-        let matches = env.gazetteer.search_districts(query);
-        let buttons = matches.into_iter().take(DISTRICT_SUGGESTIONS).map(|u| {
-            button(text(u.name(env.lang).to_owned()).size(14))
-                .on_press(on_pick(u.code.clone()))
-                .style(button::secondary)
-                .padding([4, 10])
-                .into()
-        });
-        content = content.push(row(buttons).spacing(6).wrap());
-    }
-    content.into()
-}
 
-/// The name of a district in the interface language ("" when none is chosen).
-pub fn district_name(env: &Env<'_>, code: Option<&str>) -> String {
-    code.and_then(|c| env.gazetteer.unit(c))
-        .map(|u| u.name(env.lang).to_owned())
-        .unwrap_or_default()
-}
 
 /// "All" and then every district, for list filters.
 pub fn district_filter_choices(env: &Env<'_>) -> Vec<Choice<Option<String>>> {
@@ -110,23 +73,6 @@ pub fn district_filter_choices(env: &Env<'_>) -> Vec<Choice<Option<String>>> {
     .collect()
 }
 
-/// "—" and then the settlements of a district.
-pub fn settlement_choices(env: &Env<'_>, district: &str) -> Vec<Choice<Option<String>>> {
-    std::iter::once(Choice {
-        value: None,
-        label: tr(env.lang, "common.none"),
-    })
-    .chain(
-        env.gazetteer
-            .settlements_of(district)
-            .into_iter()
-            .map(|u| Choice {
-                value: Some(u.code.clone()),
-                label: u.name(env.lang).to_owned(),
-            }),
-    )
-    .collect()
-}
 
 /// "District" or "District, Settlement" in the interface language.
 pub fn place_label(env: &Env<'_>, location: &Location) -> String {

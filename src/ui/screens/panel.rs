@@ -4,7 +4,7 @@
 //! is a new entry under it.
 
 use iced::widget::{button, checkbox, column, container, row, scrollable, text};
-use iced::{Alignment, Element, Length};
+use iced::{Alignment, Element, Length, Task};
 
 use super::{date_text, parse_optional_date};
 use crate::domain::advice::Explanation;
@@ -124,7 +124,11 @@ impl Screen {
         self.refusal = None;
     }
 
-    pub fn update(&mut self, message: Message, env: &Env<'_>) -> Option<Event> {
+    pub fn update(&mut self, message: Message, env: &Env<'_>) -> (Task<Message>, Option<Event>) {
+        (Task::none(), self.handle(message, env))
+    }
+
+    fn handle(&mut self, message: Message, env: &Env<'_>) -> Option<Event> {
         match message {
             Message::NewSession => {
                 self.mode = Mode::New(SessionForm {

@@ -3,15 +3,14 @@
 //! family.
 
 use iced::widget::{button, checkbox, column, container, row, scrollable, text, text_input};
-use iced::{Alignment, Element, Length};
+use iced::{Alignment, Element, Length, Task};
 
-use super::families::table_row;
 use super::parse_optional_date;
 use crate::domain::text::{fold_for_search, matches_query};
 use crate::domain::*;
 use crate::i18n::tr;
 use crate::ui::style;
-use crate::ui::widgets::{choice_list, error_of, field, input, optional_choices};
+use crate::ui::widgets::{table_row, choice_list, error_of, field, input, optional_choices};
 use crate::ui::{Env, Registry};
 
 pub const SEARCH_ID: &str = "placements.search";
@@ -57,6 +56,11 @@ pub struct Screen {
 }
 
 impl Screen {
+    /// The placement records on the screen.
+    pub fn records(&self) -> Vec<PlacementRecord> {
+        self.placements.iter().map(|(p, _)| p.clone()).collect()
+    }
+
     pub fn set_placements(&mut self, placements: Vec<PlacementRecord>, registry: &Registry) {
         self.placements = placements
             .into_iter()
@@ -90,7 +94,11 @@ impl Screen {
         self.show_ended = true;
     }
 
-    pub fn update(&mut self, message: Message, env: &Env<'_>) -> Option<Event> {
+    pub fn update(&mut self, message: Message, env: &Env<'_>) -> (Task<Message>, Option<Event>) {
+        (Task::none(), self.handle(message, env))
+    }
+
+    fn handle(&mut self, message: Message, env: &Env<'_>) -> Option<Event> {
         match message {
             Message::Search(v) => self.search = v,
             Message::ShowEnded(v) => self.show_ended = v,

@@ -2,7 +2,7 @@
 //! demo registry (create, reset), licences, and the latest audit entries.
 
 use iced::widget::{button, column, row, scrollable, text, text_input};
-use iced::{Alignment, Element, Length};
+use iced::{Alignment, Element, Length, Task};
 
 use crate::i18n::{Lang, tr, tr_args};
 use crate::store::AuditEntry;
@@ -45,7 +45,11 @@ pub struct RegistryInfo<'a> {
 }
 
 impl Screen {
-    pub fn update(&mut self, message: Message) -> Option<Event> {
+    pub fn update(&mut self, message: Message, _env: &Env<'_>) -> (Task<Message>, Option<Event>) {
+        (Task::none(), self.handle(message))
+    }
+
+    fn handle(&mut self, message: Message) -> Option<Event> {
         match message {
             Message::Language(lang) => Some(Event::Language(lang)),
             Message::UserName(name) => Some(Event::UserName(name)),

@@ -1,7 +1,7 @@
 //! Shown on an empty registry: start with a demo registry (training) or empty (real work).
 
 use iced::widget::{button, column, container, text};
-use iced::{Alignment, Element, Length};
+use iced::{Alignment, Element, Length, Task};
 
 use crate::i18n::tr;
 use crate::ui::Env;
@@ -18,14 +18,24 @@ pub enum Event {
     StartEmpty,
 }
 
-pub fn update(message: Message) -> Event {
-    match message {
-        Message::CreateDemo => Event::CreateDemo,
-        Message::StartEmpty => Event::StartEmpty,
+#[derive(Default)]
+pub struct Screen;
+
+impl Screen {
+    pub fn update(&mut self, message: Message, _env: &Env<'_>) -> (Task<Message>, Option<Event>) {
+        let event = match message {
+            Message::CreateDemo => Event::CreateDemo,
+            Message::StartEmpty => Event::StartEmpty,
+        };
+        (Task::none(), Some(event))
+    }
+
+    pub fn view<'a>(&'a self, env: &Env<'a>) -> Element<'a, Message> {
+        view(env)
     }
 }
 
-pub fn view<'a>(env: &Env<'a>) -> Element<'a, Message> {
+fn view<'a>(env: &Env<'a>) -> Element<'a, Message> {
     let t = |key: &str| tr(env.lang, key);
     let card = column![
         text(t("welcome.title")).size(28),

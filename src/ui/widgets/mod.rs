@@ -4,7 +4,13 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
-use iced::widget::{button, checkbox, column, container, pick_list, row, text, text_input};
+pub mod location;
+
+pub use location::LocationInput;
+
+use iced::widget::{
+    button, checkbox, column, container, pick_list, row, scrollable, text, text_input,
+};
 use iced::{Alignment, Element, Length};
 
 use crate::domain::ValidationErrors;
@@ -234,4 +240,61 @@ pub fn badge<'a, M: 'a>(label: String, warning: bool) -> Element<'a, M> {
         .padding([2, 8])
         .style(move |theme| style::badge(theme, warning))
         .into()
+}
+
+/// A table row: cells of fixed width, a width of 0 fills the rest.
+pub fn table_row<'a, M: 'a>(cells: impl Iterator<Item = (Element<'a, M>, f32)>) -> Element<'a, M> {
+    row(cells.map(|(cell, width)| {
+        let width = if width > 0.0 {
+            Length::Fixed(width)
+        } else {
+            Length::Fill
+        };
+        container(cell).width(width).into()
+    }))
+    .spacing(10)
+    .align_y(Alignment::Center)
+    .into()
+}
+
+/// A list filter: its label above its control, sharing the row with the others.
+pub fn filter<'a, M: 'a>(label: String, control: Element<'a, M>) -> Element<'a, M> {
+    column![text(label).size(13).style(style::muted_text), control]
+        .spacing(3)
+        .width(Length::FillPortion(1))
+        .into()
+}
+
+/// The head of a record list: its title, how many records it shows, and "New".
+pub fn list_header<'a, M: Clone + 'a>(
+    title: String,
+    count: String,
+    new_label: String,
+    on_new: M,
+) -> Element<'a, M> {
+    row![
+        text(title).size(24),
+        iced::widget::space::horizontal(),
+        text(count).size(14),
+        button(text(new_label))
+            .on_press(on_new)
+            .style(button::primary),
+    ]
+    .spacing(16)
+    .align_y(Alignment::Center)
+    .into()
+}
+
+/// A record form on a page of its own, scrolled when it is taller than the window.
+pub fn form_page<'a, M: 'a>(form: Element<'a, M>) -> Element<'a, M> {
+    scrollable(container(form).padding(20))
+        .height(Length::Fill)
+        .into()
+}
+
+/// What a record screen (families, children) shows: the list, one record, or its form.
+pub enum ListMode<F> {
+    List,
+    Detail(i64),
+    Form(Box<F>),
 }
