@@ -419,6 +419,29 @@ fn run_match(
     greedy: bool,
     time_limit: Option<std::time::Duration>,
 ) -> ExitCode {
+    // On a terminal, one line of progress on stderr, rewritten as the run goes.
+    let on_terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let show_progress = |p: matching::Progress| {
+        let stage = match p.stage {
+            matching::Stage::Model => "building the model",
+            matching::Stage::Solving => "solving",
+            matching::Stage::Explaining => "explaining",
+        };
+        let mut line = format!("yuva: {stage}");
+        if p.components > 0 {
+            line.push_str(&format!(
+                ", {}/{} components",
+                p.components_done, p.components
+            ));
+        }
+        if let Some(best) = p.best {
+            line.push_str(&format!(", best plan {best:.0}"));
+        }
+        if let (Some(bound), Some(gap)) = (p.bound, p.gap()) {
+            line.push_str(&format!(", bound {bound:.0} (gap {:.2} %)", gap * 100.0));
+        }
+        eprint!("\r\x1b[2K{line}");
+    };
     let result = if greedy {
         matching::solve_greedy(instance)
     } else {
@@ -426,10 +449,14 @@ fn run_match(
             instance,
             matching::SolveOptions {
                 time_limit,
+                progress: on_terminal.then_some(&show_progress as &(dyn Fn(_) + Sync)),
                 ..Default::default()
             },
         )
     };
+    if on_terminal && !greedy {
+        eprint!("\r\x1b[2K");
+    }
     let plan = match result {
         Ok(plan) => plan,
         Err(error) => {

@@ -102,10 +102,7 @@ fn put_row(rows: &mut Vec<Row>, position: usize, row: Row) {
 
 impl FamilyIndex {
     pub fn build(families: &[Family], gazetteer: &dyn Places) -> Self {
-        let rows = families
-            .iter()
-            .map(|f| Self::row(f, gazetteer))
-            .collect();
+        let rows = families.iter().map(|f| Self::row(f, gazetteer)).collect();
         FamilyIndex { rows }
     }
 

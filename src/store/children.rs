@@ -3,7 +3,7 @@
 use rusqlite::{OptionalExtension, Row, params};
 
 use super::codec::*;
-use super::{Result, Store, StoreError, Writer, audit, now};
+use super::{CodedTable, Result, Store, StoreError, Writer, audit, check_code_free, now};
 use crate::domain::validation::{validate_child, validate_group};
 use crate::domain::*;
 
@@ -166,37 +166,23 @@ impl Writer<'_> {
             GroupChange::Existing(g) | GroupChange::New(g) => Some(g.normalized()),
         };
         let mut errors = validate_child(&child, group.as_ref(), ctx);
-        let duplicate: Option<i64> = self
-            .tx
-            .query_row(
-                "SELECT id FROM children WHERE code = ?1 AND id IS NOT ?2",
-                params![child.code, child.id],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if duplicate.is_some() {
-            errors.push_with(
-                "code",
-                "error.duplicate_code",
-                vec![("code", child.code.clone())],
-            );
-        }
+        check_code_free(
+            self.tx,
+            CodedTable::Children,
+            &child.code,
+            child.id,
+            "code",
+            &mut errors,
+        )?;
         if let Some(group) = &group {
-            let clash: Option<i64> = self
-                .tx
-                .query_row(
-                    "SELECT id FROM sibling_groups WHERE code = ?1 AND id IS NOT ?2",
-                    params![group.code, group.id],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            if clash.is_some() {
-                errors.push_with(
-                    "group.code",
-                    "error.duplicate_code",
-                    vec![("code", group.code.clone())],
-                );
-            }
+            check_code_free(
+                self.tx,
+                CodedTable::SiblingGroups,
+                &group.code,
+                group.id,
+                "group.code",
+                &mut errors,
+            )?;
         }
         errors.into_result()?;
 

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::codec::*;
-use super::{Result, Store, StoreError, Writer, audit, now};
+use super::{CodedTable, Result, Store, StoreError, Writer, audit, check_code_free, now};
 use crate::domain::validation::validate_family;
 use crate::domain::*;
 
@@ -233,21 +233,14 @@ impl Writer<'_> {
             None => 0,
         };
         let mut errors = validate_family(&family, occupied, ctx);
-        let duplicate: Option<i64> = self
-            .tx
-            .query_row(
-                "SELECT id FROM families WHERE code = ?1 AND id IS NOT ?2",
-                params![family.code, family.id],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if duplicate.is_some() {
-            errors.push_with(
-                "code",
-                "error.duplicate_code",
-                vec![("code", family.code.clone())],
-            );
-        }
+        check_code_free(
+            self.tx,
+            CodedTable::Families,
+            &family.code,
+            family.id,
+            "code",
+            &mut errors,
+        )?;
         errors.into_result()?;
 
         let second = family.second_carer.as_ref().filter(|c| !c.is_blank());

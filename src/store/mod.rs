@@ -357,3 +357,50 @@ pub fn delete_registry_file(path: &Path) -> std::io::Result<()> {
     }
     Ok(())
 }
+
+/// Tables whose records carry a unique code.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum CodedTable {
+    Children,
+    Families,
+    SiblingGroups,
+}
+
+impl CodedTable {
+    fn name(self) -> &'static str {
+        match self {
+            CodedTable::Children => "children",
+            CodedTable::Families => "families",
+            CodedTable::SiblingGroups => "sibling_groups",
+        }
+    }
+}
+
+/// Adds "code already used" on `field` when another record of `table` than `id` has `code`.
+pub(crate) fn check_code_free(
+    conn: &Connection,
+    table: CodedTable,
+    code: &str,
+    id: Option<i64>,
+    field: &'static str,
+    errors: &mut ValidationErrors,
+) -> Result<()> {
+    let other: Option<i64> = conn
+        .query_row(
+            &format!(
+                "SELECT id FROM {} WHERE code = ?1 AND id IS NOT ?2",
+                table.name()
+            ),
+            params![code, id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if other.is_some() {
+        errors.push_with(
+            field,
+            "error.duplicate_code",
+            vec![("code", code.to_owned())],
+        );
+    }
+    Ok(())
+}

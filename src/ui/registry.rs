@@ -9,6 +9,12 @@ use crate::domain::{Child, Family, SiblingGroup};
 use crate::geo::Gazetteer;
 use crate::store::{self, Store};
 
+/// Where the record `id` is in its list: its position, or the end of the list (`len`) for a
+/// new record, which is then remembered there.
+fn position_of(by_id: &mut HashMap<i64, usize>, id: i64, len: usize) -> usize {
+    *by_id.entry(id).or_insert(len)
+}
+
 pub struct Registry {
     pub families: Vec<Family>,
     pub children: Vec<Child>,
@@ -102,13 +108,7 @@ impl Registry {
     /// Takes a saved family as the store now has it: replaced in place, or added.
     pub fn put_family(&mut self, family: Family, gazetteer: &Gazetteer) {
         let Some(id) = family.id else { return };
-        let position = match self.family_by_id.get(&id) {
-            Some(&i) => i,
-            None => {
-                self.family_by_id.insert(id, self.families.len());
-                self.families.len()
-            }
-        };
+        let position = position_of(&mut self.family_by_id, id, self.families.len());
         self.family_index.put(position, &family, gazetteer);
         match self.families.get_mut(position) {
             Some(slot) => *slot = family,
@@ -120,13 +120,7 @@ impl Registry {
     /// created one or changed the child's group).
     pub fn put_child(&mut self, child: Child, groups: Vec<SiblingGroup>, gazetteer: &Gazetteer) {
         let Some(id) = child.id else { return };
-        let position = match self.child_by_id.get(&id) {
-            Some(&i) => i,
-            None => {
-                self.child_by_id.insert(id, self.children.len());
-                self.children.len()
-            }
-        };
+        let position = position_of(&mut self.child_by_id, id, self.children.len());
         self.child_index.put(position, &child, gazetteer);
         match self.children.get_mut(position) {
             Some(slot) => *slot = child,

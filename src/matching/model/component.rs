@@ -453,7 +453,11 @@ fn restricted_parts(
 }
 
 /// The objective of a component's placements (child, family).
-pub(super) fn placed_value(problem: &Problem, structure: &Structure, placed: &[(usize, usize)]) -> f64 {
+pub(super) fn placed_value(
+    problem: &Problem,
+    structure: &Structure,
+    placed: &[(usize, usize)],
+) -> f64 {
     let mut total = 0.0;
     let mut split_families: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for &(c, f) in placed {
@@ -557,4 +561,3 @@ impl ComponentResult {
         self
     }
 }
-

@@ -3,7 +3,10 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use good_lp::{Expression, ProblemVariables, Solution, SolutionStatus, SolverModel, Variable, WithTimeLimit, variable};
+use good_lp::{
+    Expression, ProblemVariables, Solution, SolutionStatus, SolverModel, Variable, WithTimeLimit,
+    variable,
+};
 
 use super::backend::{Active, Backend, DualRows};
 use super::component::{ModelOutcome, Part, Start};
@@ -322,4 +325,3 @@ fn solve_on<B: Backend>(
         unsettled_families,
     })
 }
-

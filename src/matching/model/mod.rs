@@ -11,7 +11,6 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-
 use super::instance::{InputError, Problem};
 use super::rules::{self, PairCheck, Rule};
 use super::{MatchError, Progress, Stage};

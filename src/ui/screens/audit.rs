@@ -9,7 +9,7 @@ use crate::i18n::{has_key, tr, tr_args};
 use crate::store::{AuditEntry, AuditFilter};
 use crate::ui::Env;
 use crate::ui::style;
-use crate::ui::widgets::{table_row, Choice, choice_list};
+use crate::ui::widgets::{Choice, choice_list, table_row};
 
 pub const SEARCH_ID: &str = "audit.search";
 /// Rows shown at once; the filters narrow a longer log.

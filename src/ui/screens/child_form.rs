@@ -2,20 +2,19 @@
 
 use std::collections::BTreeSet;
 
-use iced::widget::{button, checkbox, column, row, text};
+use iced::widget::{checkbox, column, row, text};
 use iced::{Element, Length};
 
 use crate::domain::*;
 use crate::i18n::{tr, tr_args};
 use crate::store::GroupChange;
 use crate::ui::Env;
-use crate::ui::screens::{
-    parse_required_date, toggle,
-};
+use crate::ui::screens::{parse_required_date, toggle};
 use crate::ui::style;
 use crate::ui::widgets::location::{self, LocationInput};
 use crate::ui::widgets::{
-    Choice, checkbox_set, choice_list, code_choices, error_of, field, input, section,
+    Choice, checkbox_set, choice_list, code_choices, error_of, field, form_actions, input,
+    labelled_input, section,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -319,18 +318,9 @@ impl Form {
         let err = |field: &str| error_of(lang, &self.errors, field);
         let text_field =
             |label: &str, id: &'static str, value: &'a str, which: TextField, hint: &str| {
-                let error = err(id);
-                field(
-                    t(label),
-                    input(
-                        id,
-                        hint,
-                        value,
-                        move |v| Message::Text(which, v),
-                        error.is_some(),
-                    ),
-                    error,
-                )
+                labelled_input(lang, &self.errors, label, id, value, hint, move |v| {
+                    Message::Text(which, v)
+                })
             };
         let date_hint = t("common.date_hint");
         let title = if self.is_new() {
@@ -615,19 +605,7 @@ impl Form {
             .push(needs)
             .push(siblings)
             .push(views)
-            .push(
-                row![
-                    button(text(t("common.save")))
-                        .on_press(Message::Save)
-                        .style(button::primary)
-                        .padding([8, 20]),
-                    button(text(t("common.cancel")))
-                        .on_press(Message::Cancel)
-                        .style(button::secondary)
-                        .padding([8, 20]),
-                ]
-                .spacing(12),
-            )
+            .push(form_actions(lang, Message::Save, Message::Cancel))
             .width(Length::Fill)
             .into()
     }

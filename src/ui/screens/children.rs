@@ -361,7 +361,6 @@ impl Screen {
     }
 }
 
-
 fn detail_view<'a>(child: &'a Child, env: &Env<'a>) -> Element<'a, Message> {
     let lang = env.lang;
     let t = |key: &str| tr(lang, key);

@@ -4,7 +4,7 @@
 //! button that opens the matching filtered list.
 
 use iced::widget::{button, column, container, row, scrollable, text};
-use iced::{Task, Alignment, Element, Length};
+use iced::{Alignment, Element, Length, Task};
 
 use crate::domain::dashboard::{Dashboard, WAITING_BANDS};
 use crate::domain::listing::{ChildQuery, ChildSort, FamilyQuery};
@@ -38,7 +38,6 @@ pub struct Screen {
     /// The figures (recomputed by the application after each change).
     pub figures: Dashboard,
 }
-
 
 /// One horizontal bar: label, a filled length proportional to `value / max`, the value.
 fn bar<'a>(label: String, value: u64, max: u64, note: String, on: Message) -> Element<'a, Message> {
@@ -135,7 +134,7 @@ impl Screen {
     }
 
     /// The list a figure stands for.
-        fn event(message: Message) -> Event {
+    fn event(message: Message) -> Event {
         let waiting = ChildQuery {
             status: Some(ChildStatus::Awaiting),
             sort: ChildSort::DaysWaiting,

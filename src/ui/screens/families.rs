@@ -359,8 +359,6 @@ impl Screen {
     }
 }
 
-
-
 fn detail_view<'a>(family: &'a Family, env: &Env<'a>) -> Element<'a, Message> {
     let lang = env.lang;
     let t = |key: &str| tr(lang, key);

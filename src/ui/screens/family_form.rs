@@ -7,16 +7,16 @@ use iced::widget::{button, column, row, text};
 use iced::{Alignment, Element, Length};
 
 use crate::domain::*;
-use crate::i18n::tr;
+use crate::i18n::{Lang, tr};
 use crate::ui::Env;
 use crate::ui::screens::{
-    date_text, parse_optional_date, parse_required_date,
-    remove_row, toggle, with_row,
+    date_text, parse_optional_date, parse_required_date, remove_row, toggle, with_row,
 };
 use crate::ui::style;
 use crate::ui::widgets::location::{self, LocationInput};
 use crate::ui::widgets::{
-    checkbox_set, choice_list, code_choices, error_of, field, input, optional_choices, section,
+    checkbox_set, choice_list, code_choices, error_of, field, form_actions, labelled_input,
+    optional_choices, section,
 };
 
 /// The form's single-line text fields.
@@ -359,23 +359,10 @@ impl Form {
     pub fn view<'a>(&'a self, env: &Env<'_>) -> Element<'a, Message> {
         let lang = env.lang;
         let t = |key: &str| tr(lang, key);
-        let err = |field: &str| error_of(lang, &self.errors, field);
         let text_field =
             |label: &str, id: &'static str, value: &'a str, which: TextField, hint: &str| {
-                let error = err(id);
-                field(
-                    t(label),
-                    input(
-                        id,
-                        hint,
-                        value,
-                        move |v| Message::Text(which, v),
-                        error.is_some(),
-                    ),
-                    error,
-                )
+                self.text_field(lang, label, id, value, which, hint)
             };
-        let date_hint = t("common.date_hint");
 
         let title = if self.is_new() {
             t("family.new_title")
@@ -383,7 +370,55 @@ impl Form {
             crate::i18n::tr_args(lang, "family.edit_title", &[("code", self.code.clone())])
         };
 
-        let carers = section(
+        let carers = self.carers_section(env);
+        let location = self.location_section(env);
+        let household = self.household_section(env);
+        let approval = self.approval_section(env);
+        let training = self.training_section(env);
+
+        let other = section(
+            t("family.section_other"),
+            text_field("family.notes", "notes", &self.notes, TextField::Notes, ""),
+        );
+
+        let mut form = column![text(title).size(24)].spacing(14);
+        if !self.errors.is_empty() {
+            form = form.push(text(t("error.form_has_errors")).style(style::error_text));
+        }
+        form = form
+            .push(carers)
+            .push(location)
+            .push(household)
+            .push(approval)
+            .push(training)
+            .push(other);
+        form = form.push(form_actions(lang, Message::Save, Message::Cancel));
+        form.width(Length::Fill).into()
+    }
+
+    fn text_field<'a>(
+        &self,
+        lang: Lang,
+        label: &str,
+        id: &'static str,
+        value: &'a str,
+        which: TextField,
+        hint: &str,
+    ) -> Element<'a, Message> {
+        labelled_input(lang, &self.errors, label, id, value, hint, move |v| {
+            Message::Text(which, v)
+        })
+    }
+
+    fn carers_section<'a>(&'a self, env: &Env<'_>) -> Element<'a, Message> {
+        let lang = env.lang;
+        let t = |key: &str| tr(lang, key);
+        let text_field =
+            |label: &str, id: &'static str, value: &'a str, which: TextField, hint: &str| {
+                self.text_field(lang, label, id, value, which, hint)
+            };
+        let date_hint = t("common.date_hint");
+        section(
             t("family.section_carers"),
             column![
                 row![text_field(
@@ -446,9 +481,13 @@ impl Form {
                 .spacing(12),
             ]
             .spacing(10),
-        );
+        )
+    }
 
-        let location = section(
+    fn location_section<'a>(&'a self, env: &Env<'_>) -> Element<'a, Message> {
+        let lang = env.lang;
+        let t = |key: &str| tr(lang, key);
+        section(
             t("family.section_location"),
             column![
                 self.location
@@ -484,8 +523,14 @@ impl Form {
                 ),
             ]
             .spacing(10),
-        );
+        )
+    }
 
+    fn household_section<'a>(&'a self, env: &Env<'_>) -> Element<'a, Message> {
+        let lang = env.lang;
+        let t = |key: &str| tr(lang, key);
+        let err = |field: &str| error_of(lang, &self.errors, field);
+        let date_hint = t("common.date_hint");
         let relation_choices = code_choices(lang, Relation::ALL, Relation::locale_key);
         let mut members = column![].spacing(8);
         for (i, member) in self.household.iter().enumerate() {
@@ -530,7 +575,7 @@ impl Form {
                 .align_y(Alignment::End),
             );
         }
-        let household = section(
+        section(
             t("family.section_household"),
             column![
                 members,
@@ -539,9 +584,19 @@ impl Form {
                     .style(button::secondary),
             ]
             .spacing(10),
-        );
+        )
+    }
 
-        let approval = section(
+    fn approval_section<'a>(&'a self, env: &Env<'_>) -> Element<'a, Message> {
+        let lang = env.lang;
+        let t = |key: &str| tr(lang, key);
+        let err = |field: &str| error_of(lang, &self.errors, field);
+        let text_field =
+            |label: &str, id: &'static str, value: &'a str, which: TextField, hint: &str| {
+                self.text_field(lang, label, id, value, which, hint)
+            };
+        let date_hint = t("common.date_hint");
+        section(
             t("family.section_approval"),
             column![
                 row![
@@ -627,8 +682,14 @@ impl Form {
                 ),
             ]
             .spacing(10),
-        );
+        )
+    }
 
+    fn training_section<'a>(&'a self, env: &Env<'_>) -> Element<'a, Message> {
+        let lang = env.lang;
+        let t = |key: &str| tr(lang, key);
+        let err = |field: &str| error_of(lang, &self.errors, field);
+        let date_hint = t("common.date_hint");
         let mut training_rows = column![].spacing(8);
         for (i, record) in self.training.iter().enumerate() {
             let course_id = format!("training.{i}.course");
@@ -717,7 +778,7 @@ impl Form {
                 .align_y(Alignment::End),
             );
         }
-        let training = section(
+        section(
             t("family.section_training"),
             column![
                 text(t("family.training")).size(15),
@@ -732,38 +793,7 @@ impl Form {
                     .style(button::secondary),
             ]
             .spacing(10),
-        );
-
-        let other = section(
-            t("family.section_other"),
-            text_field("family.notes", "notes", &self.notes, TextField::Notes, ""),
-        );
-
-        let mut form = column![text(title).size(24)].spacing(14);
-        if !self.errors.is_empty() {
-            form = form.push(text(t("error.form_has_errors")).style(style::error_text));
-        }
-        form = form
-            .push(carers)
-            .push(location)
-            .push(household)
-            .push(approval)
-            .push(training)
-            .push(other);
-        form = form.push(
-            row![
-                button(text(t("common.save")))
-                    .on_press(Message::Save)
-                    .style(button::primary)
-                    .padding([8, 20]),
-                button(text(t("common.cancel")))
-                    .on_press(Message::Cancel)
-                    .style(button::secondary)
-                    .padding([8, 20]),
-            ]
-            .spacing(12),
-        );
-        form.width(Length::Fill).into()
+        )
     }
 }
 

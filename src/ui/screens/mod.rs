@@ -57,9 +57,6 @@ pub fn parse_required_date(
     parse_optional_date(value, field, errors)
 }
 
-
-
-
 /// "All" and then every district, for list filters.
 pub fn district_filter_choices(env: &Env<'_>) -> Vec<Choice<Option<String>>> {
     std::iter::once(Choice {
@@ -72,7 +69,6 @@ pub fn district_filter_choices(env: &Env<'_>) -> Vec<Choice<Option<String>>> {
     }))
     .collect()
 }
-
 
 /// "District" or "District, Settlement" in the interface language.
 pub fn place_label(env: &Env<'_>, location: &Location) -> String {

@@ -10,7 +10,7 @@ use crate::domain::text::{fold_for_search, matches_query};
 use crate::domain::*;
 use crate::i18n::tr;
 use crate::ui::style;
-use crate::ui::widgets::{table_row, choice_list, error_of, field, input, optional_choices};
+use crate::ui::widgets::{choice_list, error_of, field, input, optional_choices, table_row};
 use crate::ui::{Env, Registry};
 
 pub const SEARCH_ID: &str = "placements.search";

@@ -2,8 +2,8 @@
 //! address and the coordinates — one component for the family and the child forms. Picking a
 //! district or a settlement fills in its point; the coordinates stay editable.
 
-use iced::widget::{button, column, row, text, text_input};
 use iced::Element;
+use iced::widget::{button, column, row, text, text_input};
 
 use super::{Choice, choice_list, error_of, field, input};
 use crate::domain::{Location, ValidationErrors};

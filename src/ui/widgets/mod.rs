@@ -242,6 +242,42 @@ pub fn badge<'a, M: 'a>(label: String, warning: bool) -> Element<'a, M> {
         .into()
 }
 
+/// A form's text field: its label, the input (its widget id is the field's path) and the
+/// field's error under it.
+pub fn labelled_input<'a, M: Clone + 'a>(
+    lang: Lang,
+    errors: &ValidationErrors,
+    label_key: &str,
+    id: &'static str,
+    value: &str,
+    hint: &str,
+    on_input: impl Fn(String) -> M + 'a,
+) -> Element<'a, M> {
+    let error = error_of(lang, errors, id);
+    let has_error = error.is_some();
+    field(
+        tr(lang, label_key),
+        input(id, hint, value, on_input, has_error),
+        error,
+    )
+}
+
+/// A form's Save and Cancel buttons.
+pub fn form_actions<'a, M: Clone + 'a>(lang: Lang, on_save: M, on_cancel: M) -> Element<'a, M> {
+    row![
+        button(text(tr(lang, "common.save")))
+            .on_press(on_save)
+            .style(button::primary)
+            .padding([8, 20]),
+        button(text(tr(lang, "common.cancel")))
+            .on_press(on_cancel)
+            .style(button::secondary)
+            .padding([8, 20]),
+    ]
+    .spacing(12)
+    .into()
+}
+
 /// A table row: cells of fixed width, a width of 0 fills the rest.
 pub fn table_row<'a, M: 'a>(cells: impl Iterator<Item = (Element<'a, M>, f32)>) -> Element<'a, M> {
     row(cells.map(|(cell, width)| {

@@ -1,0 +1,408 @@
+//! What the application does with the screens' events: saves, workflow steps, runs, packs.
+
+use chrono::Local;
+use iced::Task;
+
+use super::*;
+
+pub(super) fn handle_family_event(
+    ws: &mut Workspace,
+    lang: Lang,
+    event: Option<families::Event>,
+) -> Option<(String, bool)> {
+    match event? {
+        families::Event::Print(id) => {
+            ws.pending_print = Some(PackRequest::Family(id));
+            None
+        }
+        families::Event::History(code) => {
+            ws.placements.show_history(&code);
+            ws.tab = Tab::Placements;
+            None
+        }
+        families::Event::NeedCode => match ws.store.next_code("F-") {
+            Ok(code) => {
+                let env = screen_env!(ws, lang);
+                ws.families.open_form_new(code, &env);
+                None
+            }
+            Err(e) => Some(save_failed(lang, &e)),
+        },
+        families::Event::Save(family) => {
+            let context = Context {
+                today: ws.today,
+                gazetteer: &ws.gazetteer,
+            };
+            let result = ws.store.save_family(&family, &context);
+            after_save(ws, lang, result, &family.code, Tab::Families)
+        }
+    }
+}
+
+pub(super) fn handle_child_event(
+    ws: &mut Workspace,
+    lang: Lang,
+    event: Option<children::Event>,
+) -> Option<(String, bool)> {
+    match event? {
+        children::Event::History(code) => {
+            ws.placements.show_history(&code);
+            ws.tab = Tab::Placements;
+            None
+        }
+        children::Event::NeedCodes => match (ws.store.next_code("C-"), ws.store.next_code("G-")) {
+            (Ok(code), Ok(group_code)) => {
+                let env = screen_env!(ws, lang);
+                ws.children.open_form_new(code, group_code, &env);
+                None
+            }
+            (Err(e), _) | (_, Err(e)) => Some(save_failed(lang, &e)),
+        },
+        children::Event::EditWithCodes(id) => match ws.store.next_code("G-") {
+            Ok(group_code) => {
+                let env = screen_env!(ws, lang);
+                ws.children.open_form_edit(id, group_code, &env);
+                None
+            }
+            Err(e) => Some(save_failed(lang, &e)),
+        },
+        children::Event::Save(child, group) => {
+            let context = Context {
+                today: ws.today,
+                gazetteer: &ws.gazetteer,
+            };
+            let result = ws.store.save_child(&child, &group, &context);
+            after_save(ws, lang, result, &child.code, Tab::Children)
+        }
+    }
+}
+
+/// The native save dialog (asynchronous: a blocking dialog can hang the window on Windows),
+/// with a sensible file name.
+pub(super) fn save_dialog(ws: &Workspace, request: PackRequest) -> Task<Message> {
+    let name = crate::report::pack_file_name(&ws.store, &request, ws.today)
+        .unwrap_or_else(|_| String::from("pack.pdf"));
+    Task::perform(
+        async move {
+            rfd::AsyncFileDialog::new()
+                .set_file_name(name)
+                .add_filter("PDF", &["pdf"])
+                .save_file()
+                .await
+                .map(|file| file.path().to_path_buf())
+        },
+        move |path| Message::PackPath(request.clone(), path),
+    )
+}
+
+/// Writes a pack where the user chose (the file appears whole or not at all).
+pub(super) fn write_pack(
+    ws: &Workspace,
+    lang: Lang,
+    user: &str,
+    request: &PackRequest,
+    path: &std::path::Path,
+) -> Result<(), String> {
+    let info = crate::report::PackInfo {
+        lang,
+        user: if user.trim().is_empty() {
+            ws.store.user().to_owned()
+        } else {
+            user.to_owned()
+        },
+        generated: Local::now().naive_local(),
+        today: ws.today,
+    };
+    crate::report::write_pack(&ws.store, &ws.gazetteer, request, &info, path)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
+/// Says how a store step failed: a refusal in the user's language, anything else as a failed
+/// save.
+pub(super) fn store_failure(lang: Lang, error: &StoreError) -> (String, bool) {
+    match error {
+        StoreError::Refused(refusal) => (refusal_text(lang, refusal), true),
+        other => save_failed(lang, other),
+    }
+}
+
+/// Reloads the registry after a workflow step and confirms it with `text`.
+pub(super) fn reloaded(ws: &mut Workspace, lang: Lang, text: String) -> Option<(String, bool)> {
+    match ws.reload(lang) {
+        Ok(()) => Some((text, false)),
+        Err(e) => Some(save_failed(lang, &e)),
+    }
+}
+
+/// Record ids by code through the store's unique index (sending hundreds of proposals must not
+/// scan the whole registry once per proposal).
+pub(super) fn child_id(ws: &Workspace, code: &str) -> Option<i64> {
+    ws.store.child_id_by_code(code).ok().flatten()
+}
+
+pub(super) fn family_id(ws: &Workspace, code: &str) -> Option<i64> {
+    ws.store.family_id_by_code(code).ok().flatten()
+}
+
+/// Carries out what the matching screen asked; a run comes back as the solver's task.
+pub(super) fn handle_matching_event(
+    ws: &mut Workspace,
+    lang: Lang,
+    event: Option<matching::Event>,
+) -> (Task<matching::Message>, Option<(String, bool)>) {
+    let Some(event) = event else {
+        return (Task::none(), None);
+    };
+    if let matching::Event::Run(request) = event {
+        let pair_rules = match ws.store.pair_rules() {
+            Ok(rules) => rules,
+            Err(e) => return (Task::none(), Some(save_failed(lang, &e))),
+        };
+        let registry = &ws.registry;
+        let occupied = |f: &crate::domain::Family| registry.occupied_of(f);
+        let records = crate::matching::registry::Records {
+            families: &registry.families,
+            children: &registry.children,
+            groups: &registry.groups,
+            pair_rules: &pair_rules,
+            occupied: &occupied,
+        };
+        let mut instance = crate::matching::registry::instance_for(
+            &records,
+            &request.scope,
+            &ws.gazetteer,
+            request.planning_date,
+            request.settings,
+        );
+        let mut label = None;
+        if let Some((child, relaxation)) = &request.what_if {
+            instance = crate::matching::what_if::apply_relaxation(&instance, child, relaxation);
+            label = Some(format!(
+                "{child}: {}",
+                crate::i18n::relaxation_text(lang, relaxation)
+            ));
+        }
+        let task = ws
+            .matching
+            .start(instance, request.planning_date, request.time_limit, label);
+        return (task, None);
+    }
+    (Task::none(), handle_registry_event(ws, lang, event))
+}
+
+/// The matching screen's changes to the registry: locks, exclusions, proposals, packs.
+pub(super) fn handle_registry_event(
+    ws: &mut Workspace,
+    lang: Lang,
+    event: matching::Event,
+) -> Option<(String, bool)> {
+    match event {
+        matching::Event::Run(_) => None,
+        matching::Event::PairRule {
+            kind,
+            child,
+            family,
+            reason,
+        } => {
+            let (Some(c), Some(f)) = (child_id(ws, &child), family_id(ws, &family)) else {
+                return None;
+            };
+            match ws.store.add_pair_rule(kind, c, f, &reason) {
+                Ok(_) => {
+                    let key = match kind {
+                        crate::domain::PairRuleKind::Lock => "matching.lock_done",
+                        crate::domain::PairRuleKind::Exclude => "matching.exclude_done",
+                    };
+                    let text = tr_args(lang, key, &[("child", child), ("family", family)]);
+                    reloaded(ws, lang, text)
+                }
+                Err(e) => Some(store_failure(lang, &e)),
+            }
+        }
+        matching::Event::Print {
+            child,
+            family,
+            explanation,
+        } => {
+            if let (Some(child_id), Some(family_id)) =
+                (child_id(ws, &child), family_id(ws, &family))
+            {
+                ws.pending_print = Some(PackRequest::Match {
+                    child_id,
+                    family_id,
+                    explanation: Some(explanation),
+                });
+            }
+            None
+        }
+        matching::Event::Lift(id) => match ws.store.lift_pair_rule(id) {
+            Ok(()) => reloaded(ws, lang, tr(lang, "matching.lift_done")),
+            Err(e) => Some(store_failure(lang, &e)),
+        },
+        matching::Event::Send {
+            session_id,
+            proposals,
+        } => {
+            let mut rows = Vec::with_capacity(proposals.len());
+            for p in &proposals {
+                let (Some(child_id), Some(family_id)) =
+                    (child_id(ws, &p.child), family_id(ws, &p.family))
+                else {
+                    continue;
+                };
+                rows.push(crate::store::Proposal {
+                    child_id,
+                    family_id,
+                    distance_km: p.distance_km,
+                    value: p.value,
+                    planning_date: p.planning_date,
+                    explanation: Some(p.explanation.clone()),
+                });
+            }
+            match ws.store.propose(session_id, &rows) {
+                Ok(ids) => {
+                    ws.matching.sent();
+                    let text = tr_args(lang, "matching.sent", &[("count", ids.len().to_string())]);
+                    reloaded(ws, lang, text)
+                }
+                Err(e) => Some(store_failure(lang, &e)),
+            }
+        }
+    }
+}
+
+pub(super) fn handle_panel_event(
+    ws: &mut Workspace,
+    lang: Lang,
+    event: Option<panel::Event>,
+) -> Option<(String, bool)> {
+    match event? {
+        panel::Event::CreateSession(input) => match ws.store.create_session(&input) {
+            Ok(id) => {
+                ws.panel.created(id);
+                reloaded(ws, lang, tr(lang, "panel.session_created"))
+            }
+            Err(StoreError::Invalid(errors)) => {
+                ws.panel.rejected(errors);
+                Some((tr(lang, "error.form_has_errors"), true))
+            }
+            Err(e) => Some(store_failure(lang, &e)),
+        },
+        panel::Event::Open(_) => match ws.refresh_workflow() {
+            Ok(()) => None,
+            Err(e) => Some(save_failed(lang, &e)),
+        },
+        panel::Event::Decide(item, input) => {
+            let result = ws.store.decide(item, &input);
+            panel_outcome(ws, lang, result.map(|_| ()), "panel.decision_recorded")
+        }
+        panel::Event::Correct(item, text) => {
+            let result = ws.store.add_correction(item, &text);
+            panel_outcome(ws, lang, result.map(|_| ()), "panel.correction_recorded")
+        }
+        panel::Event::PrintSession(id) => {
+            ws.pending_print = Some(PackRequest::Panel(id));
+            None
+        }
+        panel::Event::PrintItem(child_id, family_id) => {
+            ws.pending_print = Some(PackRequest::Match {
+                child_id,
+                family_id,
+                explanation: None,
+            });
+            None
+        }
+        panel::Event::Rerun => {
+            ws.tab = Tab::Matching;
+            None
+        }
+    }
+}
+
+pub(super) fn panel_outcome(
+    ws: &mut Workspace,
+    lang: Lang,
+    result: store::Result<()>,
+    done_key: &str,
+) -> Option<(String, bool)> {
+    match result {
+        Ok(()) => {
+            ws.panel.recorded();
+            reloaded(ws, lang, tr(lang, done_key))
+        }
+        Err(StoreError::Invalid(errors)) => {
+            ws.panel.rejected(errors);
+            Some((tr(lang, "error.form_has_errors"), true))
+        }
+        Err(StoreError::Refused(refusal)) => {
+            let text = refusal_text(lang, &refusal);
+            ws.panel.refused(text.clone());
+            Some((text, true))
+        }
+        Err(e) => Some(save_failed(lang, &e)),
+    }
+}
+
+/// After a save on the families or children screen: reload and show the record, or hand the
+/// validation errors back to the form, and say what happened.
+pub(super) fn after_save(
+    ws: &mut Workspace,
+    lang: Lang,
+    result: store::Result<i64>,
+    code: &str,
+    tab: Tab,
+) -> Option<(String, bool)> {
+    match result {
+        Ok(id) => {
+            if let Err(e) = ws.reload_record(lang, tab, id) {
+                return Some(save_failed(lang, &e));
+            }
+            let env = screen_env!(ws, lang);
+            match tab {
+                Tab::Families => ws.families.saved(id, &env),
+                Tab::Children => ws.children.saved(id, &env),
+                _ => {}
+            }
+            Some((
+                tr_args(lang, "common.saved", &[("code", code.to_owned())]),
+                false,
+            ))
+        }
+        Err(StoreError::Invalid(errors)) => {
+            match tab {
+                Tab::Families => ws.families.rejected(errors),
+                Tab::Children => ws.children.rejected(errors),
+                _ => {}
+            }
+            Some((tr(lang, "error.form_has_errors"), true))
+        }
+        Err(e) => Some(save_failed(lang, &e)),
+    }
+}
+
+/// Creates (or resets to) a demo registry and says how it went.
+pub(super) fn demo_outcome(ws: &mut Workspace, lang: Lang, reset: bool) -> (String, bool) {
+    let result = if reset {
+        ws.reset_demo()
+    } else {
+        ws.create_demo()
+    };
+    match result.and_then(|summary| ws.reload(lang).map(|()| summary)) {
+        Ok(summary) => {
+            ws.show_welcome = false;
+            (
+                tr_args(
+                    lang,
+                    "settings.demo_done",
+                    &[
+                        ("families", summary.families.to_string()),
+                        ("children", summary.children.to_string()),
+                    ],
+                ),
+                false,
+            )
+        }
+        Err(e) => save_failed(lang, &e),
+    }
+}
