@@ -95,12 +95,23 @@ fn one(size: &str) -> Result<(), Box<dyn std::error::Error>> {
     let started = Instant::now();
     let greedy = matching::solve_greedy(&instance)?;
     let greedy_s = started.elapsed().as_secs_f64();
+    let count = |check: yuva::domain::advice::HintCheck| {
+        plan.unplaced
+            .iter()
+            .filter(|u| u.hint_check == check)
+            .count()
+    };
+    use yuva::domain::advice::HintCheck;
     println!(
-        "| {children} × {families} | {} | {} | {} | {:.3} s | {:.3} s | {} | {} | {:.0} | {} | {:.0} | {:.3} s | {} |",
+        "| {children} × {families} | {} | {} | {} | {:.3} s | {:.3} s | {:.3} s | {} / {} / {} | {} | {} | {:.0} | {} | {:.0} | {:.3} s | {} |",
         plan.solver,
         plan.variables,
         plan.components,
         plan.timings_ms.solve_ms / 1000.0,
+        plan.timings_ms.hints_ms / 1000.0,
+        count(HintCheck::Verified),
+        count(HintCheck::NoSingleChange),
+        count(HintCheck::NotChecked),
         optimizer_s,
         if plan.proven_optimal {
             String::from("yes")
@@ -130,9 +141,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     println!(
-        "| children × families | solver | variables | components | solve | total (model, solve, explain) | proven optimal | placed | objective | greedy placed | greedy objective | greedy total | peak MB |"
+        "| children × families | solver | variables | components | solve | hint check | hints verified / no single change / not checked | total (model, solve, explain, hints) | proven optimal | placed | objective | greedy placed | greedy objective | greedy total | peak MB |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     let exe = std::env::current_exe()?;
     let limit = value("--time-limit")
         .and_then(|s| s.parse::<u64>().ok())
@@ -166,7 +177,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 child.kill()?;
                 let _ = child.wait();
                 println!(
-                    "| {} | — | — | — | not proven optimal within {limit} s | | | | | | | | |",
+                    "| {} | — | — | — | not proven optimal within {limit} s | | | | | | | | | | |",
                     size.replace('x', " × ")
                 );
                 break;

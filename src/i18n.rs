@@ -127,7 +127,7 @@ pub fn rule_values(lang: Lang, outcome: &RuleOutcome) -> (String, String) {
             tr_args(
                 lang,
                 "matching.limit_km",
-                &[("km", format!("{limit_km:.1}"))],
+                &[("km", format!("{limit_km:.0}"))],
             ),
         ),
         RuleValues::Excluded { child, excluded } => (
@@ -152,6 +152,11 @@ pub fn rule_label(lang: Lang, rule: Rule) -> String {
 /// A relaxation hint as a sentence in the interface language.
 pub fn relaxation_text(lang: Lang, relaxation: &Relaxation) -> String {
     let (key, required) = match &relaxation.change {
+        Change::Distance {
+            limit_km,
+            childs_own: true,
+            ..
+        } => ("matching.relax_distance_own", format!("{limit_km:.0}")),
         Change::Distance { limit_km, .. } => ("matching.relax_distance", format!("{limit_km:.0}")),
         Change::Age {
             age_min, age_max, ..

@@ -426,13 +426,16 @@ fn run_match(
             matching::Stage::Model => "building the model",
             matching::Stage::Solving => "solving",
             matching::Stage::Explaining => "explaining",
+            matching::Stage::Hints => "checking hints by solving again",
         };
         let mut line = format!("yuva: {stage}");
         if p.components > 0 {
-            line.push_str(&format!(
-                ", {}/{} components",
-                p.components_done, p.components
-            ));
+            let what = if p.stage == matching::Stage::Hints {
+                "children"
+            } else {
+                "components"
+            };
+            line.push_str(&format!(", {}/{} {what}", p.components_done, p.components));
         }
         if let Some(best) = p.best {
             line.push_str(&format!(", best plan {best:.0}"));

@@ -10,6 +10,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{Datelike, NaiveDate};
 use yuva::domain::{CareType, FamilyStatus, Language, Need, Sex, SexPreference, Urgency};
 use yuva::matching::instance::{ChildInput, FamilyInput, Instance, PairInput, Settings, Weights};
+use yuva::matching::what_if::apply_relaxation;
 use yuva::matching::{MatchError, Plan, solve, solve_greedy};
 
 const DATE: &str = "2026-01-15";
@@ -323,9 +324,21 @@ fn evaluate(inst: &Instance, assign: &[Option<usize>]) -> Option<f64> {
 }
 
 fn brute_force(inst: &Instance) -> Option<f64> {
-    fn go(inst: &Instance, i: usize, assign: &mut Vec<Option<usize>>, best: &mut Option<f64>) {
+    brute_force_where(inst, |_| true)
+}
+
+/// The best plan among those that `keep` accepts.
+fn brute_force_where(inst: &Instance, keep: impl Fn(&[Option<usize>]) -> bool) -> Option<f64> {
+    fn go(
+        inst: &Instance,
+        keep: &dyn Fn(&[Option<usize>]) -> bool,
+        i: usize,
+        assign: &mut Vec<Option<usize>>,
+        best: &mut Option<f64>,
+    ) {
         if i == inst.children.len() {
-            if let Some(v) = evaluate(inst, assign)
+            if keep(assign)
+                && let Some(v) = evaluate(inst, assign)
                 && best.is_none_or(|b| v > b)
             {
                 *best = Some(v);
@@ -341,12 +354,12 @@ fn brute_force(inst: &Instance) -> Option<f64> {
             .collect();
         for option in options {
             assign.push(option);
-            go(inst, i + 1, assign, best);
+            go(inst, keep, i + 1, assign, best);
             assign.pop();
         }
     }
     let mut best = None;
-    go(inst, 0, &mut Vec::new(), &mut best);
+    go(inst, &keep, 0, &mut Vec::new(), &mut best);
     best
 }
 
@@ -446,6 +459,58 @@ fn optimizer_matches_brute_force_on_random_instances() {
     assert!(solved > 300, "{solved} solved");
     assert!(with_locks > 20, "{with_locks} solved with locks");
     assert!(refused > 5, "{refused} refused locks");
+}
+
+/// Every hint a plan states is true as stated: with that one change applied, some optimal plan
+/// places the child (checked by the brute force, which shares no code with the hint check).
+/// Where the plan says no single change does it, locking the child with the named family costs
+/// exactly the value it says.
+#[test]
+fn every_stated_hint_places_its_child_on_random_instances() {
+    let (mut verified, mut give_way) = (0, 0);
+    for seed in 0..400 {
+        let inst = random_instance(seed);
+        let Ok(plan) = solve(&inst, None) else {
+            continue;
+        };
+        for unplaced in &plan.unplaced {
+            let child = inst
+                .children
+                .iter()
+                .position(|c| c.id == unplaced.child)
+                .expect("child in the instance");
+            if let Some(hint) = &unplaced.relaxation {
+                let tried = apply_relaxation(&inst, &unplaced.child, hint);
+                let best = brute_force(&tried).expect("the relaxed instance has a plan");
+                let placing = brute_force_where(&tried, |a| a[child].is_some());
+                assert!(
+                    placing.is_some_and(|v| v >= best - 1e-6 * best.abs().max(1.0)),
+                    "seed {seed}: {}: {:?} does not place the child (best {best}, placing {placing:?})",
+                    unplaced.child,
+                    hint.change
+                );
+                verified += 1;
+            }
+            if let Some(way) = &unplaced.give_way {
+                let mut locked = inst.clone();
+                locked.locked.push(PairInput {
+                    child: unplaced.child.clone(),
+                    family: way.family.clone(),
+                });
+                let best = brute_force(&locked).expect("the lock can be honoured");
+                let expected = plan.objective + way.value_change;
+                assert!(
+                    (best - expected).abs() < 1e-6 * best.abs().max(1.0),
+                    "seed {seed}: {} with {}: worth {best}, the plan says {expected}",
+                    unplaced.child,
+                    way.family
+                );
+                give_way += 1;
+            }
+        }
+    }
+    assert!(verified > 50, "{verified} hints checked");
+    assert!(give_way > 5, "{give_way} give-way statements checked");
 }
 
 #[test]

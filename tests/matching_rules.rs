@@ -286,7 +286,22 @@ fn unplaced_because_taken_by_higher_valued_matches() {
     assert_eq!(u["reasons"][0]["kind"], "taken_by_higher_valued_matches");
     assert_eq!(u["reasons"][0]["families"][0]["family"], "F-001");
     assert_eq!(u["reasons"][0]["families"][0]["taken_by"], json!(["C-002"]));
+    // More places in F-001 would not place C-001: the family takes one group only, and C-002
+    // is it. The hint check finds that by solving again and states no false hint; it names
+    // the match that would have to give way instead.
+    assert_eq!(u["relaxation"], Value::Null, "no false hint");
+    assert_eq!(u["hint_check"], "no_single_change");
+    assert_eq!(u["give_way"]["family"], "F-001");
+    assert_eq!(u["give_way"]["displaced"][0]["child"], "C-002");
+    assert!(u["give_way"]["value_change"].as_f64().expect("value") < 0.0);
+
+    // With two groups per family, more room is what it takes: that hint holds and is stated.
+    v["settings"]["max_groups_per_family"] = json!(2);
+    let plan = solve_ok(&v);
+    let u = unplaced_json(&plan, "C-001");
     assert_eq!(u["relaxation"]["change"], "places");
+    assert_eq!(u["relaxation"]["free_places"], 2);
+    assert_eq!(u["hint_check"], "verified");
 }
 
 #[test]

@@ -82,11 +82,18 @@ fn a_run_reports_its_stages_and_ends_at_its_plan() {
     let seen = seen.into_inner().expect("lock");
     assert_eq!(seen.first().map(|p| p.stage), Some(Stage::Model));
     assert!(seen.iter().any(|p| p.stage == Stage::Solving));
-    let last = seen.last().expect("progress");
-    assert_eq!(last.stage, Stage::Explaining);
-    let best = last.best.expect("best");
+    let explained = seen
+        .iter()
+        .rfind(|p| p.stage == Stage::Explaining)
+        .expect("the explaining stage");
+    let best = explained.best.expect("best");
     assert!((best - plan.objective).abs() <= 1e-6 * plan.objective.abs().max(1.0));
-    assert_eq!(last.bound, plan.upper_bound);
+    assert_eq!(explained.bound, plan.upper_bound);
+    // Then every unplaced child's hint is checked, and the count reaches the total.
+    let last = seen.last().expect("progress");
+    assert_eq!(last.stage, Stage::Hints);
+    assert_eq!(last.components_done, plan.unplaced.len());
+    assert_eq!(last.components, plan.unplaced.len());
     // The first plan reported is the greedy baseline's, never better than the final one.
     let first_best = seen.iter().find_map(|p| p.best).expect("a best plan");
     assert!((first_best - plan.baseline.objective).abs() < 1e-6);

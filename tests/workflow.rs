@@ -570,3 +570,86 @@ fn the_dashboard_counts_waiting_free_reviews_and_this_years_placements() {
     assert_eq!(figures.started_by_month[2], 1);
     assert_eq!(figures.active_placements, 1);
 }
+
+/// A what-if run relaxes rules for looking: a pair that only fits under the relaxed rules does
+/// not reach a panel, even if someone sends it.
+#[test]
+fn a_pair_that_breaks_the_real_rules_is_not_proposed() {
+    let mut f = fixture();
+    let gazetteer = gazetteer();
+    let ctx = Context {
+        today: today(),
+        gazetteer: &gazetteer,
+    };
+    let teenager = Child {
+        birth_date: date(2010, 1, 1),
+        ..compatible_child("C-0009", "Ülviyyə")
+    };
+    let id = f
+        .store
+        .save_child(&teenager, &GroupChange::NoGroup, &ctx)
+        .expect("child");
+    let s = session(&mut f.store, true);
+    let refused = f.store.propose(s, &[proposal(id, f.family)]);
+    assert_eq!(
+        refusal_key(refused.map(|ids| ids.len() as i64)),
+        "refusal.rule_broken"
+    );
+    let child = f.store.child(id).expect("child");
+    assert_eq!(child.status, ChildStatus::Awaiting, "nothing was written");
+}
+
+/// A sibling group that must stay together is proposed as a unit, to one family.
+#[test]
+fn a_group_that_stays_together_is_proposed_whole() {
+    let mut f = fixture();
+    let gazetteer = gazetteer();
+    let ctx = Context {
+        today: today(),
+        gazetteer: &gazetteer,
+    };
+    let group = SiblingGroup {
+        id: None,
+        code: String::from("G-0001"),
+        may_split: false,
+        split_reason: String::new(),
+    };
+    let first = f
+        .store
+        .save_child(
+            &compatible_child("C-0011", "Lalə"),
+            &GroupChange::New(group),
+            &ctx,
+        )
+        .expect("first sibling");
+    let group = f
+        .store
+        .sibling_groups()
+        .expect("groups")
+        .into_iter()
+        .find(|g| g.code == "G-0001")
+        .expect("the group");
+    let second = f
+        .store
+        .save_child(
+            &compatible_child("C-0012", "Lamiyə"),
+            &GroupChange::Existing(group),
+            &ctx,
+        )
+        .expect("second sibling");
+    let s = session(&mut f.store, true);
+    let refused = f.store.propose(s, &[proposal(first, f.family)]);
+    assert_eq!(
+        refusal_key(refused.map(|ids| ids.len() as i64)),
+        "refusal.group_not_whole"
+    );
+    assert_eq!(
+        f.store.child(first).expect("child").status,
+        ChildStatus::Awaiting
+    );
+    let ids = f
+        .store
+        .propose(s, &[proposal(first, f.family), proposal(second, f.family)])
+        .expect("the whole group is proposed");
+    assert_eq!(ids.len(), 2);
+}

@@ -171,7 +171,13 @@ pub enum UnplacedReason {
 #[serde(tag = "change", rename_all = "snake_case")]
 pub enum Change {
     /// Raise the child's (and its group's) distance limit.
-    Distance { current_km: f64, limit_km: f64 },
+    Distance {
+        current_km: f64,
+        limit_km: f64,
+        /// The limit is the child's own (set on the child's record), not the run's setting.
+        #[serde(default)]
+        childs_own: bool,
+    },
     /// Widen the family's approved age range.
     Age {
         current_min: u32,
@@ -221,10 +227,48 @@ pub struct Relaxation {
     pub description: String,
 }
 
+/// Whether the change that would place an unplaced child was checked by solving again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HintCheck {
+    /// The stated change, applied alone, places the child when the instance is solved again.
+    Verified,
+    /// No single change that was tried places the child (see `give_way`).
+    NoSingleChange,
+    /// Not checked (the greedy baseline's plan, or the time limit came first): no hint.
+    #[default]
+    NotChecked,
+}
+
+/// A child placed elsewhere (or not at all) when another child's match takes its place.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Displaced {
+    pub child: String,
+    /// The child's family in the plan.
+    pub was: String,
+    /// Its family if the pair is locked, `None`: left unplaced.
+    pub now: Option<String>,
+}
+
+/// What placing the child with `family` would cost: the children whose matches give way
+/// (found by solving again with the pair locked), and the change in the plan's value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GiveWay {
+    pub family: String,
+    pub displaced: Vec<Displaced>,
+    pub value_change: f64,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Unplaced {
     pub child: String,
     pub reasons: Vec<UnplacedReason>,
+    /// The smallest single change found that places the child — stated only when verified.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relaxation: Option<Relaxation>,
+    #[serde(default)]
+    pub hint_check: HintCheck,
+    /// Where no single change does it: the matches that would give way for the child.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub give_way: Option<GiveWay>,
 }

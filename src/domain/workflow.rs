@@ -310,3 +310,32 @@ pub enum WorkflowError {
     Invalid(ValidationErrors),
     Refused(Refusal),
 }
+
+/// A sibling group that must stay together goes to a panel as a unit: every member still
+/// awaiting placement is in the same batch, proposed to the same family. `members` are the
+/// group's children awaiting placement (codes); `proposed` the (child code, family code) pairs
+/// of the batch that belong to the group.
+pub fn may_propose_group(
+    group_code: &str,
+    members: &[String],
+    proposed: &[(String, String)],
+) -> Result<(), Refusal> {
+    let missing: Vec<&str> = members
+        .iter()
+        .filter(|m| !proposed.iter().any(|(c, _)| c == *m))
+        .map(String::as_str)
+        .collect();
+    let mut families: Vec<&str> = proposed.iter().map(|(_, f)| f.as_str()).collect();
+    families.sort_unstable();
+    families.dedup();
+    if !missing.is_empty() || families.len() > 1 {
+        return Err(Refusal::new(
+            "refusal.group_not_whole",
+            vec![
+                ("group", group_code.to_owned()),
+                ("children", members.join(", ")),
+            ],
+        ));
+    }
+    Ok(())
+}

@@ -7,12 +7,14 @@ use super::instance::Problem;
 use super::model::Structure;
 use super::rules::{self, Ineligibility, Rule};
 pub use crate::domain::advice::{
-    Alternative, Change, Explanation, FamilyLimit, LanguageFit, NotChosen, Relaxation, RuleOutcome,
-    RuleValues, Siblings, TakenFamily, Unplaced, UnplacedReason,
+    Alternative, Change, Explanation, FamilyLimit, HintCheck, LanguageFit, NotChosen, Relaxation,
+    RuleOutcome, RuleValues, Siblings, TakenFamily, Unplaced, UnplacedReason,
 };
 
 /// How many alternatives a placement lists (the best-valued first); the total is given too.
 pub const MAX_ALTERNATIVES: usize = 10;
+/// Candidate changes kept per unplaced child, smallest first, for the hint check to try.
+pub const MAX_HINT_CANDIDATES: usize = 4;
 
 /// Children placed in each family, and the distinct groups there.
 struct Occupancy {
@@ -178,12 +180,13 @@ pub fn explain_all(
         .collect()
 }
 
-/// Reasons and the relaxation hint for every unplaced child.
+/// Reasons for every unplaced child, with the candidate changes that could place it (smallest
+/// first; `crate::matching::hints` keeps only one that holds).
 pub fn explain_unplaced(
     problem: &Problem,
     structure: &Structure,
     assignment: &[Option<usize>],
-) -> Vec<Unplaced> {
+) -> Vec<(Unplaced, Vec<Relaxation>)> {
     let occupancy = Occupancy::new(problem, structure, assignment);
     let eligibility: Vec<Result<(), Ineligibility>> = problem
         .families
@@ -203,7 +206,7 @@ pub fn explain_unplaced(
     let unplaced: Vec<usize> = (0..assignment.len())
         .filter(|&c| assignment[c].is_none())
         .collect();
-    let explain_one = |c: usize| -> Unplaced {
+    let explain_one = |c: usize| -> (Unplaced, Vec<Relaxation>) {
         let child = &problem.children[c];
         let unit = structure.unit_of[c];
         let size = structure.units[unit].children.len();
@@ -248,18 +251,24 @@ pub fn explain_unplaced(
                 .collect();
             reasons.push(UnplacedReason::TakenByHigherValuedMatches { families });
         }
-        Unplaced {
-            child: child.id.clone(),
-            relaxation: relaxation(
-                problem,
-                structure,
-                &eligible,
-                c,
-                &occupancy,
-                !structure.options[unit].is_empty(),
-            ),
-            reasons,
-        }
+        let candidates = relaxations(
+            problem,
+            structure,
+            &eligible,
+            c,
+            &occupancy,
+            !structure.options[unit].is_empty(),
+        );
+        (
+            Unplaced {
+                child: child.id.clone(),
+                relaxation: None,
+                hint_check: HintCheck::NotChecked,
+                give_way: None,
+                reasons,
+            },
+            candidates,
+        )
     };
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -283,33 +292,24 @@ pub fn explain_unplaced(
     })
 }
 
-/// The smallest single change that would place the child. When families could take the child
+/// The candidate changes that could place the child, smallest first. When families could take the child
 /// but were used by matches worth more (`outranked`), that is more room in the family where the
 /// child would add the most; otherwise a family that fails exactly one rule, ranked distance,
 /// age, sex, care type, needs, exclusion, and within a kind by how far the change goes.
-fn relaxation(
+fn relaxations(
     problem: &Problem,
     structure: &Structure,
     eligible: &[usize],
     c: usize,
     occupancy: &Occupancy,
     outranked: bool,
-) -> Option<Relaxation> {
+) -> Vec<Relaxation> {
     let child = &problem.children[c];
     let unit = structure.unit_of[c];
     let size = structure.units[unit].children.len();
-    let mut best: Option<((u8, f64, String), Relaxation)> = None;
+    let mut offers: Vec<((u8, f64, String), Relaxation)> = Vec::new();
     let mut offer = |rank: u8, amount: f64, relaxation: Relaxation| {
-        let key = (rank, amount, relaxation.family.clone());
-        let better = best.as_ref().is_none_or(|(k, _)| {
-            (key.0, key.1)
-                .partial_cmp(&(k.0, k.1))
-                .is_some_and(|o| o.is_lt())
-                || (key.0 == k.0 && key.1 == k.1 && key.2 < k.2)
-        });
-        if better {
-            best = Some((key, relaxation));
-        }
+        offers.push(((rank, amount, relaxation.family.clone()), relaxation));
     };
     for &f in eligible {
         let family = &problem.families[f];
@@ -359,10 +359,16 @@ fn relaxation(
                             Change::Distance {
                                 current_km: check.limit_km,
                                 limit_km: km,
+                                childs_own: child.max_distance_km.is_some(),
                             },
                             format!(
-                                "placeable with {} if the distance limit were {km:.0} km",
-                                family.id
+                                "placeable with {} if {} distance limit were {km:.0} km",
+                                family.id,
+                                if child.max_distance_km.is_some() {
+                                    "the child's own"
+                                } else {
+                                    "the"
+                                }
                             ),
                         )
                     }
@@ -449,5 +455,14 @@ fn relaxation(
             _ => {}
         }
     }
-    best.map(|(_, r)| r)
+    offers.sort_by(|(a, _), (b, _)| {
+        a.0.cmp(&b.0)
+            .then_with(|| a.1.total_cmp(&b.1))
+            .then_with(|| a.2.cmp(&b.2))
+    });
+    offers
+        .into_iter()
+        .take(MAX_HINT_CANDIDATES)
+        .map(|(_, r)| r)
+        .collect()
 }

@@ -5,6 +5,7 @@
 
 pub mod explain;
 pub mod greedy;
+mod hints;
 pub mod instance;
 pub mod model;
 pub mod registry;
@@ -90,6 +91,9 @@ pub struct Timings {
     pub model_ms: f64,
     pub solve_ms: f64,
     pub explain_ms: f64,
+    /// Checking the unplaced children's hints by solving again.
+    #[serde(default)]
+    pub hints_ms: f64,
     pub total_ms: f64,
 }
 
@@ -135,6 +139,9 @@ pub enum Stage {
     Solving,
     /// Explaining every proposal and every child left unplaced.
     Explaining,
+    /// Checking each unplaced child's hint by solving its component again
+    /// (`components_done` of `components` children checked).
+    Hints,
 }
 
 /// A run's progress: its stage, and once solving, how many components are done, the value of
@@ -185,13 +192,14 @@ struct Found<'a> {
     components: usize,
 }
 
+/// The plan of an assignment, with its unplaced children's candidate hints (not yet checked).
 fn build_plan(
     problem: &Problem,
     structure: &model::Structure,
     found: Found<'_>,
     baseline_assignment: &[Option<usize>],
     mut timings: Timings,
-) -> Plan {
+) -> (Plan, Vec<Vec<Relaxation>>) {
     let Found {
         assignment,
         solver,
@@ -227,9 +235,12 @@ fn build_plan(
             explanation,
         })
         .collect();
-    let unplaced = explain::explain_unplaced(problem, structure, assignment);
+    let (unplaced, candidates): (Vec<Unplaced>, Vec<Vec<Relaxation>>) =
+        explain::explain_unplaced(problem, structure, assignment)
+            .into_iter()
+            .unzip();
     timings.explain_ms = ms(started);
-    Plan {
+    let plan = Plan {
         objective: model::objective(problem, assignment, structure),
         placements,
         unplaced,
@@ -240,7 +251,8 @@ fn build_plan(
         variables,
         components,
         timings_ms: timings,
-    }
+    };
+    (plan, candidates)
 }
 
 /// Solves an instance to proven optimality. `cancel`, when set from another thread, stops the
@@ -305,7 +317,32 @@ pub fn solve_with(instance: &Instance, options: SolveOptions<'_>) -> Result<Plan
         variables: solved.variables,
         components: solved.components,
     };
-    let mut plan = build_plan(&problem, &structure, found, &baseline, timings);
+    let (mut plan, candidates) = build_plan(&problem, &structure, found, &baseline, timings);
+    // Only hints that hold reach the plan: each is checked by solving again.
+    let checking = Instant::now();
+    let placements: std::collections::HashMap<String, String> = plan
+        .placements
+        .iter()
+        .map(|p| (p.child.clone(), p.family.clone()))
+        .collect();
+    let unplaced = std::mem::take(&mut plan.unplaced);
+    plan.unplaced = hints::check_all(
+        instance,
+        &placements,
+        unplaced.into_iter().zip(candidates).collect(),
+        hints::Control {
+            cancel: options.cancel,
+            deadline,
+            progress: options.progress,
+        },
+    );
+    if options
+        .cancel
+        .is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed))
+    {
+        return Err(MatchError::Cancelled);
+    }
+    plan.timings_ms.hints_ms = ms(checking);
     plan.timings_ms.total_ms = ms(started);
     Ok(plan)
 }
@@ -332,7 +369,8 @@ pub fn solve_greedy(instance: &Instance) -> Result<Plan, MatchError> {
         variables: 0,
         components: 0,
     };
-    let mut plan = build_plan(&problem, &structure, found, &assignment, timings);
+    // The baseline states no hints: they are checked against the optimizer's plans.
+    let (mut plan, _) = build_plan(&problem, &structure, found, &assignment, timings);
     plan.timings_ms.total_ms = ms(started);
     Ok(plan)
 }

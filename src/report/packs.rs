@@ -881,7 +881,7 @@ pub fn panel_pack(
                 item.position.to_string(),
                 codes("child", item.child_id),
                 codes("family", item.family_id),
-                format!("{:.1} km", item.distance_km),
+                km(w.lang, item.distance_km, 1),
                 item.decision()
                     .and_then(|d| d.decision)
                     .map(|d| w.t(&d.locale_key()))

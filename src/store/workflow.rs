@@ -40,6 +40,16 @@ pub struct AuditFilter {
     pub limit: usize,
 }
 
+/// The straight-line distance between a child's home and a family's.
+fn distance_between(child: &Child, family: &Family) -> f64 {
+    crate::geo::haversine_km(
+        child.location.lat,
+        child.location.lon,
+        family.location.lat,
+        family.location.lon,
+    )
+}
+
 fn refused(key: &'static str, args: Vec<(&'static str, String)>) -> StoreError {
     StoreError::Refused(Refusal::new(key, args))
 }
@@ -449,8 +459,45 @@ impl Writer<'_> {
         Ok(session_id)
     }
 
+    /// Refuses a batch that sends part of a sibling group that must stay together, or sends
+    /// its members to different families.
+    fn check_groups_whole(&self, proposals: &[Proposal]) -> Result<()> {
+        let mut by_group: std::collections::BTreeMap<i64, Vec<(String, String)>> =
+            std::collections::BTreeMap::new();
+        for proposal in proposals {
+            let child = load_child(self.tx, proposal.child_id)?;
+            if let Some(group) = child.sibling_group_id {
+                let family_code = code_of(self.tx, "families", proposal.family_id)?;
+                by_group
+                    .entry(group)
+                    .or_default()
+                    .push((child.code, family_code));
+            }
+        }
+        for (group, proposed) in by_group {
+            let (code, may_split): (String, bool) = self.tx.query_row(
+                "SELECT code, may_split FROM sibling_groups WHERE id = ?1",
+                [group],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            if may_split {
+                continue;
+            }
+            let members: Vec<String> = collect(
+                self.tx,
+                "SELECT code FROM children WHERE sibling_group_id = ?1 AND status = 'awaiting'
+                 ORDER BY code",
+                [group],
+                |r| Ok(r.get(0)?),
+            )?;
+            may_propose_group(&code, &members, &proposed)?;
+        }
+        Ok(())
+    }
+
     /// Puts proposals on a session's agenda; each child must be awaiting placement and becomes
-    /// `proposed`.
+    /// `proposed`. The pair must meet the rules on its planning date, and a sibling group that
+    /// must stay together goes whole, to one family.
     pub fn propose(&mut self, session_id: i64, proposals: &[Proposal]) -> Result<Vec<i64>> {
         load_session(self.tx, session_id)?;
         let mut position: i64 = self.tx.query_row(
@@ -458,10 +505,12 @@ impl Writer<'_> {
             [session_id],
             |r| r.get(0),
         )?;
+        self.check_groups_whole(proposals)?;
         let mut ids = Vec::with_capacity(proposals.len());
         for proposal in proposals {
             let child = load_child(self.tx, proposal.child_id)?;
-            let family_code = code_of(self.tx, "families", proposal.family_id)?;
+            let family = load_family(self.tx, proposal.family_id)?;
+            let family_code = family.code.clone();
             let excluded = pair_rule_in_force(
                 self.tx,
                 PairRuleKind::Exclude,
@@ -470,6 +519,23 @@ impl Writer<'_> {
             )?
             .is_some();
             may_propose(&child, &family_code, excluded)?;
+            // A proposal goes to a panel only if the pair meets the registry's real rules on
+            // its planning date (a what-if run relaxed them for looking, not for deciding).
+            let limit_km = proposal
+                .explanation
+                .as_ref()
+                .map(|e| e.limit_km)
+                .or(child.max_distance_km)
+                .unwrap_or(compatibility::DEFAULT_DISTANCE_LIMIT_KM);
+            let occupied = occupied_of(self.tx, proposal.family_id)?;
+            compatibility::recheck_pair(
+                &family,
+                occupied,
+                &child,
+                proposal.planning_date,
+                distance_between(&child, &family),
+                limit_km,
+            )?;
             position += 1;
             self.tx.execute(
                 "INSERT INTO panel_items(session_id, position, child_id, family_id, distance_km,
@@ -529,12 +595,7 @@ impl Writer<'_> {
             let limit_km = limit_km
                 .or(child.max_distance_km)
                 .unwrap_or(compatibility::DEFAULT_DISTANCE_LIMIT_KM);
-            let distance_km = crate::geo::haversine_km(
-                child.location.lat,
-                child.location.lon,
-                family.location.lat,
-                family.location.lon,
-            );
+            let distance_km = distance_between(&child, &family);
             compatibility::recheck_pair(&family, occupied, &child, start, distance_km, limit_km)?;
         }
 

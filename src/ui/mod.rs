@@ -51,7 +51,8 @@ fn window_icon() -> Option<iced::window::Icon> {
 /// Opens the window and runs until it is closed.
 pub fn run(launch: Launch) -> iced::Result {
     let window = iced::window::Settings {
-        size: iced::Size::new(1280.0, 820.0),
+        // Fits the 1366×768 and 1280×720 screens of district laptops (taskbar included).
+        size: iced::Size::new(1280.0, 690.0),
         min_size: Some(iced::Size::new(900.0, 600.0)),
         icon: window_icon(),
         ..iced::window::Settings::default()

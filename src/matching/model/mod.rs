@@ -324,6 +324,63 @@ pub fn check_locks(
     Ok(unit_lock)
 }
 
+/// The optimum of the one component that holds `child` — components share no family and no
+/// penalty, so the rest of a plan cannot change with it: the (child, family) pairs placed
+/// there, and the units of the component. `None` when the child has no option at all.
+pub fn solve_component_of(
+    problem: &Problem,
+    structure: &Structure,
+    child: usize,
+    deadline: Option<std::time::Instant>,
+) -> Result<Option<ComponentPlan>, MatchError> {
+    let locks = check_locks(problem, structure)?;
+    let unit = structure.unit_of[child];
+    let Some(units) = structure
+        .components(problem.families.len())
+        .into_iter()
+        .find(|units| units.contains(&unit))
+    else {
+        return Ok(None);
+    };
+    let part = Part {
+        problem,
+        structure,
+        units: &units,
+        locks: &locks,
+        deadline,
+        first_columns: FIRST_COLUMNS,
+    };
+    let result = solve_component(&part)?;
+    Ok(Some(ComponentPlan {
+        value: placed_value(problem, structure, &result.placed),
+        placed: result.placed,
+        units,
+    }))
+}
+
+/// The value in the objective of (child, family) pairs.
+pub fn value_of(problem: &Problem, structure: &Structure, placed: &[(usize, usize)]) -> f64 {
+    placed_value(problem, structure, placed)
+}
+
+/// One component's optimal plan.
+pub struct ComponentPlan {
+    /// (child, family) pairs.
+    pub placed: Vec<(usize, usize)>,
+    pub units: Vec<usize>,
+    /// Its value in the objective.
+    pub value: f64,
+}
+
+impl ComponentPlan {
+    pub fn family_of(&self, child: usize) -> Option<usize> {
+        self.placed
+            .iter()
+            .find(|&&(c, _)| c == child)
+            .map(|&(_, f)| f)
+    }
+}
+
 /// Solves every component and returns the optimal assignment. With a `deadline`, a component
 /// whose optimality is not proven by then gives the best plan found, marked not proven.
 pub fn solve(

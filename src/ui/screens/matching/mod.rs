@@ -131,7 +131,40 @@ pub struct Outcome {
     pub elapsed_ms: u128,
     /// Children whose family differs between the optimizer and the greedy baseline.
     pub differing: Vec<(String, Option<String>, Option<String>)>,
+    /// Proposals already sent to a panel (they stay in the plan, so that the comparison with
+    /// the baseline is always made on the same children).
+    pub sent: BTreeSet<usize>,
     names: HashMap<String, String>,
+}
+
+impl Outcome {
+    /// The proposals that go with `index` as one: a sibling group that must stay together is
+    /// chosen, sent, decided and placed as a unit.
+    pub fn unit_of(&self, index: usize) -> Vec<usize> {
+        let placements = &self.plan.placements;
+        let Some(p) = placements.get(index) else {
+            return Vec::new();
+        };
+        let together: Vec<&String> = p
+            .explanation
+            .siblings
+            .as_ref()
+            .filter(|s| s.must_stay_together)
+            .map(|s| s.placed_with.iter().collect())
+            .unwrap_or_default();
+        placements
+            .iter()
+            .enumerate()
+            .filter(|(i, q)| *i == index || (q.family == p.family && together.contains(&&q.child)))
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// Whether proposals of this run may go to a panel: not from a what-if run (its rules were
+    /// relaxed for looking, not for deciding), and not already sent.
+    pub fn can_send(&self, index: usize) -> bool {
+        self.what_if.is_none() && !self.sent.contains(&index)
+    }
 }
 
 /// A run in progress: the solver works on its own thread behind an iced task; dropping the
@@ -384,6 +417,7 @@ impl Screen {
                 }
                 self.outcome = Some(Outcome {
                     differing: differing(&plan),
+                    sent: BTreeSet::new(),
                     plan,
                     planning_date: job.planning_date,
                     what_if: job.what_if,
@@ -446,20 +480,33 @@ impl Screen {
             Message::Page(page) => self.page = page,
             Message::Select(index) => self.selected = Some(index),
             Message::Choose(index, on) => {
-                if on {
-                    self.chosen.insert(index);
-                } else {
-                    self.chosen.remove(&index);
+                let outcome = self.outcome.as_ref()?;
+                if !outcome.can_send(index) {
+                    return None;
+                }
+                // A sibling group that stays together is chosen whole.
+                for i in outcome.unit_of(index) {
+                    if on {
+                        self.chosen.insert(i);
+                    } else {
+                        self.chosen.remove(&i);
+                    }
                 }
             }
             Message::ChooseAll(on) => {
                 self.chosen.clear();
                 if on && let Some(outcome) = &self.outcome {
-                    self.chosen.extend(0..outcome.plan.placements.len());
+                    self.chosen.extend(
+                        (0..outcome.plan.placements.len()).filter(|&i| outcome.can_send(i)),
+                    );
                 }
             }
             Message::Lock(index) => {
-                let p = self.outcome.as_ref()?.plan.placements.get(index)?;
+                let outcome = self.outcome.as_ref()?;
+                if outcome.what_if.is_some() {
+                    return None;
+                }
+                let p = outcome.plan.placements.get(index)?;
                 return Some(Event::PairRule {
                     kind: PairRuleKind::Lock,
                     child: p.child.clone(),
@@ -469,7 +516,11 @@ impl Screen {
             }
             Message::ExcludeReason(v) => self.exclude_reason = v,
             Message::Exclude(index) => {
-                let p = self.outcome.as_ref()?.plan.placements.get(index)?;
+                let outcome = self.outcome.as_ref()?;
+                if outcome.what_if.is_some() {
+                    return None;
+                }
+                let p = outcome.plan.placements.get(index)?;
                 if self.exclude_reason.trim().is_empty() {
                     let mut errors = std::mem::take(&mut self.errors);
                     errors.push("exclude_reason", "error.required");
@@ -494,7 +545,11 @@ impl Screen {
             }
             Message::TargetSession(id) => self.target_session = id,
             Message::Print(index) => {
-                let p = self.outcome.as_ref()?.plan.placements.get(index)?;
+                let outcome = self.outcome.as_ref()?;
+                if outcome.what_if.is_some() {
+                    return None;
+                }
+                let p = outcome.plan.placements.get(index)?;
                 return Some(Event::Print {
                     child: p.child.clone(),
                     family: p.family.clone(),
@@ -512,6 +567,7 @@ impl Screen {
                 let proposals: Vec<ProposalRow> = self
                     .chosen
                     .iter()
+                    .filter(|&&i| outcome.can_send(i))
                     .filter_map(|&i| outcome.plan.placements.get(i))
                     .map(|p| ProposalRow {
                         child: p.child.clone(),
@@ -537,15 +593,9 @@ impl Screen {
     /// After proposals went to a panel: they leave the list of choices.
     pub fn sent(&mut self) {
         if let Some(outcome) = &mut self.outcome {
-            let sent: Vec<usize> = self.chosen.iter().rev().copied().collect();
-            for index in sent {
-                if index < outcome.plan.placements.len() {
-                    outcome.plan.placements.remove(index);
-                }
-            }
+            outcome.sent.extend(self.chosen.iter().copied());
         }
         self.chosen.clear();
-        self.selected = None;
     }
 
     pub fn view<'a>(&'a self, env: &Env<'a>) -> Element<'a, Message> {

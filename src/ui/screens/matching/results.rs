@@ -7,6 +7,8 @@ use iced::widget::{button, checkbox, column, container, row, text, text_input};
 use iced::{Alignment, Element, Length};
 
 use super::*;
+use crate::domain::advice::{GiveWay, HintCheck};
+use crate::i18n::km;
 
 impl Screen {
     pub(super) fn results_view<'a>(
@@ -42,7 +44,7 @@ impl Screen {
                     &[("change", what_if.clone())],
                 ))
                 .size(14)
-                .style(style::error_text),
+                .style(style::heading_text),
             );
         }
         let tab = |view: ResultView, key: &str, count: Option<usize>| {
@@ -103,13 +105,19 @@ impl Screen {
         )]
         .spacing(2);
         for (index, p) in placements.iter().enumerate().skip(start).take(PAGE_SIZE) {
+            let choose: Element<'a, Message> = if outcome.sent.contains(&index) {
+                text("✓").size(14).style(style::success_text).into()
+            } else {
+                checkbox(self.chosen.contains(&index))
+                    .on_toggle_maybe(
+                        outcome
+                            .can_send(index)
+                            .then_some(move |on| Message::Choose(index, on)),
+                    )
+                    .into()
+            };
             let cells = [
-                (
-                    checkbox(self.chosen.contains(&index))
-                        .on_toggle(move |on| Message::Choose(index, on))
-                        .into(),
-                    30.0,
-                ),
+                (choose, 30.0),
                 (
                     text(format!("{} · {}", p.child, name(&p.child)))
                         .size(14)
@@ -122,10 +130,7 @@ impl Screen {
                         .into(),
                     0.0,
                 ),
-                (
-                    text(format!("{:.1} km", p.distance_km)).size(14).into(),
-                    90.0,
-                ),
+                (text(km(lang, p.distance_km, 1)).size(14).into(), 90.0),
                 (
                     text(format!("{:.0}", p.explanation.value)).size(14).into(),
                     80.0,
@@ -169,6 +174,15 @@ impl Screen {
         ]
         .spacing(12)
         .align_y(Alignment::Center);
+        // A what-if plan is for looking: its rules were relaxed, so it cannot go to a panel.
+        let send: Element<'a, Message> = if outcome.what_if.is_some() {
+            text(t("matching.what_if_not_sendable"))
+                .size(14)
+                .style(style::error_text)
+                .into()
+        } else {
+            send.into()
+        };
         let mut content = column![
             send,
             pager(lang, self.page, PAGE_SIZE, placements.len(), Message::Page),
@@ -264,7 +278,14 @@ impl Screen {
                     },
                     &[
                         ("group", s.group.clone()),
-                        ("with", s.placed_with.join(", ")),
+                        (
+                            "with",
+                            if s.placed_with.is_empty() {
+                                t("matching.no_sibling_here")
+                            } else {
+                                s.placed_with.join(", ")
+                            },
+                        ),
                     ],
                 ))
                 .size(14),
@@ -295,26 +316,30 @@ impl Screen {
             };
             alternatives = alternatives.push(
                 text(format!(
-                    "{} · {:.1} km · {:.0} — {why}",
-                    a.family, a.distance_km, a.value
+                    "{} · {} · {:.0} — {why}",
+                    a.family,
+                    km(lang, a.distance_km, 1),
+                    a.value
                 ))
                 .size(13),
             );
         }
+        // Locks, exclusions and packs act on the registry: not from a what-if run.
+        let real = outcome.what_if.is_none();
         let mut actions = column![
             row![
                 button(text(t("matching.lock")).size(14))
-                    .on_press(Message::Lock(index))
+                    .on_press_maybe(real.then_some(Message::Lock(index)))
                     .style(button::secondary),
                 text_input(&t("matching.exclude_reason"), &self.exclude_reason)
                     .id("exclude_reason")
                     .on_input(Message::ExcludeReason)
                     .padding(6),
                 button(text(t("matching.exclude")).size(14))
-                    .on_press(Message::Exclude(index))
+                    .on_press_maybe(real.then_some(Message::Exclude(index)))
                     .style(button::danger),
                 button(text(t("pack.print")).size(14))
-                    .on_press(Message::Print(index))
+                    .on_press_maybe(real.then_some(Message::Print(index)))
                     .style(button::secondary),
             ]
             .spacing(8)
@@ -370,6 +395,26 @@ impl Screen {
                     .align_y(Alignment::Center),
                 );
             }
+            match (&u.hint_check, &u.give_way) {
+                (HintCheck::NoSingleChange, Some(give_way)) => {
+                    entry = entry.push(text(give_way_text(lang, give_way)).size(13));
+                }
+                (HintCheck::NoSingleChange, None) => {
+                    entry = entry.push(
+                        text(t("matching.no_single_change"))
+                            .size(13)
+                            .style(style::muted_text),
+                    );
+                }
+                (HintCheck::NotChecked, _) => {
+                    entry = entry.push(
+                        text(t("matching.hint_not_checked"))
+                            .size(13)
+                            .style(style::muted_text),
+                    );
+                }
+                (HintCheck::Verified, _) => {}
+            }
             list = list.push(container(entry).padding(8).style(style::section));
         }
         list.into()
@@ -413,14 +458,11 @@ fn compare_view<'a>(outcome: &'a Outcome, env: &Env<'a>) -> Element<'a, Message>
             format!("{:.1}", opt.objective),
             format!("{:.1}", greedy.objective)
         ),
-        text(tr_args(
+        text(compare_sentence(
             lang,
-            "matching.compare_summary",
-            &[
-                ("more", more.to_string()),
-                ("km", format!("{fewer_km:.1}")),
-                ("differ", outcome.differing.len().to_string())
-            ]
+            more,
+            fewer_km,
+            outcome.differing.len()
         ))
         .size(15),
     ]
@@ -540,6 +582,73 @@ pub fn reason_text(lang: Lang, reason: &UnplacedReason) -> String {
     }
 }
 
+/// The optimizer against the baseline in words that make sense for every sign.
+fn compare_sentence(lang: Lang, more: i64, fewer_km: f64, differ: usize) -> String {
+    let placed = match more.cmp(&0) {
+        std::cmp::Ordering::Greater => tr_args(
+            lang,
+            "matching.compare_more",
+            &[("count", more.to_string())],
+        ),
+        std::cmp::Ordering::Equal => tr(lang, "matching.compare_same"),
+        std::cmp::Ordering::Less => tr_args(
+            lang,
+            "matching.compare_fewer",
+            &[("count", (-more).to_string())],
+        ),
+    };
+    let km = if fewer_km > 0.05 {
+        tr_args(
+            lang,
+            "matching.compare_km_less",
+            &[("km", format!("{fewer_km:.1}"))],
+        )
+    } else if fewer_km < -0.05 {
+        tr_args(
+            lang,
+            "matching.compare_km_more",
+            &[("km", format!("{:.1}", -fewer_km))],
+        )
+    } else {
+        tr(lang, "matching.compare_km_same")
+    };
+    tr_args(
+        lang,
+        "matching.compare_summary",
+        &[
+            ("placed", placed),
+            ("km", km),
+            ("differ", differ.to_string()),
+        ],
+    )
+}
+
+/// Where no single change places the child: what locking it with its best family would move.
+fn give_way_text(lang: Lang, give_way: &GiveWay) -> String {
+    let none = tr(lang, "matching.not_placed");
+    let moves: Vec<String> = give_way
+        .displaced
+        .iter()
+        .map(|d| {
+            format!(
+                "{} ({} → {})",
+                d.child,
+                d.was,
+                d.now.clone().unwrap_or_else(|| none.clone())
+            )
+        })
+        .collect();
+    tr_args(
+        lang,
+        "matching.give_way",
+        &[
+            ("family", give_way.family.clone()),
+            ("children", moves.join(", ")),
+            ("value", format!("{:.0}", -give_way.value_change)),
+        ],
+    )
+}
+
 /// What a run is doing, in words: its stage and, once components are solved, the best plan so
 /// far, its bound and how far it may be from the best.
 pub(super) fn progress_text(lang: Lang, progress: Option<&Progress>) -> String {
@@ -552,6 +661,16 @@ pub(super) fn progress_text(lang: Lang, progress: Option<&Progress>) -> String {
             Stage::Model => "matching.stage_model",
             Stage::Solving => "matching.stage_solving",
             Stage::Explaining => "matching.stage_explaining",
+            Stage::Hints => {
+                return tr_args(
+                    lang,
+                    "matching.stage_hints",
+                    &[
+                        ("done", p.components_done.to_string()),
+                        ("total", p.components.to_string()),
+                    ],
+                );
+            }
         },
     );
     match (p.best, p.bound, p.gap()) {
