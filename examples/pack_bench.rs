@@ -31,7 +31,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         date: Some(today),
         chair: String::from("Rəna Quliyeva"),
         members: vec![String::from("Elçin Əliyev"), String::from("Səbinə Rzayeva")],
-        quorum: true,
     })?;
     let mut proposals = Vec::new();
     for p in plan.placements.iter().take(20) {

@@ -68,7 +68,6 @@ fn demo() -> Demo {
             date: Some(today()),
             chair: String::from("Rəna Quliyeva"),
             members: vec![String::from("Elçin Əliyev"), String::from("Şəbnəm Rzayeva")],
-            quorum: true,
         })
         .expect("session");
     let proposals: Vec<Proposal> = plan

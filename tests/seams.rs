@@ -31,7 +31,6 @@ fn an_explanation_sent_to_a_panel_comes_back_typed_and_unchanged() {
             date: Some(today()),
             chair: String::from("Rəna Quliyeva"),
             members: vec![String::from("Elçin Əliyev")],
-            quorum: true,
         })
         .expect("session");
     let proposal = Proposal {

@@ -60,12 +60,25 @@ fn a_match_goes_from_proposal_through_the_panel_to_a_placement_that_ends() {
     click(&mut app, &top_name);
     assert!(shows(&app, "Uşaqlar"), "the children list opened");
 
-    // A panel session with quorum.
+    // A panel session: the quorum follows from the people present, and no member is refused.
     click(&mut app, "Komissiya");
     click(&mut app, "Yeni iclas");
     type_into(&mut app, "session.chair", "Rəna Quliyeva");
-    type_into(&mut app, "session.members", "Elçin Əliyev, Səbinə Rzayeva");
-    click(&mut app, "Kvorum var");
+    click(&mut app, "İclası yarat");
+    assert!(
+        shows(&app, "Bu sahə mütləq doldurulmalıdır."),
+        "a session needs its members"
+    );
+    type_into(&mut app, "session.members", "Elçin Əliyev");
+    assert!(shows(
+        &app,
+        "Kvorum yoxdur: iştirak edən 2 nəfər, ən azı 3 lazımdır (sədr daxil). Kvorumsuz komissiya yalnız təxirə sala bilər."
+    ));
+    type_into(&mut app, "session.members", ", Səbinə Rzayeva");
+    assert!(shows(
+        &app,
+        "Kvorum var: iştirak edən 3 nəfər (ən azı 3 lazımdır, sədr daxil)"
+    ));
     click(&mut app, "İclası yarat");
     assert!(shows(&app, "İclas yaradıldı."));
     let session = store.panel_sessions().expect("sessions")[0].clone();
@@ -136,8 +149,27 @@ fn a_match_goes_from_proposal_through_the_panel_to_a_placement_that_ends() {
     click(&mut app, &yuva::domain::format_date(session.date));
     assert!(shows(&app, "Komissiya iclası, 15.03.2026"));
     click(&mut app, "Qərar qeyd et");
+    // No decision is preselected: recording without one asks for it.
     click(&mut app, "Qərarı qeyd et");
+    assert!(shows(&app, "Qərarı seçin."));
+    let _ = app.update(Message::Panel(panel::Message::Decision(Decision::Approve)));
+    click(&mut app, "Qərarı qeyd et");
+    // The confirmation says what will happen before anything is written.
+    assert!(shows(
+        &app,
+        "Qərar qeyd edildikdən sonra dəyişdirilmir; yalnız düzəliş qeydi əlavə etmək olar."
+    ));
+    assert_eq!(
+        store.child(child_id(&first.child)).expect("child").status,
+        ChildStatus::Proposed,
+        "nothing is written before the confirmation"
+    );
+    click(&mut app, "Təsdiq edirəm, qeyd et");
     assert!(shows(&app, "Qərar qeyd edildi."));
+    assert!(
+        shows(&app, "Təsdiqləndi"),
+        "the decision shows as an outcome"
+    );
     assert_eq!(
         store.child(child_id(&first.child)).expect("child").status,
         ChildStatus::Placed
@@ -163,6 +195,7 @@ fn a_match_goes_from_proposal_through_the_panel_to_a_placement_that_ends() {
     );
     click(&mut app, "Bu cütü bir daha təklif etmə");
     click(&mut app, "Qərarı qeyd et");
+    click(&mut app, "Təsdiq edirəm, qeyd et");
     assert_eq!(
         store.child(child_id(&second.child)).expect("child").status,
         ChildStatus::Awaiting

@@ -61,13 +61,17 @@ fn fixture() -> Fixture {
     }
 }
 
+/// A session with the chair and two members present (a quorum), or one member (none).
 fn session(store: &mut Store, quorum: bool) -> i64 {
+    let mut members = vec![String::from("Elçin Əliyev")];
+    if quorum {
+        members.push(String::from("Səbinə Rzayeva"));
+    }
     store
         .create_session(&SessionInput {
             date: Some(today()),
             chair: String::from("Rəna Quliyeva"),
-            members: vec![String::from("Elçin Əliyev"), String::from("Səbinə Rzayeva")],
-            quorum,
+            members,
         })
         .expect("session")
 }
@@ -652,4 +656,49 @@ fn a_group_that_stays_together_is_proposed_whole() {
         .propose(s, &[proposal(first, f.family), proposal(second, f.family)])
         .expect("the whole group is proposed");
     assert_eq!(ids.len(), 2);
+}
+
+/// After a placement breaks down, the pair is excluded (with the reason and the date) and the
+/// next run does not propose it again; a person can lift the exclusion.
+#[test]
+fn a_breakdown_excludes_the_pair_until_lifted() {
+    let mut f = fixture();
+    let s = session(&mut f.store, true);
+    let items = f
+        .store
+        .propose(s, &[proposal(f.children[0], f.family)])
+        .expect("proposed");
+    f.store
+        .decide(items[0], &approve(today()))
+        .expect("approved");
+    let placement = f.store.placements().expect("placements")[0].id;
+    let later = date(2026, 4, 20);
+    f.store
+        .end_placement(
+            placement,
+            Some(later),
+            Some(EndReason::Breakdown),
+            "Uşaq ailəyə uyğunlaşa bilmədi",
+            later,
+        )
+        .expect("ended");
+    assert_eq!(status(&f.store, f.children[0]), ChildStatus::Awaiting);
+    let rules = f.store.pair_rules().expect("rules");
+    let exclusion = rules
+        .iter()
+        .find(|r| r.kind == PairRuleKind::Exclude && r.child_id == f.children[0])
+        .expect("the pair is excluded");
+    assert_eq!(exclusion.family_id, f.family);
+    assert!(exclusion.reason.starts_with("breakdown 2026-04-20"));
+    assert!(exclusion.reason.contains("uyğunlaşa bilmədi"));
+    let instance = matching::registry::instance_from_store(&f.store, later, Settings::default())
+        .expect("instance");
+    let plan = matching::solve(&instance, None).expect("plan");
+    let child_code = f.store.child(f.children[0]).expect("child").code;
+    assert!(
+        !plan.placements.iter().any(|p| p.child == child_code),
+        "the broken-down pair is not proposed again"
+    );
+    f.store.lift_pair_rule(exclusion.id).expect("lifted");
+    assert!(f.store.pair_rules().expect("rules").is_empty());
 }

@@ -203,6 +203,12 @@ code_enum! {
 }
 
 impl Decision {
+    /// The locale key of the decision as an outcome ("Approved"), where `locale_key` names
+    /// the choice ("Approve").
+    pub fn outcome_key(self) -> String {
+        format!("decision_outcome.{}", self.code())
+    }
+
     /// An approval (with or without conditions) creates a placement.
     pub fn approves(self) -> bool {
         matches!(self, Decision::Approve | Decision::ApproveWithConditions)
@@ -223,6 +229,11 @@ code_enum! {
 impl EndReason {
     /// The child's status once a placement ends this way: home or adopted children leave
     /// care, a move or a breakdown puts the child back among those awaiting a family.
+    /// A placement that broke down excludes the pair from later runs (until lifted).
+    pub fn excludes_pair(self) -> bool {
+        self == EndReason::Breakdown
+    }
+
     pub fn child_status_after(self) -> ChildStatus {
         match self {
             EndReason::Reunified => ChildStatus::Reunified,
@@ -254,6 +265,7 @@ pub fn all_code_keys() -> Vec<String> {
         keys(Relation::ALL, Relation::locale_key),
         keys(Language::ALL, Language::locale_key),
         keys(Decision::ALL, Decision::locale_key),
+        keys(Decision::ALL, Decision::outcome_key),
         keys(EndReason::ALL, EndReason::locale_key),
     ]
     .concat()

@@ -22,13 +22,34 @@ pub struct PanelSession {
     pub created_by: String,
 }
 
-/// What a new session records.
+/// What a new session records. Its quorum is not typed in: it follows from the people
+/// present ([`has_quorum`]).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SessionInput {
     pub date: Option<NaiveDate>,
     pub chair: String,
     pub members: Vec<String>,
-    pub quorum: bool,
+}
+
+/// People present for a panel to decide: the chair and at least two members.
+pub const PANEL_QUORUM: usize = 3;
+
+/// How many distinct people are present: the chair and the members (a name listed twice, or
+/// the chair listed among the members, counts once; letter case and spacing do not matter).
+pub fn people_present(chair: &str, members: &[String]) -> usize {
+    let mut names: Vec<String> = std::iter::once(chair)
+        .chain(members.iter().map(String::as_str))
+        .map(|name| super::text::fold_for_search(&normalize(name)))
+        .filter(|name| !name.is_empty())
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names.len()
+}
+
+/// Whether the people present make the panel's quorum.
+pub fn has_quorum(chair: &str, members: &[String]) -> bool {
+    people_present(chair, members) >= PANEL_QUORUM
 }
 
 /// One proposed match on a session's agenda.
@@ -167,6 +188,9 @@ pub fn validate_session(input: &SessionInput) -> ValidationErrors {
     }
     if normalize(&input.chair).is_empty() {
         errors.push("chair", "error.required");
+    }
+    if input.members.iter().all(|m| normalize(m).is_empty()) {
+        errors.push("members", "error.required");
     }
     errors
 }

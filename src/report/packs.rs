@@ -884,7 +884,7 @@ pub fn panel_pack(
                 km(w.lang, item.distance_km, 1),
                 item.decision()
                     .and_then(|d| d.decision)
-                    .map(|d| w.t(&d.locale_key()))
+                    .map(|d| w.t(&d.outcome_key()))
                     .unwrap_or_else(|| w.t("panel.pending")),
             ]
         })

@@ -405,6 +405,7 @@ impl Writer<'_> {
             .map(|m| crate::domain::text::normalize(m))
             .filter(|m| !m.is_empty())
             .collect();
+        let quorum = has_quorum(&chair, &members);
         self.tx.execute(
             "INSERT INTO panel_sessions(session_date, chair, members, quorum, created_at, created_by)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -412,7 +413,7 @@ impl Writer<'_> {
                 date.to_string(),
                 chair,
                 serde_json::to_string(&members).unwrap_or_else(|_| String::from("[]")),
-                input.quorum,
+                quorum,
                 now(),
                 self.user
             ],
@@ -425,7 +426,7 @@ impl Writer<'_> {
             &format!(
                 "{date}, chair {chair}, {} members, quorum {}",
                 members.len(),
-                if input.quorum { "yes" } else { "no" }
+                if quorum { "yes" } else { "no" }
             ),
         )?;
         // Deferred items: the decision in force is "defer" and no later item carries them.
@@ -736,6 +737,43 @@ impl Writer<'_> {
                 status.code()
             ),
         )?;
+        // After a breakdown the pair is not proposed again until a person lifts the exclusion
+        // (its reason starts with the end reason's code, then the officer's note).
+        if reason.excludes_pair()
+            && pair_rule_in_force(
+                self.tx,
+                PairRuleKind::Exclude,
+                placement.child_id,
+                placement.family_id,
+            )?
+            .is_none()
+        {
+            let because = if note.is_empty() {
+                format!("{} {end}", reason.code())
+            } else {
+                format!("{} {end}: {note}", reason.code())
+            };
+            if pair_rule_in_force(
+                self.tx,
+                PairRuleKind::Lock,
+                placement.child_id,
+                placement.family_id,
+            )?
+            .is_some()
+            {
+                self.tx.execute(
+                    "UPDATE pair_rules SET lifted_at = ?3, lifted_by = ?4
+                     WHERE kind = 'lock' AND child_id = ?1 AND family_id = ?2 AND lifted_at IS NULL",
+                    params![placement.child_id, placement.family_id, now(), self.user],
+                )?;
+            }
+            self.add_pair_rule(
+                PairRuleKind::Exclude,
+                placement.child_id,
+                placement.family_id,
+                &because,
+            )?;
+        }
         Ok(())
     }
 

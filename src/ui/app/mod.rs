@@ -240,6 +240,7 @@ impl Workspace {
                     .map(|f| f.code.clone())
                     .unwrap_or_default(),
                 reason: r.reason,
+                since: r.created_at.get(..10).unwrap_or_default().to_owned(),
             })
             .collect();
         self.refresh_audit()

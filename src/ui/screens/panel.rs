@@ -12,7 +12,7 @@ use crate::domain::*;
 use crate::i18n::{Lang, rule_label, rule_values, tr, tr_args};
 use crate::ui::Env;
 use crate::ui::style;
-use crate::ui::widgets::{choice_list, code_choices, error_of, field, input};
+use crate::ui::widgets::{choice_list, error_of, field, input, optional_choices};
 
 #[derive(Debug, Clone)]
 pub enum Message {
@@ -20,7 +20,6 @@ pub enum Message {
     SessionDate(String),
     Chair(String),
     Members(String),
-    Quorum(bool),
     CreateSession,
     Open(i64),
     Back,
@@ -30,7 +29,12 @@ pub enum Message {
     Reasons(String),
     ExcludePair(bool),
     StartDate(String),
+    /// Check the decision and say what it will do.
     Record,
+    /// Record it, as said.
+    Confirm,
+    /// Back to the decision's fields from the confirmation.
+    ChangeDecision,
     Correction(String),
     AddCorrection,
     Rerun,
@@ -53,17 +57,50 @@ struct SessionForm {
     date: String,
     chair: String,
     members: String,
-    quorum: bool,
+}
+
+impl SessionForm {
+    fn members(&self) -> Vec<String> {
+        self.members
+            .split([',', ';', '\n'])
+            .map(|m| m.trim().to_owned())
+            .filter(|m| !m.is_empty())
+            .collect()
+    }
 }
 
 struct DecisionForm {
     item_id: i64,
-    decision: Decision,
+    /// None until the panel chooses: no decision is preselected.
+    decision: Option<Decision>,
+    /// The decision is checked and its consequences are shown, waiting for "Confirm".
+    confirming: bool,
     conditions: String,
     reasons: String,
     exclude_pair: bool,
     start_date: String,
     correction: String,
+}
+
+impl DecisionForm {
+    /// The decision as the domain checks it: every missing field at once.
+    fn input(&self) -> Result<DecisionInput, ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        let start_date = parse_optional_date(&self.start_date, "start_date", &mut errors);
+        let Some(decision) = self.decision else {
+            errors.push("decision", "error.choose_decision");
+            return Err(errors);
+        };
+        let input = DecisionInput {
+            decision,
+            conditions: self.conditions.clone(),
+            reasons: self.reasons.clone(),
+            exclude_pair: self.exclude_pair,
+            start_date,
+        };
+        errors.extend(validate_decision(&input));
+        errors.into_result().map(|()| input)
+    }
 }
 
 enum Mode {
@@ -140,7 +177,6 @@ impl Screen {
             Message::SessionDate(v) => self.with_session_form(|f| f.date = v),
             Message::Chair(v) => self.with_session_form(|f| f.chair = v),
             Message::Members(v) => self.with_session_form(|f| f.members = v),
-            Message::Quorum(v) => self.with_session_form(|f| f.quorum = v),
             Message::CreateSession => {
                 let Mode::New(form) = &self.mode else {
                     return None;
@@ -154,17 +190,17 @@ impl Screen {
                     self.errors = errors;
                     return None;
                 }
-                return Some(Event::CreateSession(SessionInput {
+                let input = SessionInput {
                     date,
                     chair: form.chair.clone(),
-                    members: form
-                        .members
-                        .split([',', ';', '\n'])
-                        .map(|m| m.trim().to_owned())
-                        .filter(|m| !m.is_empty())
-                        .collect(),
-                    quorum: form.quorum,
-                }));
+                    members: form.members(),
+                };
+                let errors = validate_session(&input);
+                if !errors.is_empty() {
+                    self.errors = errors;
+                    return None;
+                }
+                return Some(Event::CreateSession(input));
             }
             Message::Open(id) => {
                 self.mode = Mode::Session(id);
@@ -184,7 +220,8 @@ impl Screen {
                     .map_or(env.today, |s| s.date);
                 self.form = Some(DecisionForm {
                     item_id,
-                    decision: Decision::Approve,
+                    decision: None,
+                    confirming: false,
                     conditions: String::new(),
                     reasons: String::new(),
                     exclude_pair: false,
@@ -194,30 +231,36 @@ impl Screen {
                 self.errors = ValidationErrors::new();
                 self.refusal = None;
             }
-            Message::Decision(v) => self.with_form(|f| f.decision = v),
+            Message::Decision(v) => self.with_form(|f| {
+                f.decision = Some(v);
+                f.confirming = false;
+            }),
+            Message::ChangeDecision => self.with_form(|f| f.confirming = false),
             Message::Conditions(v) => self.with_form(|f| f.conditions = v),
             Message::Reasons(v) => self.with_form(|f| f.reasons = v),
             Message::ExcludePair(v) => self.with_form(|f| f.exclude_pair = v),
             Message::StartDate(v) => self.with_form(|f| f.start_date = v),
             Message::Correction(v) => self.with_form(|f| f.correction = v),
             Message::Record => {
-                let form = self.form.as_ref()?;
-                let mut errors = ValidationErrors::new();
-                let start_date = parse_optional_date(&form.start_date, "start_date", &mut errors);
-                if !errors.is_empty() {
-                    self.errors = errors;
-                    return None;
+                // The domain's rules first, all of them at once; then what it will do.
+                match self.form.as_ref().map(DecisionForm::input) {
+                    Some(Ok(_)) => {
+                        self.errors = ValidationErrors::new();
+                        self.with_form(|f| f.confirming = true);
+                    }
+                    Some(Err(errors)) => self.errors = errors,
+                    None => {}
                 }
-                return Some(Event::Decide(
-                    form.item_id,
-                    DecisionInput {
-                        decision: form.decision,
-                        conditions: form.conditions.clone(),
-                        reasons: form.reasons.clone(),
-                        exclude_pair: form.exclude_pair,
-                        start_date,
-                    },
-                ));
+            }
+            Message::Confirm => {
+                let form = self.form.as_ref()?;
+                match form.input() {
+                    Ok(input) if form.confirming => {
+                        return Some(Event::Decide(form.item_id, input));
+                    }
+                    Ok(_) => {}
+                    Err(errors) => self.errors = errors,
+                }
             }
             Message::AddCorrection => {
                 let form = self.form.as_ref()?;
@@ -341,13 +384,27 @@ impl Screen {
                     &t("panel.members_hint"),
                     &form.members,
                     Message::Members,
-                    false
+                    has("members")
                 ),
-                None
+                err("members")
             ),
-            checkbox(form.quorum)
-                .label(t("panel.quorum"))
-                .on_toggle(Message::Quorum),
+            text({
+                let present = people_present(&form.chair, &form.members());
+                tr_args(
+                    lang,
+                    if present >= PANEL_QUORUM {
+                        "panel.quorum_met"
+                    } else {
+                        "panel.quorum_not_met"
+                    },
+                    &[
+                        ("present", present.to_string()),
+                        ("needed", PANEL_QUORUM.to_string()),
+                    ],
+                )
+            })
+            .size(14)
+            .style(style::muted_text),
             row![
                 button(text(t("panel.create")).size(15)).on_press(Message::CreateSession),
                 button(text(t("common.cancel")).size(15))
@@ -443,7 +500,7 @@ impl Screen {
             Some(d) => tr(
                 lang,
                 &d.decision
-                    .map(|d| d.locale_key())
+                    .map(|d| d.outcome_key())
                     .unwrap_or_else(|| String::from("panel.pending")),
             ),
             None => t("panel.pending"),
@@ -474,7 +531,7 @@ impl Screen {
         }
         let selected = self.form.as_ref().filter(|f| f.item_id == item.id);
         match selected {
-            Some(form) => content = content.push(self.form_view(form, item, lang)),
+            Some(form) => content = content.push(self.form_view(form, item, env)),
             None => {
                 let label = if item.is_pending() {
                     "panel.decide"
@@ -505,8 +562,9 @@ impl Screen {
         &'a self,
         form: &'a DecisionForm,
         item: &AgendaItem,
-        lang: Lang,
+        env: &Env<'_>,
     ) -> Element<'a, Message> {
+        let lang = env.lang;
         let t = |key: &str| tr(lang, key);
         let err = |f: &str| error_of(lang, &self.errors, f);
         let has = |f: &str| self.errors.for_field(f).is_some();
@@ -528,17 +586,22 @@ impl Screen {
             .spacing(8)
             .into();
         }
-        let decisions = code_choices(lang, Decision::ALL, Decision::locale_key);
+        if form.confirming {
+            return self.confirm_view(form, item, env);
+        }
+        let mut decisions = optional_choices(lang, Decision::ALL, Decision::locale_key);
+        if let Some(first) = decisions.first_mut() {
+            first.label = t("panel.choose_decision");
+        }
         let mut form_view = column![field(
             t("panel.decision"),
-            choice_list(decisions, &form.decision, Message::Decision),
-            None
+            choice_list(decisions, &form.decision, |d: Option<Decision>| {
+                d.map_or(Message::ChangeDecision, Message::Decision)
+            }),
+            err("decision")
         )]
         .spacing(8);
-        if matches!(
-            form.decision,
-            Decision::Approve | Decision::ApproveWithConditions
-        ) {
+        if form.decision.is_some_and(Decision::approves) {
             form_view = form_view.push(field(
                 t("panel.start_date"),
                 input(
@@ -551,7 +614,7 @@ impl Screen {
                 err("start_date"),
             ));
         }
-        if form.decision == Decision::ApproveWithConditions {
+        if form.decision == Some(Decision::ApproveWithConditions) {
             form_view = form_view.push(field(
                 t("panel.conditions"),
                 input(
@@ -575,7 +638,7 @@ impl Screen {
             ),
             err("reasons"),
         ));
-        if form.decision == Decision::Reject {
+        if form.decision == Some(Decision::Reject) {
             form_view = form_view.push(
                 checkbox(form.exclude_pair)
                     .label(t("panel.exclude_pair"))
@@ -584,6 +647,74 @@ impl Screen {
         }
         form_view
             .push(button(text(t("panel.record")).size(14)).on_press(Message::Record))
+            .into()
+    }
+}
+
+impl Screen {
+    /// What the decision will do, said before it is recorded (decisions are never edited).
+    fn confirm_view<'a>(
+        &'a self,
+        form: &'a DecisionForm,
+        item: &AgendaItem,
+        env: &Env<'_>,
+    ) -> Element<'a, Message> {
+        let lang = env.lang;
+        let t = |key: &str| tr(lang, key);
+        let child = env
+            .registry
+            .child(item.child_id)
+            .map(|c| format!("{} {}", c.code, c.full_name()))
+            .unwrap_or_default();
+        let family = env
+            .registry
+            .family(item.family_id)
+            .map(|f| format!("{} {}", f.code, f.display_name()))
+            .unwrap_or_default();
+        let mut lines = Vec::new();
+        match form.decision {
+            Some(Decision::Approve | Decision::ApproveWithConditions) => {
+                lines.push(tr_args(
+                    lang,
+                    "panel.confirm_approve",
+                    &[
+                        ("child", child),
+                        ("family", family),
+                        ("date", form.start_date.clone()),
+                    ],
+                ));
+                if form.decision == Some(Decision::ApproveWithConditions) {
+                    lines.push(tr_args(
+                        lang,
+                        "panel.confirm_conditions",
+                        &[("conditions", form.conditions.clone())],
+                    ));
+                }
+            }
+            Some(Decision::Defer) => lines.push(t("panel.confirm_defer")),
+            Some(Decision::Reject) => {
+                lines.push(tr_args(lang, "panel.confirm_reject", &[("child", child)]));
+                if form.exclude_pair {
+                    lines.push(t("panel.confirm_exclude"));
+                }
+            }
+            None => {}
+        }
+        lines.push(t("panel.confirm_final"));
+        let mut content = column![].spacing(6);
+        for line in lines {
+            content = content.push(text(line).size(14));
+        }
+        content
+            .push(
+                row![
+                    button(text(t("panel.confirm")).size(14)).on_press(Message::Confirm),
+                    button(text(t("panel.change_decision")).size(14))
+                        .on_press(Message::ChangeDecision)
+                        .style(button::secondary),
+                ]
+                .spacing(10),
+            )
             .into()
     }
 }
@@ -619,7 +750,7 @@ fn explanation_rules<'a>(lang: Lang, explanation: Option<&Explanation>) -> Eleme
 
 fn decision_line<'a>(lang: Lang, d: &DecisionRecord) -> Element<'a, Message> {
     let what = match d.decision {
-        Some(decision) => tr(lang, &decision.locale_key()),
+        Some(decision) => tr(lang, &decision.outcome_key()),
         None => tr(lang, "panel.correction"),
     };
     let mut line = format!("{what} — {} ({})", d.recorded_by, d.recorded_at);

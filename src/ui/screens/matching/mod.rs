@@ -228,6 +228,27 @@ pub struct PairRuleRow {
     pub child: String,
     pub family: String,
     pub reason: String,
+    /// When it was set (YYYY-MM-DD).
+    pub since: String,
+}
+
+impl PairRuleRow {
+    /// The reason in the interface language: an exclusion set by a placement's end starts with
+    /// the end reason's code ("breakdown 2026-03-10: …").
+    fn reason_text(&self, lang: Lang) -> String {
+        let mut words = self.reason.splitn(2, ' ');
+        match (
+            words.next().and_then(crate::domain::EndReason::from_code),
+            words.next(),
+        ) {
+            (Some(end), rest) => format!(
+                "{} {}",
+                tr(lang, &end.locale_key()),
+                rest.unwrap_or_default()
+            ),
+            (None, _) => self.reason.clone(),
+        }
+    }
 }
 
 pub struct Screen {
@@ -755,7 +776,15 @@ impl Screen {
             };
             row![
                 text(format!("{kind}: {} – {}", r.child, r.family)).size(14),
-                text(r.reason.clone()).size(13).style(style::muted_text),
+                text(format!(
+                    "{} · {}",
+                    r.reason_text(lang),
+                    chrono::NaiveDate::parse_from_str(&r.since, "%Y-%m-%d")
+                        .map(format_date)
+                        .unwrap_or_default()
+                ))
+                .size(13)
+                .style(style::muted_text),
                 iced::widget::space::horizontal(),
                 button(text(t("matching.lift")).size(13))
                     .on_press(Message::Lift(r.id))
