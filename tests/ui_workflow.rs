@@ -14,22 +14,6 @@ use yuva::ui::{App, Message};
 mod ui;
 use ui::*;
 
-/// Clicks "Run" and lets the window tick until the worker thread has delivered the plan.
-fn run_matching(app: &mut App) {
-    click(app, "Uyğunlaşdırmanı başlat");
-    assert!(app.matching_running(), "the run is on a worker thread");
-    let started = Instant::now();
-    while app.matching_running() {
-        assert!(
-            started.elapsed() < Duration::from_secs(120),
-            "the run finishes"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-        deliver(app);
-    }
-    assert!(app.matching_plan().is_some(), "a plan is on screen");
-}
-
 fn open_store(dir: &std::path::Path) -> Store {
     Store::open(&dir.join("registry.db")).expect("registry opens")
 }

@@ -5,7 +5,7 @@
 use std::cell::RefCell;
 use std::path::Path;
 use std::sync::mpsc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use iced_test::Simulator;
@@ -102,4 +102,20 @@ pub fn type_into(app: &mut App, id: &'static str, text: &str) {
 pub fn shows(app: &App, text: &str) -> bool {
     let mut ui = Simulator::with_size(yuva::ui::iced_settings(), SIZE, app.view());
     ui.find(text).is_ok()
+}
+
+/// Clicks "Run" and lets the window tick until the worker thread has delivered the plan.
+pub fn run_matching(app: &mut App) {
+    click(app, "Uyğunlaşdırmanı başlat");
+    assert!(app.matching_running(), "the run is on a worker thread");
+    let started = Instant::now();
+    while app.matching_running() {
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "the run finishes"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+        deliver(app);
+    }
+    assert!(app.matching_plan().is_some(), "a plan is on screen");
 }

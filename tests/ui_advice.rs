@@ -1,0 +1,117 @@
+//! Advice a panel can trust, through the window: a what-if plan cannot reach a panel, and a
+//! sibling group that stays together is chosen and sent as a unit.
+
+use yuva::domain::SessionInput;
+use yuva::domain::advice::HintCheck;
+use yuva::store::Store;
+use yuva::ui::screens::matching;
+use yuva::ui::{App, Message};
+
+#[path = "common/ui.rs"]
+mod ui;
+use ui::*;
+
+fn open_store(dir: &std::path::Path) -> Store {
+    Store::open(&dir.join("registry.db")).expect("registry opens")
+}
+
+/// A demo registry with a panel session, and a plan on the matching screen.
+fn demo_with_plan(dir: &std::path::Path) -> (App, Store, i64) {
+    // More families than the default demo, so that sibling groups find room together.
+    let mut store = open_store(dir);
+    let gazetteer = yuva::geo::Gazetteer::embedded().expect("gazetteer");
+    yuva::demo::populate(
+        &mut store,
+        &yuva::demo::DemoOptions {
+            families: 200,
+            ..yuva::demo::DemoOptions::new(today())
+        },
+        &gazetteer,
+    )
+    .expect("demo registry");
+    let mut app = launch(dir);
+    let session = store
+        .create_session(&SessionInput {
+            date: Some(today()),
+            chair: String::from("Rəna Quliyeva"),
+            members: vec![String::from("Elçin Əliyev"), String::from("Səbinə Rzayeva")],
+        })
+        .expect("session");
+    click(&mut app, "Uyğunlaşdırma");
+    run_matching(&mut app);
+    (app, store, session)
+}
+
+fn matching(app: &mut App, message: matching::Message) {
+    update(app, Message::Matching(message));
+}
+
+#[test]
+fn a_what_if_plan_cannot_be_sent_to_a_panel() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (mut app, store, session) = demo_with_plan(dir.path());
+    let plan = app.matching_plan().expect("plan").clone();
+    let index = plan
+        .unplaced
+        .iter()
+        .position(|u| u.hint_check == HintCheck::Verified)
+        .expect("a child with a verified hint");
+    let child = plan.unplaced[index].child.clone();
+    matching(&mut app, matching::Message::TryRelaxation(index));
+    let started = std::time::Instant::now();
+    while app.matching_running() {
+        assert!(started.elapsed().as_secs() < 120, "the what-if run finishes");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        deliver(&mut app);
+    }
+    let what_if = app.matching_plan().expect("what-if plan").clone();
+    assert!(
+        what_if.placements.iter().any(|p| p.child == child),
+        "the hint holds: the child is placed in the what-if"
+    );
+    assert!(shows(&app, "Bu, “əgər” planıdır: qaydalar yalnız baxmaq üçün yumşaldılıb, ona görə təklifləri komissiyaya göndərmək, bağlamaq, istisna etmək və ya çap etmək olmaz. Göndərmək üçün adi qaydalarla yenidən işə salın."));
+    // Ticking and sending do nothing: the agenda stays empty.
+    matching(&mut app, matching::Message::TargetSession(Some(session)));
+    matching(&mut app, matching::Message::ChooseAll(true));
+    let at = what_if
+        .placements
+        .iter()
+        .position(|p| p.child == child)
+        .expect("the child's proposal");
+    matching(&mut app, matching::Message::Choose(at, true));
+    matching(&mut app, matching::Message::Send);
+    assert!(store.agenda(session).expect("agenda").is_empty());
+    assert!(store.pair_rules().expect("rules").is_empty());
+    matching(&mut app, matching::Message::Lock(at));
+    assert!(store.pair_rules().expect("rules").is_empty(), "no lock from a what-if");
+}
+
+#[test]
+fn a_sibling_group_that_stays_together_is_sent_whole() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (mut app, store, session) = demo_with_plan(dir.path());
+    let plan = app.matching_plan().expect("plan").clone();
+    let (index, siblings) = plan
+        .placements
+        .iter()
+        .enumerate()
+        .find_map(|(i, p)| {
+            let s = p.explanation.siblings.as_ref()?;
+            (s.must_stay_together && !s.placed_with.is_empty()).then(|| (i, s.placed_with.clone()))
+        })
+        .expect("a sibling group placed together in the demo plan");
+    matching(&mut app, matching::Message::TargetSession(Some(session)));
+    // Ticking one sibling ticks the group.
+    matching(&mut app, matching::Message::Choose(index, true));
+    matching(&mut app, matching::Message::Send);
+    let agenda = store.agenda(session).expect("agenda");
+    let codes: Vec<String> = agenda
+        .iter()
+        .map(|item| store.child(item.child_id).expect("child").code)
+        .collect();
+    assert!(codes.contains(&plan.placements[index].child));
+    for sibling in &siblings {
+        assert!(codes.contains(sibling), "{sibling} was sent with the group");
+    }
+    assert_eq!(codes.len(), siblings.len() + 1);
+}
