@@ -42,6 +42,7 @@ enum Command {
     Match {
         /// The instance file (JSON); without it, the registry given by --db is solved.
         instance: Option<PathBuf>,
+        /// Where to write the plan (JSON); without it the plan goes to stdout.
         #[arg(long, value_name = "PLAN.json")]
         output: Option<PathBuf>,
         /// Run the greedy baseline instead of the optimizer.
@@ -84,8 +85,10 @@ enum Command {
         /// Seed of the generator: the same seed and date give the same registry.
         #[arg(long, default_value_t = DemoOptions::DEFAULT_SEED)]
         seed: u64,
+        /// How many foster families to invent.
         #[arg(long, default_value_t = DemoOptions::DEFAULT_FAMILIES)]
         families: usize,
+        /// How many children to invent (sibling groups included).
         #[arg(long, default_value_t = DemoOptions::DEFAULT_CHILDREN)]
         children: usize,
         /// The date the registry is "as of" (YYYY-MM-DD; default: today).
@@ -101,18 +104,22 @@ enum Command {
 enum PackKind {
     /// One proposed placement: child, family, match analysis, draft plan, decision sheet.
     Match {
+        /// The child's code, e.g. C-0012 (letter case does not matter).
         #[arg(long, value_name = "CODE")]
         child: String,
+        /// The family's code, e.g. F-0007 (letter case does not matter).
         #[arg(long, value_name = "CODE")]
         family: String,
     },
     /// A family's assessment (approval or annual review).
     Family {
+        /// The family's code, e.g. F-0007 (letter case does not matter).
         #[arg(long, value_name = "CODE")]
         family: String,
     },
     /// A panel session: its agenda, then each match pack.
     Panel {
+        /// The panel session's number, as the window lists it.
         #[arg(long, value_name = "ID")]
         session: i64,
     },

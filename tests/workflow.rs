@@ -702,3 +702,18 @@ fn a_breakdown_excludes_the_pair_until_lifted() {
     f.store.lift_pair_rule(exclusion.id).expect("lifted");
     assert!(f.store.pair_rules().expect("rules").is_empty());
 }
+
+/// Codes typed in lower case find their record (the command line's `--child c-0001`).
+#[test]
+fn codes_are_found_whatever_their_letter_case() {
+    let f = fixture();
+    assert_eq!(
+        f.store.child_id_by_code("c-0001").expect("query"),
+        Some(f.children[0])
+    );
+    assert_eq!(
+        f.store.family_id_by_code("f-0001").expect("query"),
+        Some(f.family)
+    );
+    assert_eq!(f.store.child_id_by_code("c-9999").expect("query"), None);
+}

@@ -203,9 +203,17 @@ impl Store {
     pub fn family_id_by_code(&self, code: &str) -> Result<Option<i64>> {
         Ok(self
             .conn
-            .query_row("SELECT id FROM families WHERE code = ?1", [code], |r| {
-                r.get(0)
-            })
+            .query_row(
+                // The exact code first; else the one code that matches without regard to
+                // letter case ("c-0151" finds C-0151).
+                "SELECT id FROM families WHERE code = ?1
+                 UNION ALL
+                 SELECT id FROM families WHERE code = ?1 COLLATE NOCASE
+                   AND (SELECT count(*) FROM families WHERE code = ?1 COLLATE NOCASE) = 1
+                 LIMIT 1",
+                [code],
+                |r| r.get(0),
+            )
             .optional()?)
     }
 
