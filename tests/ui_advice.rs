@@ -60,7 +60,10 @@ fn a_what_if_plan_cannot_be_sent_to_a_panel() {
     matching(&mut app, matching::Message::TryRelaxation(index));
     let started = std::time::Instant::now();
     while app.matching_running() {
-        assert!(started.elapsed().as_secs() < 120, "the what-if run finishes");
+        assert!(
+            started.elapsed().as_secs() < 120,
+            "the what-if run finishes"
+        );
         std::thread::sleep(std::time::Duration::from_millis(20));
         deliver(&mut app);
     }
@@ -69,7 +72,10 @@ fn a_what_if_plan_cannot_be_sent_to_a_panel() {
         what_if.placements.iter().any(|p| p.child == child),
         "the hint holds: the child is placed in the what-if"
     );
-    assert!(shows(&app, "Bu, “əgər” planıdır: qaydalar yalnız baxmaq üçün yumşaldılıb, ona görə təklifləri komissiyaya göndərmək, bağlamaq, istisna etmək və ya çap etmək olmaz. Göndərmək üçün adi qaydalarla yenidən işə salın."));
+    assert!(shows(
+        &app,
+        "Bu, “əgər” planıdır: qaydalar yalnız baxmaq üçün yumşaldılıb, ona görə təklifləri komissiyaya göndərmək, bağlamaq, istisna etmək və ya çap etmək olmaz. Göndərmək üçün adi qaydalarla yenidən işə salın."
+    ));
     // Ticking and sending do nothing: the agenda stays empty.
     matching(&mut app, matching::Message::TargetSession(Some(session)));
     matching(&mut app, matching::Message::ChooseAll(true));
@@ -83,7 +89,10 @@ fn a_what_if_plan_cannot_be_sent_to_a_panel() {
     assert!(store.agenda(session).expect("agenda").is_empty());
     assert!(store.pair_rules().expect("rules").is_empty());
     matching(&mut app, matching::Message::Lock(at));
-    assert!(store.pair_rules().expect("rules").is_empty(), "no lock from a what-if");
+    assert!(
+        store.pair_rules().expect("rules").is_empty(),
+        "no lock from a what-if"
+    );
 }
 
 #[test]

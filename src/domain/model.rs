@@ -310,6 +310,21 @@ pub fn parse_date(input: &str) -> Option<NaiveDate> {
         })
 }
 
+/// Why text is not a date: the locale key of the message. Text in the right form that names
+/// no day ("31.02.2026") is told so, rather than asked for the form it already has.
+pub fn date_error_key(input: &str) -> &'static str {
+    let parts: Vec<&str> = input.trim().split('.').collect();
+    let digits = |s: &str, len: std::ops::RangeInclusive<usize>| {
+        len.contains(&s.len()) && s.chars().all(|c| c.is_ascii_digit())
+    };
+    match parts.as_slice() {
+        [d, m, y] if digits(d, 1..=2) && digits(m, 1..=2) && digits(y, 4..=4) => {
+            "error.no_such_date"
+        }
+        _ => "error.invalid_date",
+    }
+}
+
 /// Formats a date the way it is shown and typed in the window (`DD.MM.YYYY`).
 pub fn format_date(date: NaiveDate) -> String {
     date.format("%d.%m.%Y").to_string()

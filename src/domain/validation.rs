@@ -139,9 +139,12 @@ fn check_location(location: &Location, ctx: &Context<'_>, errors: &mut Validatio
     {
         errors.push("location.settlement", "error.settlement_not_in_district");
     }
-    if !location.lat.is_finite()
-        || !location.lon.is_finite()
-        || !inside_azerbaijan(location.lat, location.lon)
+    // Coordinates come with the district (picking one fills them in): without a district
+    // the district's own error says what to do.
+    if !location.district_code.is_empty()
+        && (!location.lat.is_finite()
+            || !location.lon.is_finite()
+            || !inside_azerbaijan(location.lat, location.lon))
     {
         errors.push("location.coordinates", "error.coordinates_outside");
     }

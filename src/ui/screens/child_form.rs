@@ -5,17 +5,19 @@ use std::collections::BTreeSet;
 use iced::widget::{checkbox, column, row, text};
 use iced::{Element, Length};
 
+use crate::domain::validation::validate_child;
 use crate::domain::*;
 use crate::i18n::{tr, tr_args};
 use crate::store::GroupChange;
 use crate::ui::Env;
-use crate::ui::screens::{parse_required_date, toggle};
+use crate::ui::screens::{merge_errors, parse_required_date, toggle};
 use crate::ui::style;
 use crate::ui::widgets::location::{self, LocationInput};
 use crate::ui::widgets::{
     Choice, checkbox_set, choice_list, code_choices, error_of, field, form_actions, input,
     labelled_input, section,
 };
+use chrono::NaiveDate;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TextField {
@@ -97,6 +99,8 @@ pub struct Form {
     contact: String,
     notes: String,
     pub errors: ValidationErrors,
+    /// Something was typed or chosen since the form opened (Esc then asks before leaving).
+    dirty: bool,
 }
 
 impl Form {
@@ -130,6 +134,7 @@ impl Form {
             contact: String::new(),
             notes: String::new(),
             errors: ValidationErrors::new(),
+            dirty: false,
         };
         form.group_code = form.next_group_code.clone();
         form
@@ -176,6 +181,7 @@ impl Form {
             contact: child.contact_arrangements.clone(),
             notes: child.notes.clone(),
             errors: ValidationErrors::new(),
+            dirty: false,
         }
     }
 
@@ -187,7 +193,8 @@ impl Form {
         self.id
     }
 
-    fn to_child(&self) -> Result<(Child, GroupChange), ValidationErrors> {
+    /// The child as typed, and the fields that could not be read (a number, a date).
+    fn to_child(&self, today: NaiveDate) -> (Child, GroupChange, ValidationErrors) {
         let mut errors = ValidationErrors::new();
         let birth_date = parse_required_date(&self.birth_date, "birth_date", &mut errors);
         let referral_date = parse_required_date(&self.referral_date, "referral_date", &mut errors);
@@ -203,12 +210,10 @@ impl Form {
                 }
             }
         };
-        let (Some(birth_date), Some(referral_date)) = (birth_date, referral_date) else {
-            return Err(errors);
-        };
-        if !errors.is_empty() {
-            return Err(errors);
-        }
+        // A date that could not be read stands in as today for the other checks; its own error
+        // is the one shown.
+        let (birth_date, referral_date) =
+            (birth_date.unwrap_or(today), referral_date.unwrap_or(today));
         let group = SiblingGroup {
             id: match self.group {
                 GroupChoice::Existing(id) => Some(id),
@@ -252,10 +257,34 @@ impl Form {
             max_distance_km,
             notes: self.notes.clone(),
         };
-        Ok((child, change))
+        (child, change, errors)
+    }
+
+    /// Every error at once: the fields that could not be read, then the domain's rules on the
+    /// rest (the store checks them again when it writes, with the codes already used).
+    fn checked(&self, env: &Env<'_>) -> Result<(Child, GroupChange), ValidationErrors> {
+        let (child, change, mut errors) = self.to_child(env.today);
+        let ctx = Context {
+            today: env.today,
+            gazetteer: env.gazetteer,
+        };
+        let group = match &change {
+            GroupChange::NoGroup => None,
+            GroupChange::Existing(g) | GroupChange::New(g) => Some(g),
+        };
+        merge_errors(&mut errors, validate_child(&child, group, &ctx));
+        errors.into_result().map(|()| (child, change))
+    }
+
+    /// Whether leaving now would lose what was typed.
+    pub fn is_dirty(&self) -> bool {
+        self.dirty
     }
 
     pub fn update(&mut self, message: Message, env: &Env<'_>) -> Option<Event> {
+        if !matches!(message, Message::Save | Message::Cancel) {
+            self.dirty = true;
+        }
         match message {
             Message::Text(field, value) => {
                 let target = match field {
@@ -303,11 +332,15 @@ impl Form {
                 }
             }
             Message::MaySplit(on) => self.may_split = on,
-            Message::Save => match self.to_child() {
+            Message::Save => match self.checked(env) {
                 Ok((child, group)) => return Some(Event::Save(Box::new(child), group)),
                 Err(errors) => self.errors = errors,
             },
             Message::Cancel => return Some(Event::Cancel),
+        }
+        // Once errors show, they follow the typing: a fixed field loses its error at once.
+        if !self.errors.is_empty() {
+            self.errors = self.checked(env).err().unwrap_or_default();
         }
         None
     }

@@ -13,8 +13,8 @@ use crate::store::GroupChange;
 use crate::ui::Env;
 use crate::ui::style;
 use crate::ui::widgets::{
-    Choice, ListMode, badge, choice_list, detail_line, filter, filter_choices, form_page,
-    list_header, pager, section, table_row,
+    Choice, ListMode, badge, choice_list, detail_line, discard_prompt, filter, filter_choices,
+    form_page, list_header, pager, section, table_row,
 };
 
 pub const PAGE_SIZE: usize = 50;
@@ -37,6 +37,10 @@ pub enum Message {
     /// The placements of this record, active and ended.
     History(String),
     Form(child_form::Message),
+    /// Leave the form and lose what was typed (after Esc asked).
+    Discard,
+    /// Stay in the form (after Esc asked).
+    KeepEditing,
 }
 
 pub enum Event {
@@ -53,6 +57,8 @@ type Mode = ListMode<Form>;
 
 pub struct Screen {
     mode: Mode,
+    /// Esc was pressed on a form with typed changes: ask before throwing them away.
+    confirm_discard: bool,
     query: ChildQuery,
     page: usize,
     rows: Vec<usize>,
@@ -62,6 +68,7 @@ impl Screen {
     pub fn new(env: &Env<'_>) -> Self {
         let mut screen = Screen {
             mode: Mode::List,
+            confirm_discard: false,
             query: ChildQuery::default(),
             page: 0,
             rows: Vec::new(),
@@ -146,7 +153,13 @@ impl Screen {
                 self.mode = Mode::List;
                 requery = false;
             }
+            Message::Discard => {
+                self.confirm_discard = false;
+                return self.handle(Message::Form(child_form::Message::Cancel), env);
+            }
+            Message::KeepEditing => self.confirm_discard = false,
             Message::Form(message) => {
+                self.confirm_discard = false;
                 let Mode::Form(form) = &mut self.mode else {
                     return None;
                 };
@@ -172,7 +185,11 @@ impl Screen {
 
     pub fn escape(&mut self, env: &Env<'_>) {
         match &self.mode {
+            Mode::Form(form) if form.is_dirty() && !self.confirm_discard => {
+                self.confirm_discard = true;
+            }
             Mode::Form(_) => {
+                self.confirm_discard = false;
                 let _ = self.update(Message::Form(child_form::Message::Cancel), env);
             }
             Mode::Detail(_) => self.mode = Mode::List,
@@ -187,7 +204,18 @@ impl Screen {
                 Some(child) => detail_view(child, env),
                 None => self.list_view(env),
             },
-            Mode::Form(form) => form_page(form.view(env).map(Message::Form)),
+            Mode::Form(form) => {
+                let page = form_page(form.view(env).map(Message::Form));
+                if self.confirm_discard {
+                    column![
+                        discard_prompt(env.lang, Message::Discard, Message::KeepEditing),
+                        page
+                    ]
+                    .into()
+                } else {
+                    page
+                }
+            }
         }
     }
 

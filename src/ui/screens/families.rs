@@ -12,8 +12,8 @@ use crate::i18n::{tr, tr_args};
 use crate::ui::Env;
 use crate::ui::style;
 use crate::ui::widgets::{
-    Choice, ListMode, badge, choice_list, detail_line, filter, filter_choices, form_page,
-    list_header, pager, section, table_row,
+    Choice, ListMode, badge, choice_list, detail_line, discard_prompt, filter, filter_choices,
+    form_page, list_header, pager, section, table_row,
 };
 
 pub const PAGE_SIZE: usize = 50;
@@ -38,6 +38,10 @@ pub enum Message {
     /// The placements of this record, active and ended.
     History(String),
     Form(family_form::Message),
+    /// Leave the form and lose what was typed (after Esc asked).
+    Discard,
+    /// Stay in the form (after Esc asked).
+    KeepEditing,
 }
 
 /// What the screen asks of the application.
@@ -55,6 +59,8 @@ type Mode = ListMode<Form>;
 
 pub struct Screen {
     mode: Mode,
+    /// Esc was pressed on a form with typed changes: ask before throwing them away.
+    confirm_discard: bool,
     query: FamilyQuery,
     page: usize,
     /// Positions (in the registry's family list) of the rows the query selects.
@@ -65,6 +71,7 @@ impl Screen {
     pub fn new(env: &Env<'_>) -> Self {
         let mut screen = Screen {
             mode: Mode::List,
+            confirm_discard: false,
             query: FamilyQuery::default(),
             page: 0,
             rows: Vec::new(),
@@ -153,7 +160,13 @@ impl Screen {
                 self.mode = Mode::List;
                 requery = false;
             }
+            Message::Discard => {
+                self.confirm_discard = false;
+                return self.handle(Message::Form(family_form::Message::Cancel), env);
+            }
+            Message::KeepEditing => self.confirm_discard = false,
             Message::Form(message) => {
+                self.confirm_discard = false;
                 let Mode::Form(form) = &mut self.mode else {
                     return None;
                 };
@@ -190,7 +203,11 @@ impl Screen {
     /// Escape: leave the form or the detail view.
     pub fn escape(&mut self, env: &Env<'_>) {
         match &self.mode {
+            Mode::Form(form) if form.is_dirty() && !self.confirm_discard => {
+                self.confirm_discard = true;
+            }
             Mode::Form(_) => {
+                self.confirm_discard = false;
                 let _ = self.update(Message::Form(family_form::Message::Cancel), env);
             }
             Mode::Detail(_) => self.mode = Mode::List,
@@ -205,7 +222,18 @@ impl Screen {
                 Some(family) => detail_view(family, env),
                 None => self.list_view(env),
             },
-            Mode::Form(form) => form_page(form.view(env).map(Message::Form)),
+            Mode::Form(form) => {
+                let page = form_page(form.view(env).map(Message::Form));
+                if self.confirm_discard {
+                    column![
+                        discard_prompt(env.lang, Message::Discard, Message::KeepEditing),
+                        page
+                    ]
+                    .into()
+                } else {
+                    page
+                }
+            }
         }
     }
 

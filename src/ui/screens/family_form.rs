@@ -6,11 +6,12 @@ use std::collections::BTreeSet;
 use iced::widget::{button, column, row, text};
 use iced::{Alignment, Element, Length};
 
+use crate::domain::validation::validate_family;
 use crate::domain::*;
 use crate::i18n::{Lang, tr};
 use crate::ui::Env;
 use crate::ui::screens::{
-    date_text, parse_optional_date, parse_required_date, remove_row, toggle, with_row,
+    date_text, merge_errors, parse_optional_date, parse_required_date, remove_row, toggle, with_row,
 };
 use crate::ui::style;
 use crate::ui::widgets::location::{self, LocationInput};
@@ -120,6 +121,8 @@ pub struct Form {
     checks: Vec<CheckRow>,
     notes: String,
     pub errors: ValidationErrors,
+    /// Something was typed or chosen since the form opened (Esc then asks before leaving).
+    dirty: bool,
 }
 
 impl Form {
@@ -181,6 +184,7 @@ impl Form {
                 .collect(),
             notes: family.notes.clone(),
             errors: ValidationErrors::new(),
+            dirty: false,
         }
     }
 
@@ -194,7 +198,8 @@ impl Form {
 
     /// Reads the form into a family. Text that does not parse (dates, numbers) becomes a field
     /// error; the store adds the registry's rules when it saves.
-    fn to_family(&self) -> Result<Family, ValidationErrors> {
+    /// The family as typed, and the fields that could not be read (a number, a date).
+    fn to_family(&self) -> (Family, ValidationErrors) {
         let mut errors = ValidationErrors::new();
         let number = |value: &str, field: &str, errors: &mut ValidationErrors| -> u8 {
             value.trim().parse::<u8>().unwrap_or_else(|_| {
@@ -286,14 +291,31 @@ impl Form {
                 .collect(),
             notes: self.notes.clone(),
         };
-        if errors.is_empty() {
-            Ok(family)
-        } else {
-            Err(errors)
-        }
+        (family, errors)
+    }
+
+    /// Every error at once: the fields that could not be read, then the domain's rules on the
+    /// rest (the store checks them again when it writes, with the codes already used).
+    fn checked(&self, env: &Env<'_>) -> Result<Family, ValidationErrors> {
+        let (family, mut errors) = self.to_family();
+        let ctx = Context {
+            today: env.today,
+            gazetteer: env.gazetteer,
+        };
+        let occupied = env.registry.occupied_of(&family);
+        merge_errors(&mut errors, validate_family(&family, occupied, &ctx));
+        errors.into_result().map(|()| family)
+    }
+
+    /// Whether leaving now would lose what was typed.
+    pub fn is_dirty(&self) -> bool {
+        self.dirty
     }
 
     pub fn update(&mut self, message: Message, env: &Env<'_>) -> Option<Event> {
+        if !matches!(message, Message::Save | Message::Cancel) {
+            self.dirty = true;
+        }
         match message {
             Message::Text(field, value) => {
                 let target = match field {
@@ -347,11 +369,15 @@ impl Form {
             Message::CheckDate(i, v) => with_row(&mut self.checks, i, |r| r.date = v),
             Message::CheckOutcome(i, v) => with_row(&mut self.checks, i, |r| r.outcome = v),
             Message::CheckNote(i, v) => with_row(&mut self.checks, i, |r| r.note = v),
-            Message::Save => match self.to_family() {
+            Message::Save => match self.checked(env) {
                 Ok(family) => return Some(Event::Save(Box::new(family))),
                 Err(errors) => self.errors = errors,
             },
             Message::Cancel => return Some(Event::Cancel),
+        }
+        // Once errors show, they follow the typing: a fixed field loses its error at once.
+        if !self.errors.is_empty() {
+            self.errors = self.checked(env).err().unwrap_or_default();
         }
         None
     }

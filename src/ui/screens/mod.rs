@@ -39,9 +39,19 @@ pub fn parse_optional_date(
     }
     let date = parse_date(value);
     if date.is_none() {
-        errors.push(field, "error.invalid_date");
+        errors.push(field, crate::domain::date_error_key(value));
     }
     date
+}
+
+/// Adds the domain's errors to the form's own, leaving out fields the form already reports
+/// (a date it could not read is not also "in the future").
+pub fn merge_errors(errors: &mut ValidationErrors, domain: ValidationErrors) {
+    for error in domain.errors {
+        if errors.for_field(&error.field).is_none() {
+            errors.errors.push(error);
+        }
+    }
 }
 
 /// Parses a required date field.

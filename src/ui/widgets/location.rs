@@ -113,7 +113,12 @@ impl LocationInput {
                     .parse::<f64>()
                     .unwrap_or_else(|_| {
                         if errors.for_field("location.coordinates").is_none() {
-                            errors.push("location.coordinates", "error.invalid_number");
+                            let key = if value.trim().is_empty() {
+                                "error.required"
+                            } else {
+                                "error.invalid_number"
+                            };
+                            errors.push("location.coordinates", key);
                         }
                         f64::NAN
                     })

@@ -262,6 +262,26 @@ pub fn labelled_input<'a, M: Clone + 'a>(
     )
 }
 
+/// Asked when Esc would leave a form with typed changes.
+pub fn discard_prompt<'a, M: Clone + 'a>(lang: Lang, discard: M, keep: M) -> Element<'a, M> {
+    container(
+        row![
+            text(tr(lang, "common.discard_question")).size(15),
+            button(text(tr(lang, "common.discard")))
+                .on_press(discard)
+                .style(button::danger),
+            button(text(tr(lang, "common.keep_editing")))
+                .on_press(keep)
+                .style(button::primary),
+        ]
+        .spacing(12)
+        .align_y(Alignment::Center),
+    )
+    .padding(10)
+    .style(style::section)
+    .into()
+}
+
 /// A form's Save and Cancel buttons.
 pub fn form_actions<'a, M: Clone + 'a>(lang: Lang, on_save: M, on_cancel: M) -> Element<'a, M> {
     row![

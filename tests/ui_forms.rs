@@ -1,0 +1,82 @@
+//! An officer's typing is never lost or misread: Esc asks before throwing a form away, every
+//! error shows at the first save and leaves as soon as its field is fixed, and a date that does
+//! not exist says so.
+
+use iced_test::selector;
+use yuva::ui::Message;
+
+#[path = "common/ui.rs"]
+mod ui;
+use ui::*;
+
+fn escape() -> Message {
+    Message::Keyboard(iced::keyboard::Event::KeyPressed {
+        key: iced::keyboard::Key::Named(iced::keyboard::key::Named::Escape),
+        modified_key: iced::keyboard::Key::Named(iced::keyboard::key::Named::Escape),
+        physical_key: iced::keyboard::key::Physical::Unidentified(
+            iced::keyboard::key::NativeCode::Unidentified,
+        ),
+        location: iced::keyboard::Location::Standard,
+        modifiers: iced::keyboard::Modifiers::empty(),
+        text: None,
+        repeat: false,
+    })
+}
+
+#[test]
+fn escape_asks_before_throwing_a_half_filled_form_away() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut app = launch(dir.path());
+    click(&mut app, "Boş reyestrlə başla");
+    click(&mut app, "Ailələr");
+    click(&mut app, "Yeni ailə");
+    type_into(&mut app, "main_carer.full_name", "Şükürova Gülnarə");
+    update(&mut app, escape());
+    assert!(shows(
+        &app,
+        "Yazılanlar yadda saxlanmayıb. Formadan çıxıb onları atmaq?"
+    ));
+    assert!(shows(&app, "Şükürova Gülnarə"), "the form is still there");
+    click(&mut app, "Redaktəyə davam et");
+    assert!(shows(&app, "Şükürova Gülnarə"));
+    update(&mut app, escape());
+    click(&mut app, "Bəli, at");
+    assert!(!shows(&app, "Şükürova Gülnarə"), "left the form");
+    // An untouched form leaves at once.
+    click(&mut app, "Yeni ailə");
+    update(&mut app, escape());
+    assert!(!shows(
+        &app,
+        "Yazılanlar yadda saxlanmayıb. Formadan çıxıb onları atmaq?"
+    ));
+}
+
+#[test]
+fn every_error_shows_at_once_and_leaves_when_fixed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut app = launch(dir.path());
+    click(&mut app, "Boş reyestrlə başla");
+    click(&mut app, "Uşaqlar");
+    click(&mut app, "Yeni uşaq");
+    // A date that cannot exist, and nothing else.
+    type_into(&mut app, "birth_date", "31.02.2026");
+    click(&mut app, "Yadda saxla");
+    // The date's own message, and the others of the same save (not on a second one).
+    assert!(shows(&app, "Belə tarix yoxdur (məs., 31.02 olmur)."));
+    assert!(shows(&app, "Bu sahə mütləq doldurulmalıdır."), "the names");
+    assert!(shows(&app, "Rayon və ya şəhər seçin."), "the district");
+    assert!(
+        !shows(&app, "Koordinatlar Azərbaycandan kənardadır."),
+        "no district: no word about coordinates"
+    );
+    // Fixing the date clears its error at once, before any save.
+    interact(&mut app, |ui| {
+        ui.click(selector::id("birth_date")).expect("birth date");
+        for _ in 0..10 {
+            let _ = ui.tap_key(iced::keyboard::key::Named::Backspace);
+        }
+        let _ = ui.typewrite("01.02.2016");
+    });
+    assert!(!shows(&app, "Belə tarix yoxdur (məs., 31.02 olmur)."));
+    assert!(shows(&app, "Rayon və ya şəhər seçin."), "other errors stay");
+}
