@@ -2,12 +2,11 @@
 //! explanation, send two proposals to a panel session, approve one and reject the other with
 //! an exclusion, re-run, end the placement, and find every step in the audit trail.
 
-
 use yuva::domain::dashboard::Dashboard;
 use yuva::domain::{ChildStatus, Decision, EndReason, PairRuleKind};
 use yuva::store::Store;
-use yuva::ui::screens::{matching, panel, placements};
 use yuva::ui::Message;
+use yuva::ui::screens::{matching, panel, placements};
 
 #[path = "common/ui.rs"]
 mod ui;
