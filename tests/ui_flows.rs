@@ -141,12 +141,18 @@ fn a_child_joins_a_new_sibling_group_that_may_be_split_only_with_a_reason() {
     type_into(&mut app, "location.district", "lenkeran");
     click(&mut app, "Lənkəran");
 
-    // Choose "new sibling group" in the group list, then mark it "may be placed apart".
-    let messages = vec![Message::Children(
-        yuva::ui::screens::children::Message::Form(yuva::ui::screens::child_form::Message::Group(
-            yuva::ui::screens::child_form::GroupChoice::New,
+    // The sex is never assumed: it is chosen. Then "new sibling group" in the group list, then
+    // mark it "may be placed apart".
+    let messages = vec![
+        Message::Children(yuva::ui::screens::children::Message::Form(
+            yuva::ui::screens::child_form::Message::Sex(yuva::domain::Sex::Female),
         )),
-    )];
+        Message::Children(yuva::ui::screens::children::Message::Form(
+            yuva::ui::screens::child_form::Message::Group(
+                yuva::ui::screens::child_form::GroupChoice::New,
+            ),
+        )),
+    ];
     for m in messages {
         let _ = app.update(m);
     }

@@ -451,6 +451,10 @@ impl App {
                         .audit_entries(30)
                         .map(|entries| ws.settings.recent_audit = entries),
                     Tab::Audit => ws.refresh_audit(),
+                    Tab::Placements => {
+                        ws.placements.show_all();
+                        Ok(())
+                    }
                     _ => Ok(()),
                 };
                 if let Err(e) = refreshed {

@@ -15,7 +15,7 @@ use crate::ui::style;
 use crate::ui::widgets::location::{self, LocationInput};
 use crate::ui::widgets::{
     Choice, checkbox_set, choice_list, code_choices, error_of, field, form_actions, input,
-    labelled_input, section,
+    labelled_input, optional_choices, section,
 };
 use chrono::NaiveDate;
 
@@ -49,6 +49,7 @@ pub enum Message {
     Text(TextField, String),
     BirthEstimated(bool),
     Sex(Sex),
+    SexCleared,
     LegalStatus(LegalStatus),
     Situation(Situation),
     Status(ChildStatus),
@@ -76,7 +77,8 @@ pub struct Form {
     last_name: String,
     birth_date: String,
     birth_estimated: bool,
-    sex: Sex,
+    /// None until chosen: a new child's sex is never assumed.
+    sex: Option<Sex>,
     legal_status: LegalStatus,
     situation: Situation,
     status: ChildStatus,
@@ -112,7 +114,7 @@ impl Form {
             last_name: String::new(),
             birth_date: String::new(),
             birth_estimated: false,
-            sex: Sex::Female,
+            sex: None,
             legal_status: LegalStatus::DeprivedOfParentalCare,
             situation: Situation::Institution,
             status: ChildStatus::Awaiting,
@@ -153,7 +155,7 @@ impl Form {
             last_name: child.last_name.clone(),
             birth_date: format_date(child.birth_date),
             birth_estimated: child.birth_date_estimated,
-            sex: child.sex,
+            sex: Some(child.sex),
             legal_status: child.legal_status,
             situation: child.situation,
             status: child.status,
@@ -210,6 +212,9 @@ impl Form {
                 }
             }
         };
+        if self.sex.is_none() {
+            errors.push("sex", "error.required");
+        }
         // A date that could not be read stands in as today for the other checks; its own error
         // is the one shown.
         let (birth_date, referral_date) =
@@ -239,7 +244,7 @@ impl Form {
             last_name: self.last_name.clone(),
             birth_date,
             birth_date_estimated: self.birth_estimated,
-            sex: self.sex,
+            sex: self.sex.unwrap_or(Sex::Female),
             legal_status: self.legal_status,
             situation: self.situation,
             location,
@@ -305,7 +310,8 @@ impl Form {
                 *target = value;
             }
             Message::BirthEstimated(on) => self.birth_estimated = on,
-            Message::Sex(sex) => self.sex = sex,
+            Message::Sex(sex) => self.sex = Some(sex),
+            Message::SexCleared => self.sex = None,
             Message::LegalStatus(status) => self.legal_status = status,
             Message::Situation(situation) => self.situation = situation,
             Message::Status(status) => self.status = status,
@@ -416,11 +422,17 @@ impl Form {
                     field(
                         t("child.sex"),
                         choice_list(
-                            code_choices(lang, Sex::ALL, Sex::locale_key),
+                            {
+                                let mut choices = optional_choices(lang, Sex::ALL, Sex::locale_key);
+                                if let Some(first) = choices.first_mut() {
+                                    first.label = t("common.choose");
+                                }
+                                choices
+                            },
                             &self.sex,
-                            Message::Sex
+                            |sex: Option<Sex>| sex.map_or(Message::SexCleared, Message::Sex)
                         ),
-                        None
+                        err("sex")
                     ),
                     field(
                         t("child.legal_status"),

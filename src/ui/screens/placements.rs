@@ -8,7 +8,7 @@ use iced::{Alignment, Element, Length, Task};
 use super::parse_optional_date;
 use crate::domain::text::{fold_for_search, matches_query};
 use crate::domain::*;
-use crate::i18n::tr;
+use crate::i18n::{tr, tr_args};
 use crate::ui::style;
 use crate::ui::widgets::{choice_list, error_of, field, input, optional_choices, table_row};
 use crate::ui::{Env, Registry};
@@ -92,6 +92,12 @@ impl Screen {
     pub fn show_history(&mut self, code: &str) {
         self.search = code.to_owned();
         self.show_ended = true;
+    }
+
+    /// Opened from the tab bar: the whole list again, not the last record's history.
+    pub fn show_all(&mut self) {
+        self.search.clear();
+        self.show_ended = false;
     }
 
     pub fn update(&mut self, message: Message, env: &Env<'_>) -> (Task<Message>, Option<Event>) {
@@ -191,6 +197,12 @@ impl Screen {
                 (Some(end), Some(reason)) => {
                     format!("{} · {}", format_date(end), tr(lang, &reason.locale_key()))
                 }
+                // A placement whose start is still ahead is not yet ongoing.
+                _ if p.start_date > env.today => tr_args(
+                    lang,
+                    "placement.starts_on",
+                    &[("date", format_date(p.start_date))],
+                ),
                 _ => t("placement.active"),
             };
             let action: Element<'a, Message> = if p.is_active() {

@@ -134,6 +134,8 @@ pub struct Outcome {
     /// Proposals already sent to a panel (they stay in the plan, so that the comparison with
     /// the baseline is always made on the same children).
     pub sent: BTreeSet<usize>,
+    /// The weights of the run.
+    pub weights: Weights,
     names: HashMap<String, String>,
 }
 
@@ -171,6 +173,8 @@ impl Outcome {
 /// job (Cancel, or a new registry) aborts the task, which tells the solver to stop.
 struct Job {
     started: Instant,
+    /// The weights the run was made with (the plan value is explained with them).
+    weights: Weights,
     _abort: task::Handle,
     planning_date: NaiveDate,
     what_if: Option<String>,
@@ -401,6 +405,7 @@ impl Screen {
         time_limit: Option<std::time::Duration>,
         what_if: Option<String>,
     ) -> Task<Message> {
+        let weights = instance.settings.weights;
         let (task, handle) = Task::sip(
             solve_in_background(instance, time_limit),
             Message::Progress,
@@ -410,6 +415,7 @@ impl Screen {
         self.failure = None;
         self.job = Some(Job {
             started: Instant::now(),
+            weights,
             _abort: handle.abort_on_drop(),
             planning_date,
             what_if,
@@ -439,6 +445,7 @@ impl Screen {
                 self.outcome = Some(Outcome {
                     differing: differing(&plan),
                     sent: BTreeSet::new(),
+                    weights: job.weights,
                     plan,
                     planning_date: job.planning_date,
                     what_if: job.what_if,

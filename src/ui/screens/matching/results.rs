@@ -30,12 +30,43 @@ impl Screen {
             ],
         );
         summary.push_str(" · ");
-        summary.push_str(&t(if plan.proven_optimal {
-            "matching.proven"
+        if plan.placements.is_empty() && plan.unplaced.is_empty() {
+            // Nothing to match is not a proof of anything.
+            summary = t("matching.nothing_to_match");
+        } else if plan.proven_optimal {
+            summary.push_str(&t("matching.proven"));
         } else {
-            "matching.not_proven"
-        }));
-        let mut header = column![text(summary).size(15)].spacing(4);
+            // How far from the best it may be, in plain words.
+            let gap = plan
+                .upper_bound
+                .filter(|bound| bound.abs() > f64::EPSILON)
+                .map(|bound| ((bound - plan.objective) / bound.abs()).max(0.0) * 100.0);
+            summary.push_str(&match gap {
+                Some(gap) => tr_args(
+                    lang,
+                    "matching.not_proven_gap",
+                    &[("gap", format!("{gap:.1}"))],
+                ),
+                None => t("matching.not_proven"),
+            });
+        }
+        let w = outcome.weights;
+        let mut header = column![
+            text(summary).size(15),
+            text(tr_args(
+                lang,
+                "matching.value_help",
+                &[
+                    ("place", number_text(w.place)),
+                    ("km", number_text(w.km)),
+                    ("language", number_text(w.language)),
+                    ("split", number_text(w.split)),
+                ],
+            ))
+            .size(13)
+            .style(style::muted_text)
+        ]
+        .spacing(4);
         if let Some(what_if) = &outcome.what_if {
             header = header.push(
                 text(tr_args(
