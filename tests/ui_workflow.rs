@@ -6,7 +6,7 @@ use yuva::domain::dashboard::Dashboard;
 use yuva::domain::{ChildStatus, Decision, EndReason, PairRuleKind};
 use yuva::store::Store;
 use yuva::ui::Message;
-use yuva::ui::screens::{matching, panel, placements};
+use yuva::ui::screens::{families, matching, panel, placements};
 
 #[path = "common/ui.rs"]
 mod ui;
@@ -161,6 +161,17 @@ fn a_match_goes_from_proposal_through_the_panel_to_a_placement_that_ends() {
         occupied_before + 1,
         "the family's free places drop"
     );
+    // The family's page lists the child placed there, and a click opens the child's page.
+    click(&mut app, "Ailələr");
+    let _ = app.update(Message::Families(families::Message::Open(family_id(
+        &first.family,
+    ))));
+    assert!(shows(&app, "Bu ailədə yerləşdirilmiş uşaqlar"));
+    let placed = store.child(child_id(&first.child)).expect("child");
+    let label = format!("{} · {}", placed.code, placed.full_name());
+    click(&mut app, &label);
+    assert!(shows(&app, &placed.full_name()), "the child's page opened");
+    click(&mut app, "Komissiya");
 
     // …and rejects the second, excluding the pair.
     click(&mut app, "Qərar qeyd et");

@@ -20,6 +20,8 @@ pub struct Registry {
     pub children: Vec<Child>,
     pub groups: Vec<SiblingGroup>,
     pub occupied: HashMap<i64, u32>,
+    /// The children placed in each family now (active placements), by family id.
+    pub placed_in: HashMap<i64, Vec<i64>>,
     pub family_index: FamilyIndex,
     pub child_index: ChildIndex,
     family_by_id: HashMap<i64, usize>,
@@ -34,9 +36,15 @@ impl Registry {
         let children = store.children()?;
         let groups = store.sibling_groups()?;
         let occupied = store.occupied_places()?;
-        Ok(Self::from_records(
-            families, children, groups, occupied, gazetteer,
-        ))
+        let mut registry = Self::from_records(families, children, groups, occupied, gazetteer);
+        for placement in store.placements()?.iter().filter(|p| p.is_active()) {
+            registry
+                .placed_in
+                .entry(placement.family_id)
+                .or_default()
+                .push(placement.child_id);
+        }
+        Ok(registry)
     }
 
     pub fn from_records(
@@ -69,6 +77,7 @@ impl Registry {
             children,
             groups,
             occupied,
+            placed_in: HashMap::new(),
         }
     }
 
@@ -138,6 +147,15 @@ impl Registry {
                 self.members.entry(group).or_default().push(i);
             }
         }
+    }
+
+    /// The children placed in a family now.
+    pub fn children_placed_in(&self, family_id: i64) -> impl Iterator<Item = &Child> {
+        self.placed_in
+            .get(&family_id)
+            .into_iter()
+            .flatten()
+            .filter_map(|&id| self.child(id))
     }
 
     pub fn is_empty(&self) -> bool {

@@ -20,6 +20,11 @@ pub(super) fn handle_family_event(
             ws.tab = Tab::Placements;
             None
         }
+        families::Event::OpenChild(id) => {
+            ws.children.show(id);
+            ws.tab = Tab::Children;
+            None
+        }
         families::Event::NeedCode => match ws.store.next_code("F-") {
             Ok(code) => {
                 let env = screen_env!(ws, lang);

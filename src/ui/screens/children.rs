@@ -109,6 +109,7 @@ impl Screen {
         }
     }
 
+    /// Shows a child's page (opened from elsewhere, e.g. the family it is placed with).
     pub fn show(&mut self, id: i64) {
         self.mode = Mode::Detail(id);
     }

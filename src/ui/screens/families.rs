@@ -38,6 +38,8 @@ pub enum Message {
     /// The placements of this record, active and ended.
     History(String),
     Form(family_form::Message),
+    /// A child placed with the family was clicked.
+    OpenChild(i64),
     /// Leave the form and lose what was typed (after Esc asked).
     Discard,
     /// Stay in the form (after Esc asked).
@@ -53,6 +55,8 @@ pub enum Event {
     Save(Box<Family>),
     /// A new family needs a free reference code.
     NeedCode,
+    /// Open this child's page (a child placed with the family).
+    OpenChild(i64),
 }
 
 type Mode = ListMode<Form>;
@@ -165,6 +169,7 @@ impl Screen {
                 return self.handle(Message::Form(family_form::Message::Cancel), env);
             }
             Message::KeepEditing => self.confirm_discard = false,
+            Message::OpenChild(id) => return Some(Event::OpenChild(id)),
             Message::Form(message) => {
                 self.confirm_discard = false;
                 let Mode::Form(form) = &mut self.mode else {
@@ -557,6 +562,23 @@ fn detail_view<'a>(family: &'a Family, env: &Env<'a>) -> Element<'a, Message> {
         section(t("family.section_household"), household),
         section(t("family.section_approval"), approval),
         section(t("family.section_training"), training),
+        section(t("family.placed_here"), {
+            let mut placed = column![].spacing(6);
+            for child in env.registry.children_placed_in(id) {
+                if let Some(child_id) = child.id {
+                    placed = placed.push(
+                        button(text(format!("{} · {}", child.code, child.full_name())).size(14))
+                            .on_press(Message::OpenChild(child_id))
+                            .style(button::text)
+                            .padding([2, 4]),
+                    );
+                }
+            }
+            if env.registry.children_placed_in(id).next().is_none() {
+                placed = placed.push(text(t("family.no_child_placed")).style(style::muted_text));
+            }
+            placed
+        }),
         section(
             t("family.notes"),
             detail_line(lang, t("family.notes"), Some(family.notes.clone()))
