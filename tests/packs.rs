@@ -332,3 +332,64 @@ fn pack_file_names_say_what_and_when() {
         "match_C-0012_F-0007_2026-03-15.pdf"
     );
 }
+
+/// A match pack for a pair whose placement has ended says how it ended instead of drafting a
+/// plan; a family pack names missing checks and training among the concerns.
+#[test]
+fn packs_say_what_has_happened_and_what_is_missing() {
+    let mut demo = demo();
+    let (child_id, family_id) = (
+        demo.child.id.expect("child id"),
+        demo.family.id.expect("family id"),
+    );
+    let placement = demo
+        .store
+        .placements()
+        .expect("placements")
+        .into_iter()
+        .find(|p| p.child_id == child_id && p.family_id == family_id)
+        .expect("the approved placement");
+    demo.store
+        .end_placement(
+            placement.id,
+            Some(today()),
+            Some(yuva::domain::EndReason::Reunified),
+            "",
+            today(),
+        )
+        .expect("ended");
+    let gazetteer = gazetteer();
+    let pack = report::match_pack(
+        &demo.store,
+        &gazetteer,
+        child_id,
+        family_id,
+        None,
+        &info(Lang::En),
+    )
+    .expect("match pack");
+    let (text, _) = write(&demo, &pack, Lang::En, "ended.pdf");
+    if !text.is_empty() {
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            text.contains("This placement started on 15.03.2026 and ended on 15.03.2026"),
+            "{text}"
+        );
+        assert!(!text.contains(&tr(Lang::En, "pack.to_be_agreed")));
+    }
+    let mut bare = demo.family.clone();
+    bare.checks.clear();
+    bare.training.clear();
+    let ctx = Context {
+        today: today(),
+        gazetteer: &gazetteer,
+    };
+    demo.store.save_family(&bare, &ctx).expect("saved");
+    let pack = report::family_pack(&demo.store, &gazetteer, family_id, &info(Lang::En))
+        .expect("family pack");
+    let (text, _) = write(&demo, &pack, Lang::En, "bare.pdf");
+    if !text.is_empty() {
+        assert!(text.contains("No check is on record."));
+        assert!(text.contains("No training is on record."));
+    }
+}

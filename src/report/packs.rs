@@ -629,7 +629,35 @@ fn match_blocks(
     w.family_profile(&family, occupied);
     w.push(Block::PageBreak);
     w.match_analysis(explanation.as_ref(), problem.as_deref());
-    w.placement_plan(&child, &family, start, explanation.as_ref());
+    // A placement of this pair that has already ended needs no draft plan: say how it ended.
+    let ended = store
+        .placements()?
+        .into_iter()
+        .filter(|p| p.child_id == child_id && p.family_id == family_id)
+        .max_by_key(|p| p.start_date)
+        .filter(|p| !p.is_active());
+    match ended {
+        Some(placement) => {
+            w.heading("pack.placement_plan");
+            let reason = placement
+                .end_reason
+                .map(|r| w.t(&r.locale_key()))
+                .unwrap_or_default();
+            w.push(Block::Paragraph(tr_args(
+                w.lang,
+                "pack.placement_ended",
+                &[
+                    ("start", format_date(placement.start_date)),
+                    (
+                        "end",
+                        placement.end_date.map(format_date).unwrap_or_default(),
+                    ),
+                    ("reason", reason),
+                ],
+            )));
+        }
+        None => w.placement_plan(&child, &family, start, explanation.as_ref()),
+    }
     w.decision_sheet(session);
     Ok(())
 }
@@ -789,6 +817,9 @@ pub fn family_pack(
                 .review_overdue(w.today)
                 .then(|| w.t("pack.review_overdue")),
         )
+        // An approval with no check or no training on record is a gap the panel must see.
+        .chain(family.checks.is_empty().then(|| w.t("pack.no_checks")))
+        .chain(family.training.is_empty().then(|| w.t("pack.no_training")))
         .collect();
     w.subheading("pack.strengths");
     for s in if strengths.is_empty() {

@@ -39,6 +39,25 @@ pub struct Screen {
     pub figures: Dashboard,
 }
 
+/// The districts past the chart's top ones, summed on one line.
+fn others_line<'a>(
+    lang: crate::i18n::Lang,
+    districts: usize,
+    total: usize,
+) -> Element<'a, Message> {
+    text(tr_args(
+        lang,
+        "dashboard.others",
+        &[
+            ("districts", districts.to_string()),
+            ("total", total.to_string()),
+        ],
+    ))
+    .size(13)
+    .style(style::muted_text)
+    .into()
+}
+
 /// One horizontal bar: label, a filled length proportional to `value / max`, the value.
 fn bar<'a>(label: String, value: u64, max: u64, note: String, on: Message) -> Element<'a, Message> {
     let filled = ((value as f64 / max.max(1) as f64) * 1000.0).round() as u16;
@@ -202,6 +221,15 @@ impl Screen {
                 Message::WaitingIn(d.district_code.clone()),
             ));
         }
+        let rest: Vec<usize> = f
+            .waiting_by_district
+            .iter()
+            .skip(TOP_DISTRICTS)
+            .map(|d| d.children)
+            .collect();
+        if !rest.is_empty() {
+            waiting = waiting.push(others_line(lang, rest.len(), rest.iter().sum()));
+        }
 
         let max_band = f.waiting_by_band.iter().copied().max().unwrap_or(0) as u64;
         let mut bands = column![].spacing(2);
@@ -262,6 +290,15 @@ impl Screen {
                 String::new(),
                 Message::FreeIn(code.clone()),
             ));
+        }
+        let rest: Vec<usize> = f
+            .free_by_district
+            .iter()
+            .skip(TOP_DISTRICTS)
+            .map(|(_, places)| *places as usize)
+            .collect();
+        if !rest.is_empty() {
+            free = free.push(others_line(lang, rest.len(), rest.iter().sum()));
         }
 
         let max_reviews = f.reviews_overdue.max(f.reviews_due_30_days) as u64;
