@@ -124,3 +124,48 @@ fn a_sibling_group_that_stays_together_is_sent_whole() {
     }
     assert_eq!(codes.len(), siblings.len() + 1);
 }
+
+#[test]
+fn find_a_family_ranks_the_families_for_a_child() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (mut app, store, _) = demo_with_plan(dir.path());
+    let plan = app.matching_plan().expect("plan").clone();
+    let placed = plan.placements.first().expect("a proposal");
+    let id = store
+        .child_id_by_code(&placed.child)
+        .expect("query")
+        .expect("child");
+    update(
+        &mut app,
+        Message::Children(yuva::ui::screens::children::Message::Open(id)),
+    );
+    click(&mut app, "Uşaqlar");
+    update(
+        &mut app,
+        Message::Children(yuva::ui::screens::children::Message::Open(id)),
+    );
+    click(&mut app, "Ailə tap");
+    assert!(shows(
+        &app,
+        "Uyğun olmayan ən yaxın ailələr və pozulan qaydalar:"
+    ));
+    // The family the plan proposes is among those that fit.
+    let family = store
+        .family(
+            store
+                .family_id_by_code(&placed.family)
+                .expect("query")
+                .expect("family"),
+        )
+        .expect("family");
+    assert!(shows(
+        &app,
+        &format!(
+            "✓ {} · {} · {} km · dəyər {:.0}",
+            placed.family,
+            family.display_name(),
+            format!("{:.1}", placed.distance_km),
+            placed.explanation.value
+        )
+    ));
+}

@@ -218,3 +218,82 @@ pub fn instance_from_records(
         excluded: Vec::new(),
     }
 }
+
+/// How one family fits one child on a date: whether it can take anyone, each rule with the
+/// values compared, the distance, and the value the pair would add to a plan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FamilyFit {
+    pub family_id: Option<i64>,
+    pub family: String,
+    pub eligibility: Result<(), super::rules::Ineligibility>,
+    pub rules: Vec<crate::domain::advice::RuleOutcome>,
+    pub distance_km: f64,
+    /// The pair's value in a plan (when every rule holds and the family can take anyone).
+    pub value: Option<f64>,
+}
+
+impl FamilyFit {
+    pub fn fits(&self) -> bool {
+        self.eligibility.is_ok() && self.rules.iter().all(|r| r.passed)
+    }
+}
+
+/// "Find a family for this child": every family against the child under the run's rules —
+/// those that fit first, the best-valued first; then the others, the fewest rules broken
+/// first, then the nearest. Locks of other children are not considered: this is one child's
+/// view, not a plan.
+pub fn families_for_child(
+    records: &Records<'_>,
+    child: &Child,
+    planning_date: NaiveDate,
+    settings: Settings,
+) -> Result<Vec<FamilyFit>, super::MatchError> {
+    let probe = Child {
+        status: ChildStatus::Awaiting,
+        ..child.clone()
+    };
+    let instance = instance_of(
+        records,
+        std::slice::from_ref(&probe),
+        planning_date,
+        settings,
+    );
+    let problem = instance.validate()?;
+    let Some(c) = problem.children.iter().position(|x| x.id == child.code) else {
+        return Ok(Vec::new());
+    };
+    let ids: HashMap<&str, i64> = records
+        .families
+        .iter()
+        .filter_map(|f| f.id.map(|id| (f.code.as_str(), id)))
+        .collect();
+    let mut fits: Vec<FamilyFit> = (0..problem.families.len())
+        .map(|f| {
+            let family = &problem.families[f];
+            let check = super::rules::check_pair(&problem, c, f);
+            let eligibility = super::rules::eligibility(family, &problem);
+            let value = (eligibility.is_ok() && check.compatible())
+                .then(|| super::rules::pair_value(&problem, c, f, check.distance_km));
+            FamilyFit {
+                family_id: ids.get(family.id.as_str()).copied(),
+                family: family.id.clone(),
+                eligibility,
+                rules: super::rules::rule_outcomes(&problem, c, f, &check),
+                distance_km: check.distance_km,
+                value,
+            }
+        })
+        .collect();
+    let broken = |fit: &FamilyFit| {
+        fit.rules.iter().filter(|r| !r.passed).count() + usize::from(fit.eligibility.is_err())
+    };
+    fits.sort_by(|a, b| match (a.value, b.value) {
+        (Some(x), Some(y)) => y.total_cmp(&x),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => broken(a)
+            .cmp(&broken(b))
+            .then(a.distance_km.total_cmp(&b.distance_km)),
+    });
+    Ok(fits)
+}

@@ -55,6 +55,31 @@ pub(super) fn handle_child_event(
             ws.tab = Tab::Placements;
             None
         }
+        children::Event::FindFamily(id) => {
+            let Some(child) = ws.registry.child(id).cloned() else {
+                return None;
+            };
+            let today = ws.today;
+            let fits = ws.with_records(|records| {
+                crate::matching::registry::families_for_child(
+                    records,
+                    &child,
+                    today,
+                    crate::matching::Settings::default(),
+                )
+            });
+            let fits = match fits {
+                Ok(fits) => fits,
+                Err(e) => return Some(save_failed(lang, &e)),
+            };
+            match fits {
+                Ok(fits) => {
+                    ws.children.show_fits(id, fits);
+                    None
+                }
+                Err(e) => Some((e.to_string(), true)),
+            }
+        }
         children::Event::NeedCodes => match (ws.store.next_code("C-"), ws.store.next_code("G-")) {
             (Ok(code), Ok(group_code)) => {
                 let env = screen_env!(ws, lang);
@@ -160,26 +185,20 @@ pub(super) fn handle_matching_event(
         return (Task::none(), None);
     };
     if let matching::Event::Run(request) = event {
-        let pair_rules = match ws.store.pair_rules() {
-            Ok(rules) => rules,
+        let gazetteer = &ws.gazetteer;
+        let instance = ws.with_records(|records| {
+            crate::matching::registry::instance_for(
+                records,
+                &request.scope,
+                gazetteer,
+                request.planning_date,
+                request.settings,
+            )
+        });
+        let mut instance = match instance {
+            Ok(instance) => instance,
             Err(e) => return (Task::none(), Some(save_failed(lang, &e))),
         };
-        let registry = &ws.registry;
-        let occupied = |f: &crate::domain::Family| registry.occupied_of(f);
-        let records = crate::matching::registry::Records {
-            families: &registry.families,
-            children: &registry.children,
-            groups: &registry.groups,
-            pair_rules: &pair_rules,
-            occupied: &occupied,
-        };
-        let mut instance = crate::matching::registry::instance_for(
-            &records,
-            &request.scope,
-            &ws.gazetteer,
-            request.planning_date,
-            request.settings,
-        );
         let mut label = None;
         if let Some((child, relaxation)) = &request.what_if {
             instance = crate::matching::what_if::apply_relaxation(&instance, child, relaxation);

@@ -265,6 +265,24 @@ impl Workspace {
         self.refresh_workflow()
     }
 
+    /// The registry's records in memory, with the locks and exclusions in force, for a run or
+    /// a child's ranking of families.
+    fn with_records<R>(
+        &self,
+        use_them: impl FnOnce(&crate::matching::registry::Records<'_>) -> R,
+    ) -> store::Result<R> {
+        let pair_rules = self.store.pair_rules()?;
+        let registry = &self.registry;
+        let occupied = |f: &crate::domain::Family| registry.occupied_of(f);
+        Ok(use_them(&crate::matching::registry::Records {
+            families: &registry.families,
+            children: &registry.children,
+            groups: &registry.groups,
+            pair_rules: &pair_rules,
+            occupied: &occupied,
+        }))
+    }
+
     /// After a family or a child was saved: reads that record (and, for a child, the sibling
     /// groups) again instead of the whole registry, then refreshes what shows it.
     fn reload_record(&mut self, lang: Lang, tab: Tab, id: i64) -> store::Result<()> {

@@ -8,7 +8,8 @@ use super::child_form::{self, Form};
 use super::{district_filter_choices, place_label};
 use crate::domain::listing::{ChildQuery, ChildSort, WAITING_THRESHOLDS};
 use crate::domain::*;
-use crate::i18n::{tr, tr_args};
+use crate::i18n::{km, rule_label, rule_values, tr, tr_args};
+use crate::matching::registry::FamilyFit;
 use crate::store::GroupChange;
 use crate::ui::Env;
 use crate::ui::style;
@@ -36,6 +37,8 @@ pub enum Message {
     Back,
     /// The placements of this record, active and ended.
     History(String),
+    /// Rank every family against this child.
+    FindFamily(i64),
     Form(child_form::Message),
     /// Leave the form and lose what was typed (after Esc asked).
     Discard,
@@ -46,6 +49,8 @@ pub enum Message {
 pub enum Event {
     /// Show the placement history of the record with this code.
     History(String),
+    /// Rank every family against this child; answer with [`Screen::show_fits`].
+    FindFamily(i64),
     Save(Box<Child>, GroupChange),
     /// A new child needs free child and group codes.
     NeedCodes,
@@ -57,6 +62,8 @@ type Mode = ListMode<Form>;
 
 pub struct Screen {
     mode: Mode,
+    /// The families ranked for a child ("Find a family"), for the child whose page is open.
+    fits: Option<(i64, Vec<FamilyFit>)>,
     /// Esc was pressed on a form with typed changes: ask before throwing them away.
     confirm_discard: bool,
     query: ChildQuery,
@@ -68,6 +75,7 @@ impl Screen {
     pub fn new(env: &Env<'_>) -> Self {
         let mut screen = Screen {
             mode: Mode::List,
+            fits: None,
             confirm_discard: false,
             query: ChildQuery::default(),
             page: 0,
@@ -107,6 +115,12 @@ impl Screen {
             let group = child.sibling_group_id.and_then(|g| env.registry.group(g));
             self.mode = Mode::Form(Box::new(Form::edit(child, group, group_code, env)));
         }
+    }
+
+    /// The families ranked for a child, shown on its page.
+    pub fn show_fits(&mut self, id: i64, fits: Vec<FamilyFit>) {
+        self.fits = Some((id, fits));
+        self.mode = Mode::Detail(id);
     }
 
     /// Shows a child's page (opened from elsewhere, e.g. the family it is placed with).
@@ -150,6 +164,7 @@ impl Screen {
             Message::New => return Some(Event::NeedCodes),
             Message::Edit(id) => return Some(Event::EditWithCodes(id)),
             Message::History(code) => return Some(Event::History(code)),
+            Message::FindFamily(id) => return Some(Event::FindFamily(id)),
             Message::Back => {
                 self.mode = Mode::List;
                 requery = false;
@@ -202,7 +217,14 @@ impl Screen {
         match &self.mode {
             Mode::List => self.list_view(env),
             Mode::Detail(id) => match env.registry.child(*id) {
-                Some(child) => detail_view(child, env),
+                Some(child) => detail_view(
+                    child,
+                    self.fits
+                        .as_ref()
+                        .filter(|(of, _)| Some(*of) == child.id)
+                        .map(|(_, fits)| fits.as_slice()),
+                    env,
+                ),
                 None => self.list_view(env),
             },
             Mode::Form(form) => {
@@ -390,7 +412,11 @@ impl Screen {
     }
 }
 
-fn detail_view<'a>(child: &'a Child, env: &Env<'a>) -> Element<'a, Message> {
+fn detail_view<'a>(
+    child: &'a Child,
+    fits: Option<&'a [FamilyFit]>,
+    env: &Env<'a>,
+) -> Element<'a, Message> {
     let lang = env.lang;
     let t = |key: &str| tr(lang, key);
     let line = |label: &str, value: Option<String>| detail_line(lang, t(label), value);
@@ -518,6 +544,9 @@ fn detail_view<'a>(child: &'a Child, env: &Env<'a>) -> Element<'a, Message> {
                 .style(button::secondary),
             text(child.full_name()).size(24),
             iced::widget::space::horizontal(),
+            button(text(t("child.find_family")))
+                .on_press(Message::FindFamily(id))
+                .style(button::secondary),
             button(text(t("placement.history")))
                 .on_press(Message::History(child.code.clone()))
                 .style(button::secondary),
@@ -535,5 +564,86 @@ fn detail_view<'a>(child: &'a Child, env: &Env<'a>) -> Element<'a, Message> {
     ]
     .spacing(14)
     .padding(20);
+    let content = match fits {
+        Some(fits) => content.push(fits_view(fits, env)),
+        None => content,
+    };
     scrollable(content).height(Length::Fill).into()
+}
+
+/// How many families of each kind "Find a family" lists.
+const FITS_SHOWN: usize = 15;
+
+/// "Find a family": the families that fit, best first, with their distance and value; then
+/// the nearest that do not, with the rules they break.
+fn fits_view<'a>(fits: &'a [FamilyFit], env: &Env<'a>) -> Element<'a, Message> {
+    let lang = env.lang;
+    let t = |key: &str| tr(lang, key);
+    let name = |code: &str| {
+        env.registry
+            .families
+            .iter()
+            .find(|f| f.code == code)
+            .map(Family::display_name)
+            .unwrap_or_default()
+    };
+    let (fitting, not_fitting): (Vec<&FamilyFit>, Vec<&FamilyFit>) =
+        fits.iter().partition(|f| f.fits());
+    let mut content = column![
+        text(tr_args(
+            lang,
+            "child.fits_count",
+            &[("count", fitting.len().to_string())]
+        ))
+        .size(15)
+    ]
+    .spacing(4);
+    for fit in fitting.iter().take(FITS_SHOWN) {
+        content = content.push(
+            text(tr_args(
+                lang,
+                "child.fit_line",
+                &[
+                    ("family", format!("{} · {}", fit.family, name(&fit.family))),
+                    ("km", km(lang, fit.distance_km, 1)),
+                    ("value", format!("{:.0}", fit.value.unwrap_or_default())),
+                ],
+            ))
+            .size(14),
+        );
+    }
+    content = content.push(text(t("child.not_fitting")).size(15));
+    for fit in not_fitting.iter().take(FITS_SHOWN) {
+        let mut why: Vec<String> = Vec::new();
+        if let Err(reason) = fit.eligibility {
+            why.push(t(&format!("ineligibility.{}", ineligibility_code(reason))));
+        }
+        for outcome in fit.rules.iter().filter(|r| !r.passed) {
+            let (child_side, family_side) = rule_values(lang, outcome);
+            why.push(format!(
+                "✗ {}: {child_side} / {family_side}",
+                rule_label(lang, outcome.rule())
+            ));
+        }
+        content = content.push(
+            text(format!(
+                "{} · {} · {} — {}",
+                fit.family,
+                name(&fit.family),
+                km(lang, fit.distance_km, 1),
+                why.join("; ")
+            ))
+            .size(13)
+            .style(style::muted_text),
+        );
+    }
+    section(t("child.find_family"), content)
+}
+
+fn ineligibility_code(reason: Ineligibility) -> &'static str {
+    match reason {
+        Ineligibility::NotApproved => "not_approved",
+        Ineligibility::ReviewLapsed => "review_lapsed",
+        Ineligibility::NoFreePlaces => "no_free_places",
+    }
 }
