@@ -56,9 +56,7 @@ pub(super) fn handle_child_event(
             None
         }
         children::Event::FindFamily(id) => {
-            let Some(child) = ws.registry.child(id).cloned() else {
-                return None;
-            };
+            let child = ws.registry.child(id).cloned()?;
             let today = ws.today;
             let fits = ws.with_records(|records| {
                 crate::matching::registry::families_for_child(
