@@ -161,10 +161,10 @@ fn find_a_family_ranks_the_families_for_a_child() {
     assert!(shows(
         &app,
         &format!(
-            "✓ {} · {} · {} km · dəyər {:.0}",
+            "✓ {} · {} · {:.1} km · dəyər {:.0}",
             placed.family,
             family.display_name(),
-            format!("{:.1}", placed.distance_km),
+            placed.distance_km,
             placed.explanation.value
         )
     ));
