@@ -88,11 +88,15 @@ fn a_run_reports_its_stages_and_ends_at_its_plan() {
     let best = explained.best.expect("best");
     assert!((best - plan.objective).abs() <= 1e-6 * plan.objective.abs().max(1.0));
     assert_eq!(explained.bound, plan.upper_bound);
-    // Then every unplaced child's hint is checked, and the count reaches the total.
-    let last = seen.last().expect("progress");
-    assert_eq!(last.stage, Stage::Hints);
-    assert_eq!(last.components_done, plan.unplaced.len());
-    assert_eq!(last.components, plan.unplaced.len());
+    // Then every unplaced child's hint is checked, and the count reaches the total (two
+    // workers report, so the highest count need not be the last report).
+    assert_eq!(seen.last().map(|p| p.stage), Some(Stage::Hints));
+    let hints = seen.iter().filter(|p| p.stage == Stage::Hints);
+    assert_eq!(
+        hints.clone().map(|p| p.components_done).max(),
+        Some(plan.unplaced.len())
+    );
+    assert!(hints.clone().all(|p| p.components == plan.unplaced.len()));
     // The first plan reported is the greedy baseline's, never better than the final one.
     let first_best = seen.iter().find_map(|p| p.best).expect("a best plan");
     assert!((first_best - plan.baseline.objective).abs() < 1e-6);

@@ -5,6 +5,7 @@
 //! would give way are named, with what the plan would lose.
 
 use std::collections::HashMap;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Instant;
 
@@ -12,7 +13,7 @@ use super::instance::{Instance, PairInput, Problem};
 use super::model::{self, Structure};
 use super::what_if::apply_relaxation;
 use super::{MatchError, Progress, Stage};
-use crate::domain::advice::{Displaced, GiveWay, HintCheck, Relaxation, Unplaced};
+use crate::domain::advice::{Change, Displaced, GiveWay, HintCheck, Relaxation, Unplaced};
 
 /// How the check may run.
 #[derive(Clone, Copy)]
@@ -39,50 +40,61 @@ pub(super) fn check_all(
     control: Control<'_>,
 ) -> Vec<Unplaced> {
     let total = unplaced.len();
+    // The most urgent, longest-waiting children are checked first, so that a time limit
+    // leaves unchecked only the hints that matter least.
+    let rank: HashMap<&str, (std::cmp::Reverse<crate::domain::Urgency>, Option<&str>)> = instance
+        .children
+        .iter()
+        .map(|c| {
+            (
+                c.id.as_str(),
+                (std::cmp::Reverse(c.urgency), c.referral_date.as_deref()),
+            )
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..total).collect();
+    order.sort_by_key(|&i| rank.get(unplaced[i].0.child.as_str()).copied());
+    let slots: Vec<Mutex<Option<(Unplaced, Vec<Relaxation>)>>> = unplaced
+        .into_iter()
+        .map(|entry| Mutex::new(Some(entry)))
+        .collect();
+    let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
-    let check_one = |(mut entry, candidates): (Unplaced, Vec<Relaxation>)| -> Unplaced {
-        check_child(instance, placements, &mut entry, candidates, control);
-        let checked = done.fetch_add(1, Ordering::Relaxed) + 1;
-        if let Some(progress) = control.progress {
-            progress(Progress {
-                stage: Stage::Hints,
-                components_done: checked,
-                components: total,
-                best: None,
-                bound: None,
-            });
-        }
-        entry
-    };
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, total.max(1));
-    let chunk = total.div_ceil(workers).max(1);
-    let mut chunks: Vec<Vec<(Unplaced, Vec<Relaxation>)>> = Vec::new();
-    let mut rest = unplaced.into_iter();
-    loop {
-        let next: Vec<_> = rest.by_ref().take(chunk).collect();
-        if next.is_empty() {
-            break;
-        }
-        chunks.push(next);
-    }
     std::thread::scope(|scope| {
-        let handles: Vec<_> = chunks
-            .into_iter()
-            .map(|entries| {
-                let check_one = &check_one;
-                scope.spawn(move || entries.into_iter().map(check_one).collect::<Vec<_>>())
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|handle| match handle.join() {
-                Ok(checked) => checked,
-                Err(panic) => std::panic::resume_unwind(panic),
-            })
-            .collect()
-    })
+        for _ in 0..workers {
+            scope.spawn(|| {
+                while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    let Some(slot) = slots.get(i) else { break };
+                    let Some((mut entry, candidates)) =
+                        slot.lock().ok().and_then(|mut taken| taken.take())
+                    else {
+                        continue;
+                    };
+                    check_child(instance, placements, &mut entry, candidates, control);
+                    if let Ok(mut put) = slot.lock() {
+                        *put = Some((entry, Vec::new()));
+                    }
+                    let checked = done.fetch_add(1, Ordering::Relaxed) + 1;
+                    if let Some(progress) = control.progress {
+                        progress(Progress {
+                            stage: Stage::Hints,
+                            components_done: checked,
+                            components: total,
+                            best: None,
+                            bound: None,
+                        });
+                    }
+                }
+            });
+        }
+    });
+    slots
+        .into_iter()
+        .filter_map(|slot| slot.into_inner().ok().flatten().map(|(entry, _)| entry))
+        .collect()
 }
 
 fn check_child(
@@ -97,6 +109,20 @@ fn check_child(
             return;
         }
         let tried = apply_relaxation(instance, &entry.child, &candidate);
+        let settled = match &candidate.change {
+            // These changes give options to the child's unit alone: where the family still has
+            // room for it in the plan, the plan plus the child is worth more than any plan
+            // without the child, so every optimum places it — no solve needed.
+            Change::Distance { .. } | Change::Excluded => {
+                takes_without_displacing(&tried, placements, &entry.child, &candidate.family)
+            }
+            _ => Ok(false),
+        };
+        if matches!(settled, Ok(true)) {
+            entry.relaxation = Some(candidate);
+            entry.hint_check = HintCheck::Verified;
+            return;
+        }
         match places(&tried, &entry.child, control.deadline) {
             Ok(true) => {
                 entry.relaxation = Some(candidate);
@@ -128,6 +154,45 @@ fn validated(instance: &Instance, child: &str) -> Result<(Problem, Structure, us
         .ok_or_else(|| MatchError::Solver(format!("{child} is not in the instance")))?;
     let structure = Structure::build(&problem);
     Ok((problem, structure, c))
+}
+
+/// Whether `family` can take the child's whole unit next to the plan's own placements there
+/// (free places and groups per family to spare), for a positive value.
+fn takes_without_displacing(
+    instance: &Instance,
+    placements: &HashMap<String, String>,
+    child: &str,
+    family: &str,
+) -> Result<bool, MatchError> {
+    let (problem, structure, c) = validated(instance, child)?;
+    let unit = structure.unit_of[c];
+    let Some(f) = problem.families.iter().position(|x| x.id == family) else {
+        return Ok(false);
+    };
+    let Some(&(_, value)) = structure.options[unit].iter().find(|(g, _)| *g == f) else {
+        return Ok(false);
+    };
+    // What the plan already puts there: children, and distinct groups (a may-be-split group
+    // counts once, like a unit that stays together).
+    let mut taken = 0usize;
+    let mut groups: Vec<(bool, usize)> = Vec::new();
+    for (o, other) in problem.children.iter().enumerate() {
+        if placements.get(&other.id).map(String::as_str) != Some(family) {
+            continue;
+        }
+        taken += 1;
+        let u = structure.unit_of[o];
+        let key = structure.units[u]
+            .split_group
+            .map_or((false, u), |g| (true, g));
+        if !groups.contains(&key) {
+            groups.push(key);
+        }
+    }
+    let size = structure.units[unit].children.len();
+    let room = problem.families[f].free_places() as usize;
+    let max_groups = problem.settings.max_groups_per_family as usize;
+    Ok(value > 0.0 && taken + size <= room && groups.len() < max_groups)
 }
 
 /// Whether solving `instance` again places `child`.

@@ -127,6 +127,9 @@ pub struct SolveOptions<'a> {
     pub time_limit: Option<std::time::Duration>,
     /// Told what the run is doing, and after each component the best plan so far.
     pub progress: Option<&'a (dyn Fn(Progress) + Sync)>,
+    /// How long checking the unplaced children's hints may take (within the time limit);
+    /// hints not checked by then are not stated (`hint_check: not_checked`).
+    pub hint_time: Option<std::time::Duration>,
 }
 
 /// What a run is doing.
@@ -320,6 +323,10 @@ pub fn solve_with(instance: &Instance, options: SolveOptions<'_>) -> Result<Plan
     let (mut plan, candidates) = build_plan(&problem, &structure, found, &baseline, timings);
     // Only hints that hold reach the plan: each is checked by solving again.
     let checking = Instant::now();
+    let hint_deadline = match options.hint_time.and_then(|t| checking.checked_add(t)) {
+        Some(budget) => Some(deadline.map_or(budget, |d| d.min(budget))),
+        None => deadline,
+    };
     let placements: std::collections::HashMap<String, String> = plan
         .placements
         .iter()
@@ -332,7 +339,7 @@ pub fn solve_with(instance: &Instance, options: SolveOptions<'_>) -> Result<Plan
         unplaced.into_iter().zip(candidates).collect(),
         hints::Control {
             cancel: options.cancel,
-            deadline,
+            deadline: hint_deadline,
             progress: options.progress,
         },
     );

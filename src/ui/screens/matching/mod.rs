@@ -30,6 +30,8 @@ const PAGE_SIZE: usize = 40;
 /// A large registry on the pure-Rust solver can take long to prove optimal: by default the
 /// window shows the best plan found after a minute, marked "not proven", with its bound.
 const DEFAULT_TIME_LIMIT_S: u32 = 60;
+/// How long the window lets a run check the unplaced children's hints.
+const HINT_TIME: std::time::Duration = std::time::Duration::from_secs(20);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WeightField {
@@ -209,6 +211,9 @@ fn solve_in_background(
                 cancel: Some(&cancel),
                 time_limit,
                 progress: Some(&report),
+                // The plan should not wait long for its hints: those not checked by then are
+                // not stated, and "Try it" checks any change by running it.
+                hint_time: Some(HINT_TIME),
             };
             let result = crate::matching::solve_with(&instance, options).map_err(|e| e.to_string());
             let _ = done_sender.send(result);
