@@ -15,6 +15,9 @@ use super::what_if::apply_relaxation;
 use super::{MatchError, Progress, Stage};
 use crate::domain::advice::{Change, Displaced, GiveWay, HintCheck, Relaxation, Unplaced};
 
+/// An unplaced child with the changes that could place it, smallest first.
+type Candidates = (Unplaced, Vec<Relaxation>);
+
 /// How the check may run.
 #[derive(Clone, Copy)]
 pub(super) struct Control<'a> {
@@ -36,7 +39,7 @@ impl Control<'_> {
 pub(super) fn check_all(
     instance: &Instance,
     placements: &HashMap<String, String>,
-    unplaced: Vec<(Unplaced, Vec<Relaxation>)>,
+    unplaced: Vec<Candidates>,
     control: Control<'_>,
 ) -> Vec<Unplaced> {
     let total = unplaced.len();
@@ -54,7 +57,7 @@ pub(super) fn check_all(
         .collect();
     let mut order: Vec<usize> = (0..total).collect();
     order.sort_by_key(|&i| rank.get(unplaced[i].0.child.as_str()).copied());
-    let slots: Vec<Mutex<Option<(Unplaced, Vec<Relaxation>)>>> = unplaced
+    let slots: Vec<Mutex<Option<Candidates>>> = unplaced
         .into_iter()
         .map(|entry| Mutex::new(Some(entry)))
         .collect();
