@@ -328,8 +328,20 @@ fn relaxations(
         }
         match check.failed.as_slice() {
             [] if outranked => {
+                // More places help only where the family may take one more group: a family at
+                // its groups-per-family limit with others' groups cannot take this child
+                // beside them, however many places it has.
+                let joins_own_group = structure.units[unit].split_group.is_some_and(|g| {
+                    occupancy.children[f]
+                        .iter()
+                        .any(|&o| structure.units[structure.unit_of[o]].split_group == Some(g))
+                });
+                let group_room = occupancy.groups[f]
+                    < problem.settings.max_groups_per_family as usize
+                    || joins_own_group;
                 if let Some(&(_, value)) = structure.options[unit].iter().find(|(g, _)| *g == f)
                     && !occupancy.children[f].is_empty()
+                    && group_room
                 {
                     let needed = (occupancy.children[f].len() + size) as u32;
                     offer(

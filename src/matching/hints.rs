@@ -9,7 +9,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Instant;
 
-use super::instance::{Instance, PairInput, Problem};
+use super::instance::{Instance, Problem};
 use super::model::{self, Structure};
 use super::what_if::apply_relaxation;
 use super::{MatchError, Progress, Stage};
@@ -17,6 +17,15 @@ use crate::domain::advice::{Change, Displaced, GiveWay, HintCheck, Relaxation, U
 
 /// An unplaced child with the changes that could place it, smallest first.
 type Candidates = (Unplaced, Vec<Relaxation>);
+
+/// The instance as solved: its records and compatibility structure, reused where a check
+/// changes nothing but a lock.
+#[derive(Clone, Copy)]
+pub(super) struct Base<'a> {
+    pub instance: &'a Instance,
+    pub problem: &'a Problem,
+    pub structure: &'a Structure,
+}
 
 /// How the check may run.
 #[derive(Clone, Copy)]
@@ -37,7 +46,7 @@ impl Control<'_> {
 /// alone (`hint_check: verified`); where none does, says so and names what would give way.
 /// Children not reached before the deadline keep no hint (`not_checked`).
 pub(super) fn check_all(
-    instance: &Instance,
+    base: Base<'_>,
     placements: &HashMap<String, String>,
     unplaced: Vec<Candidates>,
     control: Control<'_>,
@@ -45,7 +54,8 @@ pub(super) fn check_all(
     let total = unplaced.len();
     // The most urgent, longest-waiting children are checked first, so that a time limit
     // leaves unchecked only the hints that matter least.
-    let rank: HashMap<&str, (std::cmp::Reverse<crate::domain::Urgency>, Option<&str>)> = instance
+    let rank: HashMap<&str, (std::cmp::Reverse<crate::domain::Urgency>, Option<&str>)> = base
+        .instance
         .children
         .iter()
         .map(|c| {
@@ -76,7 +86,7 @@ pub(super) fn check_all(
                     else {
                         continue;
                     };
-                    check_child(instance, placements, &mut entry, candidates, control);
+                    check_child(base, placements, &mut entry, candidates, control);
                     if let Ok(mut put) = slot.lock() {
                         *put = Some((entry, Vec::new()));
                     }
@@ -101,7 +111,7 @@ pub(super) fn check_all(
 }
 
 fn check_child(
-    instance: &Instance,
+    base: Base<'_>,
     placements: &HashMap<String, String>,
     entry: &mut Unplaced,
     candidates: Vec<Relaxation>,
@@ -111,7 +121,7 @@ fn check_child(
         if control.stopped() {
             return;
         }
-        let tried = apply_relaxation(instance, &entry.child, &candidate);
+        let tried = apply_relaxation(base.instance, &entry.child, &candidate);
         let settled = match &candidate.change {
             // These changes give options to the child's unit alone: where the family still has
             // room for it in the plan, the plan plus the child is worth more than any plan
@@ -143,7 +153,7 @@ fn check_child(
         return;
     }
     entry.hint_check = HintCheck::NoSingleChange;
-    entry.give_way = give_way(instance, placements, &entry.child, control.deadline)
+    entry.give_way = give_way(base, placements, &entry.child, control.deadline)
         .ok()
         .flatten();
 }
@@ -210,26 +220,26 @@ fn places(instance: &Instance, child: &str, deadline: Option<Instant>) -> Result
 /// The child locked with the family where it would add the most: who moves, and what the plan
 /// loses. `None` when no family can take the child at all.
 fn give_way(
-    instance: &Instance,
+    base: Base<'_>,
     placements: &HashMap<String, String>,
     child: &str,
     deadline: Option<Instant>,
 ) -> Result<Option<GiveWay>, MatchError> {
-    let (problem, structure, c) = validated(instance, child)?;
+    let structure = base.structure;
+    let Some(c) = base.problem.children.iter().position(|x| x.id == child) else {
+        return Ok(None);
+    };
     let Some(&(best, _)) = structure.options[structure.unit_of[c]]
         .iter()
         .max_by(|a, b| a.1.total_cmp(&b.1))
     else {
         return Ok(None);
     };
-    let family = problem.families[best].id.clone();
-    let mut locked = instance.clone();
-    locked.locked.push(PairInput {
-        child: child.to_owned(),
-        family: family.clone(),
-    });
-    let (problem, structure, c) = validated(&locked, child)?;
-    let Some(plan) = model::solve_component_of(&problem, &structure, c, deadline)? else {
+    let family = base.problem.families[best].id.clone();
+    // A lock changes no rule: the structure as solved holds, with the pair locked.
+    let mut problem = base.problem.clone();
+    problem.locked.push((c, best));
+    let Some(plan) = model::solve_component_of(&problem, structure, c, deadline)? else {
         return Ok(None);
     };
     let family_index: HashMap<&str, usize> = problem

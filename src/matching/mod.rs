@@ -334,7 +334,11 @@ pub fn solve_with(instance: &Instance, options: SolveOptions<'_>) -> Result<Plan
         .collect();
     let unplaced = std::mem::take(&mut plan.unplaced);
     plan.unplaced = hints::check_all(
-        instance,
+        hints::Base {
+            instance,
+            problem: &problem,
+            structure: &structure,
+        },
         &placements,
         unplaced.into_iter().zip(candidates).collect(),
         hints::Control {
