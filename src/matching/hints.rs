@@ -274,6 +274,6 @@ fn give_way(
     Ok(Some(GiveWay {
         family,
         displaced,
-        value_change: plan.value - model::value_of(&problem, &structure, &before),
+        value_change: plan.value - model::value_of(&problem, structure, &before),
     }))
 }
