@@ -62,6 +62,17 @@ fn fixture() -> Fixture {
 }
 
 /// A session with the chair and two members present (a quorum), or one member (none).
+/// Registers a child in the fixture's registry.
+fn add_child(f: &mut Fixture, child: &Child, group: &GroupChange) -> i64 {
+    let gazetteer = gazetteer();
+    let ctx = Context {
+        today: today(),
+        gazetteer: &gazetteer,
+    };
+    f.store.save_child(child, group, &ctx).expect("child saved")
+}
+
+/// A session with the chair and two members present (a quorum), or one member (none).
 fn session(store: &mut Store, quorum: bool) -> i64 {
     let mut members = vec![String::from("Elçin Əliyev")];
     if quorum {
@@ -580,19 +591,11 @@ fn the_dashboard_counts_waiting_free_reviews_and_this_years_placements() {
 #[test]
 fn a_pair_that_breaks_the_real_rules_is_not_proposed() {
     let mut f = fixture();
-    let gazetteer = gazetteer();
-    let ctx = Context {
-        today: today(),
-        gazetteer: &gazetteer,
-    };
     let teenager = Child {
         birth_date: date(2010, 1, 1),
         ..compatible_child("C-0009", "Ülviyyə")
     };
-    let id = f
-        .store
-        .save_child(&teenager, &GroupChange::NoGroup, &ctx)
-        .expect("child");
+    let id = add_child(&mut f, &teenager, &GroupChange::NoGroup);
     let s = session(&mut f.store, true);
     let refused = f.store.propose(s, &[proposal(id, f.family)]);
     assert_eq!(
@@ -607,25 +610,17 @@ fn a_pair_that_breaks_the_real_rules_is_not_proposed() {
 #[test]
 fn a_group_that_stays_together_is_proposed_whole() {
     let mut f = fixture();
-    let gazetteer = gazetteer();
-    let ctx = Context {
-        today: today(),
-        gazetteer: &gazetteer,
-    };
     let group = SiblingGroup {
         id: None,
         code: String::from("G-0001"),
         may_split: false,
         split_reason: String::new(),
     };
-    let first = f
-        .store
-        .save_child(
-            &compatible_child("C-0011", "Lalə"),
-            &GroupChange::New(group),
-            &ctx,
-        )
-        .expect("first sibling");
+    let first = add_child(
+        &mut f,
+        &compatible_child("C-0011", "Lalə"),
+        &GroupChange::New(group),
+    );
     let group = f
         .store
         .sibling_groups()
@@ -633,14 +628,11 @@ fn a_group_that_stays_together_is_proposed_whole() {
         .into_iter()
         .find(|g| g.code == "G-0001")
         .expect("the group");
-    let second = f
-        .store
-        .save_child(
-            &compatible_child("C-0012", "Lamiyə"),
-            &GroupChange::Existing(group),
-            &ctx,
-        )
-        .expect("second sibling");
+    let second = add_child(
+        &mut f,
+        &compatible_child("C-0012", "Lamiyə"),
+        &GroupChange::Existing(group),
+    );
     let s = session(&mut f.store, true);
     let refused = f.store.propose(s, &[proposal(first, f.family)]);
     assert_eq!(

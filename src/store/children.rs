@@ -3,7 +3,9 @@
 use rusqlite::{OptionalExtension, Row, params};
 
 use super::codec::*;
-use super::{CodedTable, Result, Store, StoreError, Writer, audit, check_code_free, now};
+use super::{
+    CodedTable, Result, Store, StoreError, Writer, audit, check_code_free, id_by_code, now,
+};
 use crate::domain::validation::{validate_child, validate_group};
 use crate::domain::*;
 
@@ -99,20 +101,7 @@ impl Store {
     }
 
     pub fn child_id_by_code(&self, code: &str) -> Result<Option<i64>> {
-        Ok(self
-            .conn
-            .query_row(
-                // The exact code first; else the one code that matches without regard to
-                // letter case ("c-0151" finds C-0151).
-                "SELECT id FROM children WHERE code = ?1
-                 UNION ALL
-                 SELECT id FROM children WHERE code = ?1 COLLATE NOCASE
-                   AND (SELECT count(*) FROM children WHERE code = ?1 COLLATE NOCASE) = 1
-                 LIMIT 1",
-                [code],
-                |r| r.get(0),
-            )
-            .optional()?)
+        id_by_code(&self.conn, CodedTable::Children, code)
     }
 
     pub fn sibling_groups(&self) -> Result<Vec<SiblingGroup>> {

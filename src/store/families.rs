@@ -5,7 +5,9 @@ use std::collections::HashMap;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::codec::*;
-use super::{CodedTable, Result, Store, StoreError, Writer, audit, check_code_free, now};
+use super::{
+    CodedTable, Result, Store, StoreError, Writer, audit, check_code_free, id_by_code, now,
+};
 use crate::domain::validation::validate_family;
 use crate::domain::*;
 
@@ -201,20 +203,7 @@ impl Store {
     }
 
     pub fn family_id_by_code(&self, code: &str) -> Result<Option<i64>> {
-        Ok(self
-            .conn
-            .query_row(
-                // The exact code first; else the one code that matches without regard to
-                // letter case ("c-0151" finds C-0151).
-                "SELECT id FROM families WHERE code = ?1
-                 UNION ALL
-                 SELECT id FROM families WHERE code = ?1 COLLATE NOCASE
-                   AND (SELECT count(*) FROM families WHERE code = ?1 COLLATE NOCASE) = 1
-                 LIMIT 1",
-                [code],
-                |r| r.get(0),
-            )
-            .optional()?)
+        id_by_code(&self.conn, CodedTable::Families, code)
     }
 
     /// Places taken by active placements, per family id (families with none are absent).

@@ -376,6 +376,25 @@ impl CodedTable {
     }
 }
 
+/// The id of the record of `table` with `code`: the exact code first; else the one code that
+/// matches without regard to letter case ("c-0151" finds C-0151).
+pub(crate) fn id_by_code(conn: &Connection, table: CodedTable, code: &str) -> Result<Option<i64>> {
+    let table = table.name();
+    Ok(conn
+        .query_row(
+            &format!(
+                "SELECT id FROM {table} WHERE code = ?1
+                 UNION ALL
+                 SELECT id FROM {table} WHERE code = ?1 COLLATE NOCASE
+                   AND (SELECT count(*) FROM {table} WHERE code = ?1 COLLATE NOCASE) = 1
+                 LIMIT 1"
+            ),
+            [code],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
 /// Adds "code already used" on `field` when another record of `table` than `id` has `code`.
 pub(crate) fn check_code_free(
     conn: &Connection,
