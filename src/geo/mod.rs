@@ -135,6 +135,19 @@ impl Gazetteer {
                 lon,
             });
         }
+        // A city and the district around it often share their Azerbaijani name (Lənkəran,
+        // Şəki…; English and Russian tell them apart): the city reads "… şəhəri" so that lists
+        // and suggestions show which is which.
+        let district_names: Vec<String> = units
+            .iter()
+            .filter(|u| u.kind == UnitKind::District)
+            .map(|u| u.name_az.clone())
+            .collect();
+        for unit in units.iter_mut() {
+            if unit.kind == UnitKind::City && district_names.contains(&unit.name_az) {
+                unit.name_az = format!("{} şəhəri", unit.name_az);
+            }
+        }
         let by_code = units
             .iter()
             .enumerate()
@@ -258,6 +271,15 @@ mod tests {
         assert_eq!(g.len(), 323);
         assert_eq!(g.districts().count(), 77);
         assert!(g.is_district("AZ-ABS"));
+        // The city of Lənkəran and the district around it read differently in Azerbaijani.
+        assert_eq!(
+            g.unit("AZ-LA").map(|u| u.name_az.as_str()),
+            Some("Lənkəran şəhəri")
+        );
+        assert_eq!(
+            g.unit("AZ-LAN").map(|u| u.name_az.as_str()),
+            Some("Lənkəran")
+        );
         assert!(
             !g.is_district("AZ-NX"),
             "the autonomous republic is not a district"

@@ -725,6 +725,19 @@ impl Screen {
                 .spacing(3),
             ]
             .spacing(12),
+            // What the weights do, with the numbers typed.
+            text(tr_args(
+                lang,
+                "matching.value_help",
+                &[
+                    ("place", self.weights[0].clone()),
+                    ("km", self.weights[1].clone()),
+                    ("language", self.weights[2].clone()),
+                    ("split", self.weights[3].clone()),
+                ],
+            ))
+            .size(13)
+            .style(style::muted_text),
         ]
         .spacing(10);
 
