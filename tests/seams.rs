@@ -170,6 +170,20 @@ fn the_window_can_ask_the_workflow_rules_before_a_button_is_pressed() {
     let mut child = common::child("C-0001", "Aysel", "Əliyeva");
     child.status = ChildStatus::Proposed;
     let refusal = |r: Result<(), Refusal>| r.err().map(|r| r.key);
+    // The same person typed twice, or the chair among the members, counts once.
+    let present = people_present(
+        "Rəna Quliyeva",
+        &[
+            String::from("Rashad Mammadov"),
+            String::from("rashad  mammadov"),
+            String::from("RƏNA QULİYEVA"),
+        ],
+    );
+    assert_eq!(present, 2);
+    assert!(!has_quorum(
+        "Rəna Quliyeva",
+        &[String::from("Rashad Mammadov")]
+    ));
     assert_eq!(
         refusal(may_decide(
             &item(false),

@@ -76,6 +76,21 @@ fn a_what_if_plan_cannot_be_sent_to_a_panel() {
         &app,
         "Bu, “əgər” planıdır: qaydalar yalnız baxmaq üçün yumşaldılıb, ona görə təklifləri komissiyaya göndərmək, bağlamaq, istisna etmək və ya çap etmək olmaz. Göndərmək üçün adi qaydalarla yenidən işə salın."
     ));
+    // The what-if note is worded in the language on screen, also after a switch.
+    click(&mut app, "EN");
+    let hint = plan.unplaced[index].relaxation.clone().expect("the hint");
+    assert!(shows(
+        &app,
+        &format!(
+            "What-if (nothing saved): {child}: {}",
+            yuva::i18n::relaxation_text(yuva::i18n::Lang::En, &hint)
+        )
+    ));
+    assert!(shows(
+        &app,
+        "This is a what-if plan: its rules were relaxed for looking only, so its proposals cannot be sent to a panel, locked, excluded or printed. Run again under the real rules to send them."
+    ));
+    click(&mut app, "AZ");
     // Ticking and sending do nothing: the agenda stays empty.
     matching(&mut app, matching::Message::TargetSession(Some(session)));
     matching(&mut app, matching::Message::ChooseAll(true));

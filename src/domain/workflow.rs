@@ -39,7 +39,12 @@ pub const PANEL_QUORUM: usize = 3;
 pub fn people_present(chair: &str, members: &[String]) -> usize {
     let mut names: Vec<String> = std::iter::once(chair)
         .chain(members.iter().map(String::as_str))
-        .map(|name| super::text::fold_for_search(&normalize(name)))
+        .map(|name| {
+            super::text::fold_for_search(&normalize(name))
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
         .filter(|name| !name.is_empty())
         .collect();
     names.sort_unstable();

@@ -197,17 +197,15 @@ pub(super) fn handle_matching_event(
             Ok(instance) => instance,
             Err(e) => return (Task::none(), Some(save_failed(lang, &e))),
         };
-        let mut label = None;
         if let Some((child, relaxation)) = &request.what_if {
             instance = crate::matching::what_if::apply_relaxation(&instance, child, relaxation);
-            label = Some(format!(
-                "{child}: {}",
-                crate::i18n::relaxation_text(lang, relaxation)
-            ));
         }
-        let task = ws
-            .matching
-            .start(instance, request.planning_date, request.time_limit, label);
+        let task = ws.matching.start(
+            instance,
+            request.planning_date,
+            request.time_limit,
+            request.what_if,
+        );
         return (task, None);
     }
     (Task::none(), handle_registry_event(ws, lang, event))

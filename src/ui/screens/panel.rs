@@ -231,10 +231,14 @@ impl Screen {
                 self.errors = ValidationErrors::new();
                 self.refusal = None;
             }
-            Message::Decision(v) => self.with_form(|f| {
-                f.decision = Some(v);
-                f.confirming = false;
-            }),
+            Message::Decision(v) => {
+                self.with_form(|f| {
+                    f.decision = Some(v);
+                    f.confirming = false;
+                });
+                // The decision is chosen: its "choose the decision" error goes.
+                self.errors.errors.retain(|e| e.field != "decision");
+            }
             Message::ChangeDecision => self.with_form(|f| f.confirming = false),
             Message::Conditions(v) => self.with_form(|f| f.conditions = v),
             Message::Reasons(v) => self.with_form(|f| f.reasons = v),

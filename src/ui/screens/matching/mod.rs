@@ -129,7 +129,7 @@ pub struct Outcome {
     /// The plan, with the greedy baseline of the same run beside it (`plan.baseline`).
     pub plan: Plan,
     pub planning_date: NaiveDate,
-    pub what_if: Option<String>,
+    pub what_if: Option<(String, Relaxation)>,
     pub elapsed_ms: u128,
     /// Children whose family differs between the optimizer and the greedy baseline.
     pub differing: Vec<(String, Option<String>, Option<String>)>,
@@ -179,7 +179,7 @@ struct Job {
     weights: Weights,
     _abort: task::Handle,
     planning_date: NaiveDate,
-    what_if: Option<String>,
+    what_if: Option<(String, Relaxation)>,
     progress: Option<Progress>,
 }
 
@@ -408,7 +408,7 @@ impl Screen {
         instance: Instance,
         planning_date: NaiveDate,
         time_limit: Option<std::time::Duration>,
-        what_if: Option<String>,
+        what_if: Option<(String, Relaxation)>,
     ) -> Task<Message> {
         let weights = instance.settings.weights;
         let (task, handle) = Task::sip(

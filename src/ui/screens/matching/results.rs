@@ -67,12 +67,14 @@ impl Screen {
             .style(style::muted_text)
         ]
         .spacing(4);
-        if let Some(what_if) = &outcome.what_if {
+        if let Some((child, relaxation)) = &outcome.what_if {
+            // Worded in the language on screen now, not the one of the run.
+            let what_if = format!("{child}: {}", relaxation_text(lang, relaxation));
             header = header.push(
                 text(tr_args(
                     lang,
                     "matching.what_if_note",
-                    &[("change", what_if.clone())],
+                    &[("change", what_if)],
                 ))
                 .size(14)
                 .style(style::heading_text),
