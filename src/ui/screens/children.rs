@@ -537,37 +537,36 @@ fn detail_view<'a>(
     ]
     .spacing(6);
 
-    let content = column![
-        row![
-            button(text(t("common.back")))
-                .on_press(Message::Back)
-                .style(button::secondary),
-            text(child.full_name()).size(24),
-            iced::widget::space::horizontal(),
-            button(text(t("child.find_family")))
-                .on_press(Message::FindFamily(id))
-                .style(button::secondary),
-            button(text(t("placement.history")))
-                .on_press(Message::History(child.code.clone()))
-                .style(button::secondary),
-            button(text(t("common.edit")))
-                .on_press(Message::Edit(id))
-                .style(button::primary),
-        ]
-        .spacing(16)
-        .align_y(Alignment::Center),
+    let header = row![
+        button(text(t("common.back")))
+            .on_press(Message::Back)
+            .style(button::secondary),
+        text(child.full_name()).size(24),
+        iced::widget::space::horizontal(),
+        button(text(t("child.find_family")))
+            .on_press(Message::FindFamily(id))
+            .style(button::secondary),
+        button(text(t("placement.history")))
+            .on_press(Message::History(child.code.clone()))
+            .style(button::secondary),
+        button(text(t("common.edit")))
+            .on_press(Message::Edit(id))
+            .style(button::primary),
+    ]
+    .spacing(16)
+    .align_y(Alignment::Center);
+    // "Find a family" shows right under the header, where the button was pressed.
+    let mut content = column![header].spacing(14).padding(20);
+    if let Some(fits) = fits {
+        content = content.push(fits_view(fits, env));
+    }
+    let content = content.extend([
         section(t("child.section_identity"), identity),
         section(t("child.section_location"), location),
         section(t("child.section_needs"), needs),
         section(t("child.section_siblings"), siblings),
         section(t("child.section_views"), views),
-    ]
-    .spacing(14)
-    .padding(20);
-    let content = match fits {
-        Some(fits) => content.push(fits_view(fits, env)),
-        None => content,
-    };
+    ]);
     scrollable(content).height(Length::Fill).into()
 }
 

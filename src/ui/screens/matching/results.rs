@@ -126,7 +126,10 @@ impl Screen {
                 (
                     checkbox(!placements.is_empty() && self.chosen.len() == placements.len())
                         .on_toggle_maybe(
-                            outcome.what_if.is_none().then_some(Message::ChooseAll as fn(bool) -> Message),
+                            outcome
+                                .what_if
+                                .is_none()
+                                .then_some(Message::ChooseAll as fn(bool) -> Message),
                         )
                         .into(),
                     30.0
