@@ -217,3 +217,56 @@ impl fmt::Display for ValidationErrors {
         Ok(())
     }
 }
+
+/// A lock's or an exclusion's reason in a language: an exclusion set by a placement's end
+/// starts with the end reason's code ("breakdown 2026-03-10: …").
+pub fn pair_rule_reason(lang: Lang, reason: &str) -> String {
+    let mut words = reason.splitn(2, ' ');
+    match (
+        words.next().and_then(crate::domain::EndReason::from_code),
+        words.next(),
+    ) {
+        (Some(end), rest) => format!(
+            "{} {}",
+            tr(lang, &end.locale_key()),
+            rest.unwrap_or_default()
+        ),
+        (None, _) => reason.to_owned(),
+    }
+}
+
+/// An audit entry's text in a language: its values that are codes (a decision, an end reason,
+/// a child's status, a lock or an exclusion, yes/no, the fields a change touched) get their
+/// labels; codes of records, dates and numbers stay as they are.
+pub fn audit_text(lang: Lang, text: &crate::domain::AuditText) -> String {
+    let label = |key: String, code: &str| {
+        if has_key(lang, &key) {
+            tr(lang, &key)
+        } else {
+            code.to_owned()
+        }
+    };
+    let args: Vec<(&str, String)> = text
+        .args
+        .iter()
+        .map(|(name, value)| {
+            let shown = match name.as_str() {
+                "decision" => label(format!("decision_outcome.{value}"), value),
+                "end_reason" => label(format!("end_reason.{value}"), value),
+                "from_status" | "to_status" => label(format!("child_status.{value}"), value),
+                "kind" => label(format!("audit.action.{value}"), value),
+                "quorum" => label(format!("common.{value}"), value),
+                "reason" => pair_rule_reason(lang, value),
+                "fields" => value
+                    .split(", ")
+                    .filter(|f| !f.is_empty())
+                    .map(|f| label(format!("field.{f}"), f))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                _ => value.clone(),
+            };
+            (name.as_str(), shown)
+        })
+        .collect();
+    tr_args(lang, &text.key, &args)
+}

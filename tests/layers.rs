@@ -13,7 +13,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("i18n", &["domain"]),
     ("settings", &["files", "i18n"]),
     ("geo", &["domain", "i18n"]),
-    ("store", &["domain", "geo", "files"]),
+    ("store", &["domain", "i18n", "geo", "files"]),
     ("matching", &["domain", "geo", "store", "i18n"]),
     ("demo", &["domain", "geo", "store", "matching"]),
     (

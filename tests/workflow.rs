@@ -515,8 +515,21 @@ fn every_step_is_in_the_audit_trail_with_who_and_what_changed() {
         })
         .expect("filtered");
     assert_eq!(decisions.len(), 1);
-    assert!(decisions[0].summary.contains("approve"));
-    assert!(decisions[0].summary.contains("proposed → placed"));
+    // The decision and its effect, in English in the summary and as values in the details
+    // (which the window words in the user's language).
+    assert!(
+        decisions[0].summary.contains("Approved"),
+        "{}",
+        decisions[0].summary
+    );
+    assert!(decisions[0].summary.contains("the child is placed"));
+    let details = decisions[0].details.as_ref().expect("details");
+    assert_eq!(details.key, "audit_text.decided_approve");
+    assert!(
+        details
+            .args
+            .contains(&(String::from("decision"), String::from("approve")))
+    );
     let found = f
         .store
         .audit_query(&AuditFilter {
@@ -548,7 +561,7 @@ fn a_version_one_registry_is_migrated_with_its_data() {
         .expect("v1 data");
     }
     let store = Store::open(&path).expect("migrates");
-    assert_eq!(store.schema_version().expect("version"), 2);
+    assert_eq!(store.schema_version().expect("version"), 3);
     assert_eq!(store.families().expect("families")[0].code, "F-0001");
     assert!(store.panel_sessions().expect("sessions").is_empty());
 }
@@ -708,4 +721,86 @@ fn codes_are_found_whatever_their_letter_case() {
         Some(f.family)
     );
     assert_eq!(f.store.child_id_by_code("c-9999").expect("query"), None);
+}
+
+/// The audit trail speaks the interface language: every step of the workflow worded in
+/// Azerbaijani and Russian has none of the English words of its summary.
+#[test]
+fn audit_entries_are_worded_in_the_interface_language() {
+    let mut f = fixture();
+    let s = session(&mut f.store, true);
+    let items = f
+        .store
+        .propose(
+            s,
+            &[
+                proposal(f.children[0], f.family),
+                proposal(f.children[1], f.family),
+            ],
+        )
+        .expect("proposed");
+    f.store
+        .decide(items[0], &approve(today()))
+        .expect("approved");
+    let reject = DecisionInput {
+        decision: Decision::Reject,
+        conditions: String::new(),
+        reasons: String::from("Məktəb çox uzaqdır."),
+        exclude_pair: true,
+        start_date: None,
+    };
+    f.store.decide(items[1], &reject).expect("rejected");
+    let placement = f.store.placements().expect("placements")[0].id;
+    f.store
+        .end_placement(
+            placement,
+            Some(today()),
+            Some(EndReason::Breakdown),
+            "",
+            today(),
+        )
+        .expect("ended");
+    for rule in f.store.pair_rules().expect("rules") {
+        f.store.lift_pair_rule(rule.id).expect("lifted");
+    }
+    let entries = f.store.audit_entries(100).expect("entries");
+    assert!(entries.len() >= 8, "{} entries", entries.len());
+    // ("status" is also the Azerbaijani word.)
+    let english = [
+        "session",
+        "member",
+        "quorum",
+        "propos",
+        "placement",
+        "child",
+        "family",
+        "changed",
+        "created",
+        "defer",
+        "agenda",
+        "exclu",
+        "lifted",
+        "demo",
+        "approve",
+        "reject",
+        "breakdown",
+        "awaiting",
+        "placed",
+    ];
+    for lang in [yuva::i18n::Lang::Az, yuva::i18n::Lang::Ru] {
+        for entry in &entries {
+            let details = entry
+                .details
+                .as_ref()
+                .unwrap_or_else(|| panic!("{} has its details", entry.summary));
+            let worded = yuva::i18n::audit_text(lang, details).to_lowercase();
+            for word in english {
+                assert!(
+                    !worded.contains(word),
+                    "{lang:?}: {worded:?} has the English {word:?} (from {:?})",
+                    entry.summary
+                );
+            }
+        }
+    }
 }

@@ -630,14 +630,16 @@ pub fn populate(
         };
         w.audit_note(
             "create",
-            "demo registry",
-            &format!(
-                "seed {}: {} families, {} children, {} sibling groups, {} placements",
-                options.seed,
-                summary.families,
-                summary.children,
-                summary.groups,
-                summary.placements
+            "demo_registry",
+            &crate::store::AuditText::new(
+                "demo_created",
+                vec![
+                    ("seed", options.seed.to_string()),
+                    ("families", summary.families.to_string()),
+                    ("children", summary.children.to_string()),
+                    ("groups", summary.groups.to_string()),
+                    ("placements", summary.placements.to_string()),
+                ],
             ),
         )?;
         Ok(summary)

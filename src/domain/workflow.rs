@@ -181,6 +181,27 @@ impl Refusal {
 
 // Worded by `crate::i18n` (`Refusal::message`, and Display in English).
 
+/// What an audit entry says, as a locale key (`audit_text.*`) and its values: the store writes
+/// it in English as the summary and keeps it, so that the window words it in the user's
+/// language (`crate::i18n::audit_text`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AuditText {
+    pub key: String,
+    pub args: Vec<(String, String)>,
+}
+
+impl AuditText {
+    pub fn new(key: &str, args: Vec<(&str, String)>) -> Self {
+        AuditText {
+            key: format!("audit_text.{key}"),
+            args: args
+                .into_iter()
+                .map(|(name, value)| (name.to_owned(), value))
+                .collect(),
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // The workflow's rules, as pure functions: the window asks them before a button is pressed,
 // and the store enforces them inside the transaction that writes the step.

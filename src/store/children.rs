@@ -284,7 +284,7 @@ impl Writer<'_> {
         if self.audit {
             let summary = match &before {
                 Some(before) => super::describe_changes(&child.code, before, &child),
-                None => child.code.clone(),
+                None => super::AuditText::new("created", vec![("code", child.code.clone())]),
             };
             audit(self.tx, self.user, action, ENTITY, Some(id), &summary)?;
         }
@@ -327,9 +327,9 @@ impl Writer<'_> {
                         self.tx,
                         self.user,
                         "create",
-                        "sibling group",
+                        "sibling_group",
                         Some(id),
-                        &group.code,
+                        &super::AuditText::new("created", vec![("code", group.code.clone())]),
                     )?;
                 }
                 Ok(id)

@@ -351,7 +351,7 @@ impl Writer<'_> {
         if self.audit {
             let summary = match &before {
                 Some(before) => super::describe_changes(&family.code, before, &family),
-                None => family.code.clone(),
+                None => super::AuditText::new("created", vec![("code", family.code.clone())]),
             };
             audit(self.tx, self.user, action, ENTITY, Some(id), &summary)?;
         }

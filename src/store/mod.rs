@@ -85,10 +85,17 @@ pub struct AuditEntry {
     pub action: String,
     pub entity: String,
     pub entity_id: Option<i64>,
+    /// In English (the command line, files).
     pub summary: String,
+    /// What the entry says as a locale key with its values (entries written before it was kept:
+    /// `None`, shown by their summary).
+    pub details: Option<AuditText>,
 }
 
-/// An audit entry from a row of `SELECT id, at, user_name, action, entity, entity_id, summary`.
+pub use crate::domain::AuditText;
+
+/// An audit entry from a row of `SELECT id, at, user_name, action, entity, entity_id, summary,
+/// details`.
 fn audit_entry_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEntry> {
     Ok(AuditEntry {
         id: r.get(0)?,
@@ -98,6 +105,9 @@ fn audit_entry_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEntry> {
         entity: r.get(4)?,
         entity_id: r.get(5)?,
         summary: r.get(6)?,
+        details: r
+            .get::<_, Option<String>>(7)?
+            .and_then(|json| serde_json::from_str(&json).ok()),
     })
 }
 
@@ -193,7 +203,7 @@ impl Store {
     /// The newest audit entries first.
     pub fn audit_entries(&self, limit: usize) -> Result<Vec<AuditEntry>> {
         let mut stmt = self.conn.prepare(
-            "SELECT id, at, user_name, action, entity, entity_id, summary
+            "SELECT id, at, user_name, action, entity, entity_id, summary, details
              FROM audit_log ORDER BY id DESC LIMIT ?1",
         )?;
         let rows = stmt.query_map([limit as i64], audit_entry_from_row)?;
@@ -232,8 +242,8 @@ impl Writer<'_> {
         self.audit = false;
     }
 
-    pub fn audit_note(&mut self, action: &str, entity: &str, summary: &str) -> Result<()> {
-        audit(self.tx, self.user, action, entity, None, summary)?;
+    pub fn audit_note(&mut self, action: &str, entity: &str, text: &AuditText) -> Result<()> {
+        audit(self.tx, self.user, action, entity, None, text)?;
         Ok(())
     }
 
@@ -253,7 +263,14 @@ impl Writer<'_> {
                 "create",
                 "placement",
                 Some(id),
-                &format!("child {child_id} → family {family_id}"),
+                &AuditText::new(
+                    "placement_started",
+                    vec![
+                        ("child", code_or_id(self.tx, "children", child_id)?),
+                        ("family", code_or_id(self.tx, "families", family_id)?),
+                        ("start", start.to_string()),
+                    ],
+                ),
             )?;
         }
         Ok(id)
@@ -261,11 +278,11 @@ impl Writer<'_> {
 }
 
 /// "F-0007: status, review_due" — the fields an update changed, for the audit log.
-fn describe_changes<T: serde::Serialize>(code: &str, before: &T, after: &T) -> String {
+fn describe_changes<T: serde::Serialize>(code: &str, before: &T, after: &T) -> AuditText {
     let (Ok(serde_json::Value::Object(before)), Ok(serde_json::Value::Object(after))) =
         (serde_json::to_value(before), serde_json::to_value(after))
     else {
-        return code.to_owned();
+        return AuditText::new("unchanged", vec![("code", code.to_owned())]);
     };
     let changed: Vec<&str> = after
         .iter()
@@ -273,9 +290,12 @@ fn describe_changes<T: serde::Serialize>(code: &str, before: &T, after: &T) -> S
         .map(|(field, _)| field.as_str())
         .collect();
     if changed.is_empty() {
-        format!("{code}: no change")
+        AuditText::new("unchanged", vec![("code", code.to_owned())])
     } else {
-        format!("{code}: {}", changed.join(", "))
+        AuditText::new(
+            "updated",
+            vec![("code", code.to_owned()), ("fields", changed.join(", "))],
+        )
     }
 }
 
@@ -315,14 +335,33 @@ fn audit(
     action: &str,
     entity: &str,
     entity_id: Option<i64>,
-    summary: &str,
+    text: &AuditText,
 ) -> rusqlite::Result<()> {
     conn.execute(
-        "INSERT INTO audit_log(at, user_name, action, entity, entity_id, summary)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![now(), user, action, entity, entity_id, summary],
+        "INSERT INTO audit_log(at, user_name, action, entity, entity_id, summary, details)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            now(),
+            user,
+            action,
+            entity,
+            entity_id,
+            crate::i18n::audit_text(crate::i18n::Lang::En, text),
+            serde_json::to_string(text).ok()
+        ],
     )?;
     Ok(())
+}
+
+/// The code of a child or a family (for audit texts), or its id where it has none.
+fn code_or_id(conn: &Connection, table: &str, id: i64) -> rusqlite::Result<String> {
+    conn.query_row(
+        &format!("SELECT code FROM {table} WHERE id = ?1"),
+        [id],
+        |r| r.get(0),
+    )
+    .optional()
+    .map(|code| code.unwrap_or_else(|| id.to_string()))
 }
 
 fn migrate(conn: &mut Connection, path: Option<&Path>) -> Result<()> {

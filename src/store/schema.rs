@@ -1,7 +1,7 @@
 //! Schema migrations, versioned with SQLite's `user_version`. Each entry moves the schema one
 //! version up and runs in its own transaction; never edit a released entry, add a new one.
 
-pub const MIGRATIONS: &[&str] = &[V1, V2];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 const V1: &str = r#"
 CREATE TABLE families (
@@ -138,6 +138,12 @@ CREATE TABLE settings (
     key    TEXT PRIMARY KEY,
     value  TEXT NOT NULL
 );
+"#;
+
+/// Audit entries also keep what they say as a locale key with its values (`details`, JSON), so
+/// that the window words them in the user's language; `summary` stays the English text.
+const V3: &str = r#"
+ALTER TABLE audit_log ADD COLUMN details TEXT;
 "#;
 
 /// The placement workflow: locked and excluded pairs, panel sessions with their agendas and

@@ -12,7 +12,7 @@ use super::codec::{
     required_date,
 };
 use super::families::{load_family, occupied_of};
-use super::{AuditEntry, Result, Store, StoreError, Writer, audit, now};
+use super::{AuditEntry, AuditText, Result, Store, StoreError, Writer, audit, now};
 use crate::domain::advice::Explanation;
 use crate::domain::compatibility;
 use crate::domain::*;
@@ -292,7 +292,7 @@ impl Store {
     pub fn audit_query(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>> {
         let needle = crate::domain::text::fold_for_search(&filter.text);
         let mut stmt = self.conn.prepare(
-            "SELECT id, at, user_name, action, entity, entity_id, summary FROM audit_log
+            "SELECT id, at, user_name, action, entity, entity_id, summary, details FROM audit_log
              WHERE (?1 IS NULL OR entity = ?1) AND (?2 IS NULL OR user_name = ?2)
                AND (?3 IS NULL OR action = ?3)
              ORDER BY id DESC",
@@ -380,8 +380,8 @@ impl Store {
 }
 
 impl Writer<'_> {
-    fn log(&self, action: &str, entity: &str, id: Option<i64>, summary: &str) -> Result<()> {
-        audit(self.tx, self.user, action, entity, id, summary)?;
+    fn log(&self, action: &str, entity: &str, id: Option<i64>, text: &AuditText) -> Result<()> {
+        audit(self.tx, self.user, action, entity, id, text)?;
         Ok(())
     }
 
@@ -423,10 +423,14 @@ impl Writer<'_> {
             "create",
             "panel_session",
             Some(session_id),
-            &format!(
-                "{date}, chair {chair}, {} members, quorum {}",
-                members.len(),
-                if quorum { "yes" } else { "no" }
+            &AuditText::new(
+                "session_created",
+                vec![
+                    ("date", date.to_string()),
+                    ("chair", chair.clone()),
+                    ("members", members.len().to_string()),
+                    ("quorum", String::from(if quorum { "yes" } else { "no" })),
+                ],
             ),
         )?;
         // Deferred items: the decision in force is "defer" and no later item carries them.
@@ -454,7 +458,13 @@ impl Writer<'_> {
                 "carry_forward",
                 "panel_item",
                 Some(new_id),
-                &format!("deferred item {item_id} → session {session_id}"),
+                &AuditText::new(
+                    "carried_forward",
+                    vec![
+                        ("item", item_id.to_string()),
+                        ("session", session_id.to_string()),
+                    ],
+                ),
             )?;
         }
         Ok(session_id)
@@ -560,9 +570,14 @@ impl Writer<'_> {
                 "propose",
                 "panel_item",
                 Some(item_id),
-                &format!(
-                    "{} → {family_code} on session {session_id} ({:.1} km); child status awaiting → proposed",
-                    child.code, proposal.distance_km
+                &AuditText::new(
+                    "proposed",
+                    vec![
+                        ("child", child.code.clone()),
+                        ("family", family_code.clone()),
+                        ("session", session_id.to_string()),
+                        ("km", format!("{:.1}", proposal.distance_km)),
+                    ],
                 ),
             )?;
             ids.push(item_id);
@@ -617,7 +632,18 @@ impl Writer<'_> {
             ],
         )?;
         let decision_id = self.tx.last_insert_rowid();
-        let effects = match input.decision {
+        let decided = |key: &str, extra: Vec<(&str, String)>| {
+            let mut args = vec![
+                ("child", child.code.clone()),
+                ("family", family.code.clone()),
+                ("session", session.id.to_string()),
+                ("date", session.date.to_string()),
+                ("decision", input.decision.code().to_owned()),
+            ];
+            args.extend(extra);
+            AuditText::new(key, args)
+        };
+        let text = match input.decision {
             Decision::Approve | Decision::ApproveWithConditions => {
                 let start = input.start_date.unwrap_or(session.date);
                 let placement_id =
@@ -626,13 +652,23 @@ impl Writer<'_> {
                     "create",
                     "placement",
                     Some(placement_id),
-                    &format!("{} → {} from {start}", child.code, family.code),
+                    &AuditText::new(
+                        "placement_started",
+                        vec![
+                            ("child", child.code.clone()),
+                            ("family", family.code.clone()),
+                            ("start", start.to_string()),
+                        ],
+                    ),
                 )?;
-                format!("; placement {placement_id}; child status proposed → placed")
+                decided(
+                    "decided_approve",
+                    vec![("placement", placement_id.to_string())],
+                )
             }
             Decision::Reject => {
                 self.set_child_status(item.child_id, ChildStatus::Awaiting)?;
-                let mut effects = String::from("; child status proposed → awaiting");
+                let mut key = "decided_reject";
                 if exclude
                     && pair_rule_in_force(
                         self.tx,
@@ -648,25 +684,13 @@ impl Writer<'_> {
                         item.family_id,
                         &reasons,
                     )?;
-                    effects.push_str("; pair excluded");
+                    key = "decided_reject_excluded";
                 }
-                effects
+                decided(key, Vec::new())
             }
-            Decision::Defer => String::from("; on the next session's agenda"),
+            Decision::Defer => decided("decided_defer", Vec::new()),
         };
-        self.log(
-            "decide",
-            "panel_decision",
-            Some(decision_id),
-            &format!(
-                "{} → {} (session {} of {}): {}{effects}",
-                child.code,
-                family.code,
-                session.id,
-                session.date,
-                input.decision.code()
-            ),
-        )?;
+        self.log("decide", "panel_decision", Some(decision_id), &text)?;
         Ok(decision_id)
     }
 
@@ -685,7 +709,10 @@ impl Writer<'_> {
             "correct",
             "panel_decision",
             Some(id),
-            &format!("item {item_id}: {text}"),
+            &AuditText::new(
+                "correction",
+                vec![("item", item_id.to_string()), ("text", text.clone())],
+            ),
         )?;
         Ok(id)
     }
@@ -729,12 +756,16 @@ impl Writer<'_> {
             "end",
             "placement",
             Some(placement_id),
-            &format!(
-                "{} in {family_code} ended {end}: {}; child status {} → {}",
-                child.code,
-                reason.code(),
-                child.status.code(),
-                status.code()
+            &AuditText::new(
+                "placement_ended",
+                vec![
+                    ("child", child.code.clone()),
+                    ("family", family_code.clone()),
+                    ("end", end.to_string()),
+                    ("end_reason", reason.code().to_owned()),
+                    ("from_status", child.status.code().to_owned()),
+                    ("to_status", status.code().to_owned()),
+                ],
             ),
         )?;
         // After a breakdown the pair is not proposed again until a person lifts the exclusion
@@ -812,7 +843,14 @@ impl Writer<'_> {
             kind.code(),
             "pair_rule",
             Some(id),
-            &format!("{child_code} – {family_code}: {reason}"),
+            &AuditText::new(
+                "pair_rule",
+                vec![
+                    ("child", child_code),
+                    ("family", family_code),
+                    ("reason", reason.clone()),
+                ],
+            ),
         )?;
         Ok(id)
     }
@@ -834,12 +872,15 @@ impl Writer<'_> {
             [rule_id],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )?;
-        let summary = format!(
-            "{kind} {} – {} lifted",
-            code_of(self.tx, "children", child_id)?,
-            code_of(self.tx, "families", family_id)?
+        let text = AuditText::new(
+            "pair_rule_lifted",
+            vec![
+                ("kind", kind),
+                ("child", code_of(self.tx, "children", child_id)?),
+                ("family", code_of(self.tx, "families", family_id)?),
+            ],
         );
-        self.log("lift", "pair_rule", Some(rule_id), &summary)?;
+        self.log("lift", "pair_rule", Some(rule_id), &text)?;
         Ok(())
     }
 }

@@ -134,7 +134,15 @@ impl Screen {
                         (text(e.at.clone()).size(13).into(), 160.0),
                         (text(e.user_name.clone()).size(13).into(), 130.0),
                         (text(what).size(13).into(), 200.0),
-                        (text(e.summary.clone()).size(13).into(), 0.0),
+                        (
+                            text(match &e.details {
+                                Some(details) => crate::i18n::audit_text(lang, details),
+                                None => e.summary.clone(),
+                            })
+                            .size(13)
+                            .into(),
+                            0.0,
+                        ),
                     ]
                     .into_iter(),
                 ))

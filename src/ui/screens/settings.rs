@@ -126,10 +126,10 @@ impl Screen {
                     text(entry.user_name.clone())
                         .size(13)
                         .width(Length::Fixed(140.0)),
-                    text(format!(
-                        "{} {}: {}",
-                        entry.action, entry.entity, entry.summary
-                    ))
+                    text(match &entry.details {
+                        Some(details) => crate::i18n::audit_text(lang, details),
+                        None => entry.summary.clone(),
+                    })
                     .size(13),
                 ]
                 .spacing(10),

@@ -242,21 +242,9 @@ pub struct PairRuleRow {
 }
 
 impl PairRuleRow {
-    /// The reason in the interface language: an exclusion set by a placement's end starts with
-    /// the end reason's code ("breakdown 2026-03-10: …").
+    /// The reason in the interface language.
     fn reason_text(&self, lang: Lang) -> String {
-        let mut words = self.reason.splitn(2, ' ');
-        match (
-            words.next().and_then(crate::domain::EndReason::from_code),
-            words.next(),
-        ) {
-            (Some(end), rest) => format!(
-                "{} {}",
-                tr(lang, &end.locale_key()),
-                rest.unwrap_or_default()
-            ),
-            (None, _) => self.reason.clone(),
-        }
+        crate::i18n::pair_rule_reason(lang, &self.reason)
     }
 }
 
