@@ -273,6 +273,16 @@ fn print_pack_writes_the_pdf_where_the_dialog_says_and_offers_to_open_it() {
     assert!(shows(&app, &format!("Paket yazıldı: {}", path.display())));
     assert!(shows(&app, "Aç"), "the notice offers to open it");
 
+    // No file chosen (or no dialog could open): the window says so.
+    let _ = app.update(Message::PackPath(
+        yuva::ui::PackRequest::Family(family),
+        None,
+    ));
+    assert!(shows(
+        &app,
+        "Paket saxlanmadı: fayl seçilmədi (və ya bu kompüterdə fayl pəncərəsi açılmadı). Paketi əmr sətrindən də çap etmək olar: yuva pack …"
+    ));
+
     // A folder that cannot be written: a clear error, no file.
     let blocked = dir.path().join("registry.db").join("pack.pdf");
     let _ = app.update(Message::PackPath(

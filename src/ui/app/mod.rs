@@ -505,7 +505,9 @@ impl App {
             }
             Message::Tick => {}
             Message::PrintPack(request) => ws.pending_print = Some(request),
-            Message::PackPath(_, None) => {}
+            // No file chosen — or no file dialog could open on this computer: say so, and how
+            // else a pack can be had, rather than nothing at all.
+            Message::PackPath(_, None) => notice = Some((tr(lang, "pack.not_saved"), true)),
             Message::PackPath(request, Some(path)) => {
                 match write_pack(ws, lang, &self.user_settings.user_name, &request, &path) {
                     Ok(()) => {
