@@ -184,3 +184,29 @@ fn find_a_family_ranks_the_families_for_a_child() {
         )
     ));
 }
+
+#[test]
+fn a_placement_links_to_its_child_and_family() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (mut app, store, _) = demo_with_plan(dir.path());
+    let placement = store
+        .placements()
+        .expect("placements")
+        .into_iter()
+        .find(|p| p.is_active())
+        .expect("the demo has placements");
+    let child = store.child(placement.child_id).expect("child");
+    let family = store.family(placement.family_id).expect("family");
+    click(&mut app, "Yerləşdirmələr");
+    click(&mut app, &format!("{} · {}", child.code, child.full_name()));
+    assert!(shows(&app, "Ailə tap"), "the child's page opened");
+    click(&mut app, "Yerləşdirmələr");
+    click(
+        &mut app,
+        &format!("{} · {}", family.code, family.display_name()),
+    );
+    assert!(
+        shows(&app, "Bu ailədə yerləşdirilmiş uşaqlar"),
+        "the family's page opened"
+    );
+}

@@ -537,6 +537,17 @@ impl App {
                 let env = screen_env!(ws, lang);
                 let (screen_task, event) = ws.placements.update(message, &env);
                 task = screen_task.map(Message::Placements);
+                match &event {
+                    Some(placements::Event::OpenChild(id)) => {
+                        ws.children.show(*id);
+                        ws.tab = Tab::Children;
+                    }
+                    Some(placements::Event::OpenFamily(id)) => {
+                        ws.families.show(*id);
+                        ws.tab = Tab::Families;
+                    }
+                    _ => {}
+                }
                 if let Some(placements::Event::End {
                     placement_id,
                     end_date,

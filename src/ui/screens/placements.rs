@@ -26,9 +26,15 @@ pub enum Message {
     EndNote(String),
     ConfirmEnd,
     CancelEnd,
+    /// Open the child's page.
+    OpenChild(i64),
+    /// Open the family's page.
+    OpenFamily(i64),
 }
 
 pub enum Event {
+    OpenChild(i64),
+    OpenFamily(i64),
     End {
         placement_id: i64,
         end_date: Option<chrono::NaiveDate>,
@@ -133,6 +139,8 @@ impl Screen {
                 }
             }
             Message::CancelEnd => self.ended(),
+            Message::OpenChild(id) => return Some(Event::OpenChild(id)),
+            Message::OpenFamily(id) => return Some(Event::OpenFamily(id)),
             Message::ConfirmEnd => {
                 let form = self.form.as_ref()?;
                 let mut errors = ValidationErrors::new();
@@ -218,23 +226,25 @@ impl Screen {
                 container(table_row(
                     [
                         (
-                            text(format!(
-                                "{} · {}",
-                                child.map(|c| c.code.as_str()).unwrap_or_default(),
-                                child.map(Child::full_name).unwrap_or_default()
-                            ))
-                            .size(14)
-                            .into(),
+                            link(
+                                format!(
+                                    "{} · {}",
+                                    child.map(|c| c.code.as_str()).unwrap_or_default(),
+                                    child.map(Child::full_name).unwrap_or_default()
+                                ),
+                                Message::OpenChild(p.child_id),
+                            ),
                             0.0,
                         ),
                         (
-                            text(format!(
-                                "{} · {}",
-                                family.map(|f| f.code.as_str()).unwrap_or_default(),
-                                family.map(Family::display_name).unwrap_or_default()
-                            ))
-                            .size(14)
-                            .into(),
+                            link(
+                                format!(
+                                    "{} · {}",
+                                    family.map(|f| f.code.as_str()).unwrap_or_default(),
+                                    family.map(Family::display_name).unwrap_or_default()
+                                ),
+                                Message::OpenFamily(p.family_id),
+                            ),
                             0.0,
                         ),
                         (text(format_date(p.start_date)).size(14).into(), 110.0),
@@ -315,4 +325,13 @@ impl Screen {
         .style(style::section)
         .into()
     }
+}
+
+/// A record's name that opens its page.
+fn link<'a>(label: String, open: Message) -> Element<'a, Message> {
+    button(text(label).size(14))
+        .on_press(open)
+        .style(button::text)
+        .padding(0)
+        .into()
 }
