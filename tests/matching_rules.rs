@@ -621,3 +621,54 @@ fn out_of_time_before_any_plan_gives_the_greedy_plan_not_proven() {
     );
     assert!(plan.objective <= exact.objective + 1e-6);
 }
+
+/// A hint for a child of a group that may be split changes that child's limit alone (the child
+/// is placed on its own); for a group that stays together, the whole group's. Found by the
+/// shared hint checker on an independent instance: the check had relaxed the siblings too.
+#[test]
+fn a_hint_applies_to_the_childs_unit_only() {
+    use yuva::domain::advice::{Change, Relaxation};
+    use yuva::matching::what_if::apply_relaxation;
+    let mut v = base();
+    let mut sibling = child("C-002", 40.5, 49.9);
+    for c in [&mut v["children"][0], &mut sibling] {
+        c["group"] = json!("G-1");
+        c["may_split"] = json!(true);
+    }
+    sibling["max_distance_km"] = json!(10.0);
+    v["children"].as_array_mut().expect("array").push(sibling);
+    let hint = Relaxation {
+        family: String::from("F-002"),
+        change: Change::Distance {
+            limit_km: 310.0,
+            current_km: 100.0,
+            childs_own: false,
+        },
+        description: String::new(),
+    };
+    let limit_of = |instance: &yuva::matching::Instance, id: &str| {
+        instance
+            .children
+            .iter()
+            .find(|c| c.id == id)
+            .and_then(|c| c.max_distance_km)
+    };
+    let split = parse_instance(&v.to_string()).expect("instance");
+    let tried = apply_relaxation(&split, "C-001", &hint);
+    assert_eq!(limit_of(&tried, "C-001"), Some(310.0));
+    assert_eq!(
+        limit_of(&tried, "C-002"),
+        Some(10.0),
+        "the sibling keeps its limit"
+    );
+
+    v["children"][1]["may_split"] = json!(false);
+    v["children"][0]["may_split"] = json!(false);
+    let together = parse_instance(&v.to_string()).expect("instance");
+    let tried = apply_relaxation(&together, "C-001", &hint);
+    assert_eq!(
+        limit_of(&tried, "C-002"),
+        Some(310.0),
+        "the group moves as one"
+    );
+}

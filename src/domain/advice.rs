@@ -165,25 +165,25 @@ pub enum UnplacedReason {
     TakenByHigherValuedMatches { families: Vec<TakenFamily> },
 }
 
-/// The one change to a family's terms (or the child's limit) that a hint proposes, with the
-/// values it changes from and to.
+/// The one change to a family's terms (or the child's limit) that a hint proposes: the value it
+/// asks for first, then the value it changes from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "change", rename_all = "snake_case")]
 pub enum Change {
     /// Raise the child's (and its group's) distance limit.
     Distance {
-        current_km: f64,
         limit_km: f64,
+        current_km: f64,
         /// The limit is the child's own (set on the child's record), not the run's setting.
         #[serde(default)]
         childs_own: bool,
     },
     /// Widen the family's approved age range.
     Age {
-        current_min: u32,
-        current_max: u32,
         age_min: u32,
         age_max: u32,
+        current_min: u32,
+        current_max: u32,
     },
     /// Let the family take a child of either sex.
     Sex { current: SexPreference },
@@ -195,8 +195,8 @@ pub enum Change {
     Excluded,
     /// Give the family this many free places.
     Places {
-        free_places_now: u32,
         free_places: u32,
+        free_places_now: u32,
     },
 }
 

@@ -6,8 +6,10 @@ use super::instance::Instance;
 use crate::domain::SexPreference;
 use crate::domain::advice::{Change, Relaxation};
 
-/// The instance with `relaxation` applied for `child` (and its sibling group, which is
-/// placed whole). A change to a family the instance does not hold leaves it as it was.
+/// The instance with `relaxation` applied for `child` — and for its sibling group only where
+/// the group stays together (it is placed whole); a child of a group that may be split is placed
+/// on its own, and the change is its alone. A change to a family the instance does not hold
+/// leaves it as it was.
 pub fn apply_relaxation(instance: &Instance, child: &str, relaxation: &Relaxation) -> Instance {
     let mut changed = instance.clone();
     let group = instance
@@ -15,7 +17,14 @@ pub fn apply_relaxation(instance: &Instance, child: &str, relaxation: &Relaxatio
         .iter()
         .find(|c| c.id == child)
         .and_then(|c| c.group.clone());
-    let in_unit = |id: &str, g: &Option<String>| id == child || (group.is_some() && *g == group);
+    // The contract: a group may be split only when it has two children or more, all marked so.
+    let members: Vec<_> = instance
+        .children
+        .iter()
+        .filter(|c| group.is_some() && c.group == group)
+        .collect();
+    let stays_together = members.len() > 1 && !members.iter().all(|c| c.may_split);
+    let in_unit = |id: &str, g: &Option<String>| id == child || (stays_together && *g == group);
     let family = changed
         .families
         .iter_mut()
