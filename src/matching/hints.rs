@@ -122,21 +122,21 @@ fn check_child(
             return;
         }
         let tried = apply_relaxation(base.instance, &entry.child, &candidate);
-        let settled = match &candidate.change {
-            // These changes give options to the child's unit alone: where the family still has
-            // room for it in the plan, the plan plus the child is worth more than any plan
-            // without the child, so every optimum places it — no solve needed.
-            Change::Distance { .. } | Change::Excluded => {
-                takes_without_displacing(&tried, placements, &entry.child, &candidate.family)
-            }
-            _ => Ok(false),
+        // The relaxed instance is checked and built once, for both tests below.
+        let Ok((problem, structure, c)) = validated(&tried, &entry.child) else {
+            continue;
         };
-        if matches!(settled, Ok(true)) {
+        // These changes give options to the child's unit alone: where the family still has
+        // room for it in the plan, the plan plus the child is worth more than any plan without
+        // the child, so every optimum places it — no solve needed.
+        let settled = matches!(candidate.change, Change::Distance { .. } | Change::Excluded)
+            && takes_without_displacing(&problem, &structure, c, placements, &candidate.family);
+        if settled {
             entry.relaxation = Some(candidate);
             entry.hint_check = HintCheck::Verified;
             return;
         }
-        match places(&tried, &entry.child, control.deadline) {
+        match places(&problem, &structure, c, control.deadline) {
             Ok(true) => {
                 entry.relaxation = Some(candidate);
                 entry.hint_check = HintCheck::Verified;
@@ -172,18 +172,18 @@ fn validated(instance: &Instance, child: &str) -> Result<(Problem, Structure, us
 /// Whether `family` can take the child's whole unit next to the plan's own placements there
 /// (free places and groups per family to spare), for a positive value.
 fn takes_without_displacing(
-    instance: &Instance,
+    problem: &Problem,
+    structure: &Structure,
+    c: usize,
     placements: &HashMap<String, String>,
-    child: &str,
     family: &str,
-) -> Result<bool, MatchError> {
-    let (problem, structure, c) = validated(instance, child)?;
+) -> bool {
     let unit = structure.unit_of[c];
     let Some(f) = problem.families.iter().position(|x| x.id == family) else {
-        return Ok(false);
+        return false;
     };
     let Some(&(_, value)) = structure.options[unit].iter().find(|(g, _)| *g == f) else {
-        return Ok(false);
+        return false;
     };
     // What the plan already puts there: children, and distinct groups (a may-be-split group
     // counts once, like a unit that stays together).
@@ -205,16 +205,18 @@ fn takes_without_displacing(
     let size = structure.units[unit].children.len();
     let room = problem.families[f].free_places() as usize;
     let max_groups = problem.settings.max_groups_per_family as usize;
-    Ok(value > 0.0 && taken + size <= room && groups.len() < max_groups)
+    value > 0.0 && taken + size <= room && groups.len() < max_groups
 }
 
 /// Whether solving `instance` again places `child`.
-fn places(instance: &Instance, child: &str, deadline: Option<Instant>) -> Result<bool, MatchError> {
-    let (problem, structure, c) = validated(instance, child)?;
-    Ok(
-        model::solve_component_of(&problem, &structure, c, deadline)?
-            .is_some_and(|plan| plan.family_of(c).is_some()),
-    )
+fn places(
+    problem: &Problem,
+    structure: &Structure,
+    c: usize,
+    deadline: Option<Instant>,
+) -> Result<bool, MatchError> {
+    Ok(model::solve_component_of(problem, structure, c, deadline)?
+        .is_some_and(|plan| plan.family_of(c).is_some()))
 }
 
 /// The child locked with the family where it would add the most: who moves, and what the plan

@@ -40,6 +40,14 @@ pub struct AuditFilter {
     pub limit: usize,
 }
 
+/// The distance limit a pair is checked under: the one it was proposed with, else the child's
+/// own, else the default.
+fn limit_km(proposed: Option<f64>, child: &Child) -> f64 {
+    proposed
+        .or(child.max_distance_km)
+        .unwrap_or(compatibility::DEFAULT_DISTANCE_LIMIT_KM)
+}
+
 /// The straight-line distance between a child's home and a family's.
 fn distance_between(child: &Child, family: &Family) -> f64 {
     crate::geo::haversine_km(
@@ -472,17 +480,16 @@ impl Writer<'_> {
 
     /// Refuses a batch that sends part of a sibling group that must stay together, or sends
     /// its members to different families.
-    fn check_groups_whole(&self, proposals: &[Proposal]) -> Result<()> {
+    fn check_groups_whole(&self, proposals: &[(&Proposal, Child)]) -> Result<()> {
         let mut by_group: std::collections::BTreeMap<i64, Vec<(String, String)>> =
             std::collections::BTreeMap::new();
-        for proposal in proposals {
-            let child = load_child(self.tx, proposal.child_id)?;
+        for (proposal, child) in proposals {
             if let Some(group) = child.sibling_group_id {
                 let family_code = code_of(self.tx, "families", proposal.family_id)?;
                 by_group
                     .entry(group)
                     .or_default()
-                    .push((child.code, family_code));
+                    .push((child.code.clone(), family_code));
             }
         }
         for (group, proposed) in by_group {
@@ -516,10 +523,14 @@ impl Writer<'_> {
             [session_id],
             |r| r.get(0),
         )?;
-        self.check_groups_whole(proposals)?;
+        // Each child is read once, for the group check and its own.
+        let proposals = proposals
+            .iter()
+            .map(|p| Ok((p, load_child(self.tx, p.child_id)?)))
+            .collect::<Result<Vec<_>>>()?;
+        self.check_groups_whole(&proposals)?;
         let mut ids = Vec::with_capacity(proposals.len());
-        for proposal in proposals {
-            let child = load_child(self.tx, proposal.child_id)?;
+        for (proposal, child) in proposals {
             let family = load_family(self.tx, proposal.family_id)?;
             let family_code = family.code.clone();
             let excluded = pair_rule_in_force(
@@ -532,12 +543,7 @@ impl Writer<'_> {
             may_propose(&child, &family_code, excluded)?;
             // A proposal goes to a panel only if the pair meets the registry's real rules on
             // its planning date (a what-if run relaxed them for looking, not for deciding).
-            let limit_km = proposal
-                .explanation
-                .as_ref()
-                .map(|e| e.limit_km)
-                .or(child.max_distance_km)
-                .unwrap_or(compatibility::DEFAULT_DISTANCE_LIMIT_KM);
+            let limit_km = limit_km(proposal.explanation.as_ref().map(|e| e.limit_km), &child);
             let occupied = occupied_of(self.tx, proposal.family_id)?;
             compatibility::recheck_pair(
                 &family,
@@ -600,7 +606,7 @@ impl Writer<'_> {
         if approves {
             let start = input.start_date.unwrap_or(session.date);
             let occupied = occupied_of(self.tx, item.family_id)?;
-            let limit_km = match &item.explanation {
+            let proposed_limit = match &item.explanation {
                 Some(explanation) => Some(explanation.limit_km),
                 None => legacy_limit_km(&self.tx.query_row(
                     "SELECT explanation FROM panel_items WHERE id = ?1",
@@ -608,9 +614,7 @@ impl Writer<'_> {
                     |r| r.get::<_, String>(0),
                 )?),
             };
-            let limit_km = limit_km
-                .or(child.max_distance_km)
-                .unwrap_or(compatibility::DEFAULT_DISTANCE_LIMIT_KM);
+            let limit_km = limit_km(proposed_limit, &child);
             let distance_km = distance_between(&child, &family);
             compatibility::recheck_pair(&family, occupied, &child, start, distance_km, limit_km)?;
         }

@@ -9,6 +9,25 @@ use crate::domain::{Child, Family, SiblingGroup};
 use crate::geo::Gazetteer;
 use crate::store::{self, Store};
 
+/// Each record's position in its list, by id.
+fn index_by_id(ids: Vec<Option<i64>>) -> HashMap<i64, usize> {
+    ids.into_iter()
+        .enumerate()
+        .filter_map(|(i, id)| id.map(|id| (id, i)))
+        .collect()
+}
+
+/// The positions of each sibling group's children.
+fn members_by_group(children: &[Child]) -> HashMap<i64, Vec<usize>> {
+    let mut members: HashMap<i64, Vec<usize>> = HashMap::new();
+    for (i, child) in children.iter().enumerate() {
+        if let Some(group) = child.sibling_group_id {
+            members.entry(group).or_default().push(i);
+        }
+    }
+    members
+}
+
 /// Where the record `id` is in its list: its position, or the end of the list (`len`) for a
 /// new record, which is then remembered there.
 fn position_of(by_id: &mut HashMap<i64, usize>, id: i64, len: usize) -> usize {
@@ -54,18 +73,7 @@ impl Registry {
         occupied: HashMap<i64, u32>,
         gazetteer: &Gazetteer,
     ) -> Registry {
-        let index_by_id = |ids: Vec<Option<i64>>| -> HashMap<i64, usize> {
-            ids.into_iter()
-                .enumerate()
-                .filter_map(|(i, id)| id.map(|id| (id, i)))
-                .collect()
-        };
-        let mut members: HashMap<i64, Vec<usize>> = HashMap::new();
-        for (i, child) in children.iter().enumerate() {
-            if let Some(group) = child.sibling_group_id {
-                members.entry(group).or_default().push(i);
-            }
-        }
+        let members = members_by_group(&children);
         Registry {
             family_index: FamilyIndex::build(&families, gazetteer),
             child_index: ChildIndex::build(&children, gazetteer),
@@ -135,18 +143,9 @@ impl Registry {
             Some(slot) => *slot = child,
             None => self.children.push(child),
         }
-        self.group_by_id = groups
-            .iter()
-            .enumerate()
-            .filter_map(|(i, g)| g.id.map(|id| (id, i)))
-            .collect();
+        self.group_by_id = index_by_id(groups.iter().map(|g| g.id).collect());
         self.groups = groups;
-        self.members.clear();
-        for (i, child) in self.children.iter().enumerate() {
-            if let Some(group) = child.sibling_group_id {
-                self.members.entry(group).or_default().push(i);
-            }
-        }
+        self.members = members_by_group(&self.children);
     }
 
     /// The children placed in a family now.

@@ -578,11 +578,9 @@ const FITS_SHOWN: usize = 15;
 fn fits_view<'a>(fits: &'a [FamilyFit], env: &Env<'a>) -> Element<'a, Message> {
     let lang = env.lang;
     let t = |key: &str| tr(lang, key);
-    let name = |code: &str| {
-        env.registry
-            .families
-            .iter()
-            .find(|f| f.code == code)
+    let name = |fit: &FamilyFit| {
+        fit.family_id
+            .and_then(|id| env.registry.family(id))
             .map(Family::display_name)
             .unwrap_or_default()
     };
@@ -603,7 +601,7 @@ fn fits_view<'a>(fits: &'a [FamilyFit], env: &Env<'a>) -> Element<'a, Message> {
                 lang,
                 "child.fit_line",
                 &[
-                    ("family", format!("{} · {}", fit.family, name(&fit.family))),
+                    ("family", format!("{} · {}", fit.family, name(fit))),
                     ("km", km(lang, fit.distance_km, 1)),
                     ("value", format!("{:.0}", fit.value.unwrap_or_default())),
                 ],
@@ -628,7 +626,7 @@ fn fits_view<'a>(fits: &'a [FamilyFit], env: &Env<'a>) -> Element<'a, Message> {
             text(format!(
                 "{} · {} · {} — {}",
                 fit.family,
-                name(&fit.family),
+                name(fit),
                 km(lang, fit.distance_km, 1),
                 why.join("; ")
             ))
