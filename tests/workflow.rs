@@ -804,3 +804,41 @@ fn audit_entries_are_worded_in_the_interface_language() {
         }
     }
 }
+
+/// A lock on a pair whose placement broke down is lifted through the audited path.
+#[test]
+fn a_breakdown_lifts_a_lock_on_the_pair_in_the_audit_trail() {
+    let mut f = fixture();
+    let s = session(&mut f.store, true);
+    let items = f
+        .store
+        .propose(s, &[proposal(f.children[0], f.family)])
+        .expect("proposed");
+    f.store
+        .decide(items[0], &approve(today()))
+        .expect("approved");
+    f.store
+        .add_pair_rule(PairRuleKind::Lock, f.children[0], f.family, "")
+        .expect("locked");
+    let placement = f.store.placements().expect("placements")[0].id;
+    f.store
+        .end_placement(
+            placement,
+            Some(today()),
+            Some(EndReason::Breakdown),
+            "",
+            today(),
+        )
+        .expect("ended");
+    let rules = f.store.pair_rules().expect("rules");
+    assert_eq!(rules.len(), 1);
+    assert_eq!(rules[0].kind, PairRuleKind::Exclude);
+    let lifts = f
+        .store
+        .audit_query(&AuditFilter {
+            action: Some(String::from("lift")),
+            ..AuditFilter::default()
+        })
+        .expect("audit");
+    assert_eq!(lifts.len(), 1, "the lock's lift is in the audit trail");
+}

@@ -788,19 +788,14 @@ impl Writer<'_> {
             } else {
                 format!("{} {end}: {note}", reason.code())
             };
-            if pair_rule_in_force(
+            // A lock on the pair gives way to the exclusion, through the audited lift.
+            if let Some(lock) = pair_rule_in_force(
                 self.tx,
                 PairRuleKind::Lock,
                 placement.child_id,
                 placement.family_id,
-            )?
-            .is_some()
-            {
-                self.tx.execute(
-                    "UPDATE pair_rules SET lifted_at = ?3, lifted_by = ?4
-                     WHERE kind = 'lock' AND child_id = ?1 AND family_id = ?2 AND lifted_at IS NULL",
-                    params![placement.child_id, placement.family_id, now(), self.user],
-                )?;
+            )? {
+                self.lift_pair_rule(lock)?;
             }
             self.add_pair_rule(
                 PairRuleKind::Exclude,

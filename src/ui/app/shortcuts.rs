@@ -54,16 +54,16 @@ pub(super) fn keyboard_shortcut(
             _ => Task::none(),
         },
         Key::Character(digit) if modifiers.command() => {
-            if let Some(tab) = digit
+            // The same as a click on the tab (the audit trail and placements refresh there).
+            match digit
                 .parse::<usize>()
                 .ok()
                 .and_then(|n| n.checked_sub(1))
                 .and_then(|i| Tab::ALL.get(i))
             {
-                ws.tab = *tab;
-                ws.show_welcome = false;
+                Some(tab) => Task::done(Message::Tab(*tab)),
+                None => Task::none(),
             }
-            Task::none()
         }
         _ => Task::none(),
     }
