@@ -501,8 +501,10 @@ fn run_match(
         plan.objective,
         match (plan.proven_optimal, plan.upper_bound) {
             (true, _) => String::from(", proven optimal"),
-            (false, Some(bound)) =>
-                format!(", NOT proven optimal (no plan is worth more than {bound:.2})"),
+            (false, Some(bound)) => format!(
+                ", NOT proven optimal: at most {:.2} % short of the best (no plan is worth more than {bound:.2})",
+                plan.gap().unwrap_or(0.0) * 100.0
+            ),
             (false, None) => String::new(),
         },
         plan.solver,

@@ -80,3 +80,46 @@ fn every_error_shows_at_once_and_leaves_when_fixed() {
     assert!(!shows(&app, "Belə tarix yoxdur (məs., 31.02 olmur)."));
     assert!(shows(&app, "Rayon və ya şəhər seçin."), "other errors stay");
 }
+
+/// A key press as the window reports it with Ctrl held (winit gives the digit's text too).
+fn ctrl_press(character: &str) -> iced::Event {
+    let key = iced::keyboard::Key::Character(character.into());
+    iced::Event::Keyboard(iced::keyboard::Event::KeyPressed {
+        key: key.clone(),
+        modified_key: key,
+        physical_key: iced::keyboard::key::Physical::Unidentified(
+            iced::keyboard::key::NativeCode::Unidentified,
+        ),
+        location: iced::keyboard::Location::Standard,
+        modifiers: iced::keyboard::Modifiers::CTRL,
+        text: Some(character.into()),
+        repeat: false,
+    })
+}
+
+#[test]
+fn ctrl_and_a_digit_in_a_field_does_not_type_the_digit() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut app = launch(dir.path());
+    click(&mut app, "Boş reyestrlə başla");
+    click(&mut app, "Uşaqlar");
+    click(&mut app, "Yeni uşaq");
+    interact(&mut app, |ui| {
+        ui.click(selector::id("birth_date")).expect("birth date");
+        let _ = ui.typewrite("01.02.1980");
+        ui.simulate([
+            iced::Event::Keyboard(iced::keyboard::Event::ModifiersChanged(
+                iced::keyboard::Modifiers::CTRL,
+            )),
+            ctrl_press("1"),
+        ]);
+    });
+    assert!(shows(&app, "01.02.1980"), "the date as typed");
+    assert!(!shows(&app, "01.02.19801"), "no digit from the shortcut");
+    // Typing without Ctrl still types.
+    interact(&mut app, |ui| {
+        ui.click(selector::id("birth_date")).expect("birth date");
+        let _ = ui.typewrite("9");
+    });
+    assert!(shows(&app, "01.02.19809"));
+}

@@ -5,6 +5,7 @@
 //! one seeded `fastrand` stream, pinned to an exact version in Cargo.toml).
 
 mod names;
+pub mod profiles;
 
 use std::collections::{BTreeSet, HashMap};
 

@@ -181,6 +181,19 @@ impl Progress {
     }
 }
 
+impl Plan {
+    /// How far the plan may be from the best possible, as a share of its bound (0 when proven
+    /// optimal; `None` when no bound is known).
+    pub fn gap(&self) -> Option<f64> {
+        if self.proven_optimal {
+            return Some(0.0);
+        }
+        self.upper_bound
+            .filter(|bound| bound.abs() > f64::EPSILON)
+            .map(|bound| ((bound - self.objective) / bound.abs()).max(0.0))
+    }
+}
+
 fn ms(since: Instant) -> f64 {
     (since.elapsed().as_secs_f64() * 1e5).round() / 100.0
 }

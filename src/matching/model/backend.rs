@@ -50,6 +50,7 @@ pub(super) trait Backend {
 }
 
 /// microlp: pure Rust, no system packages; no duals.
+#[cfg_attr(feature = "highs", allow(dead_code))]
 pub(super) struct Microlp;
 
 impl Backend for Microlp {

@@ -65,7 +65,19 @@ pub(super) fn solve_component(part: &Part<'_>) -> Result<ComponentResult, MatchE
         return match solve_model(&part, true, None, Start::Nothing) {
             Ok(mip) if mip.integral => Ok(mip.result(structure, z_lp)),
             Ok(_) | Err(MatchError::TimeLimit) => {
-                Ok(lp.outcome.result(structure, z_lp).not_proven())
+                // The better of the LP's variables at 1 and the baseline, not proven.
+                let rounded = lp.outcome.result(structure, z_lp).not_proven();
+                let baseline = children_of(structure, &part.baseline_pairs());
+                let value =
+                    |placed: &[(usize, usize)]| placed_value(part.problem, structure, placed);
+                Ok(if value(&baseline) > value(&rounded.placed) {
+                    ComponentResult {
+                        placed: baseline,
+                        ..rounded
+                    }
+                } else {
+                    rounded
+                })
             }
             Err(e) => Err(e),
         };
@@ -75,25 +87,44 @@ pub(super) fn solve_component(part: &Part<'_>) -> Result<ComponentResult, MatchE
     // The first round keeps S small (the LP's pairs and those of zero reduced cost); it proves
     // optimality when the LP's gap is that small, and otherwise gives the plan to start from.
     let mut tau = tolerance;
-    let mut best: Option<Restricted> = None;
     let mut first_round_done = false;
-    // Branch and bound starts from the LP's pairs at 1 (a plan: every row is a packing row),
-    // then from the best plan found.
-    let mut start: HashSet<(usize, usize)> = lp
+    // Branch and bound starts from the better of the LP's pairs at 1 (a plan: every row is a
+    // packing row) and the greedy baseline, then from the best plan found. The baseline is the
+    // first incumbent, so that no plan returned is worse than it.
+    let rounded: HashSet<(usize, usize)> = lp
         .positive
         .iter()
         .filter(|&(_, value)| *value > 1.0 - 1e-6)
         .map(|(pair, _)| *pair)
         .collect();
+    let baseline = part.baseline_pairs();
+    let value_of = |pairs: &HashSet<(usize, usize)>| {
+        placed_value(part.problem, structure, &children_of(structure, pairs))
+    };
+    let (baseline_value, rounded_value) = (value_of(&baseline), value_of(&rounded));
+    let mut start = if rounded_value >= baseline_value {
+        rounded
+    } else {
+        baseline.clone()
+    };
+    let mut best = Incumbent {
+        placed: children_of(structure, &baseline),
+        objective: baseline_value,
+    };
     if trace {
-        eprintln!("  start: {} pairs at 1", start.len());
+        eprintln!(
+            "  start: {} pairs at 1 (LP rounded {rounded_value:.3}, baseline {baseline_value:.3})",
+            start.len()
+        );
     }
     // The second round, with τ at the first round's gap, proves optimality (branch and bound
     // starts from the first round's plan, and its cuts close what the LP leaves open).
     for _round in 0..3 {
+        // S also holds the start's pairs: any superset of the pairs near zero reduced cost
+        // keeps the proof below, and the start is then a plan within S.
         let allowed: HashSet<(usize, usize)> = reduced
             .iter()
-            .filter(|&(pair, d)| lp.value(*pair) > 1e-9 || *d >= -tau)
+            .filter(|&(pair, d)| lp.value(*pair) > 1e-9 || *d >= -tau || start.contains(pair))
             .map(|(pair, _)| *pair)
             .collect();
         let started = std::time::Instant::now();
@@ -131,32 +162,52 @@ pub(super) fn solve_component(part: &Part<'_>) -> Result<ComponentResult, MatchE
             });
         }
         let out_of_time = !restricted.optimal;
-        if best
-            .as_ref()
-            .is_none_or(|b| restricted.objective > b.objective)
-        {
+        if restricted.objective > best.objective {
             start = restricted
                 .placed
                 .iter()
                 .map(|&(c, f)| (structure.unit_of[c], f))
                 .collect();
-            best = Some(restricted);
+            best = Incumbent {
+                placed: restricted.placed,
+                objective: restricted.objective,
+            };
         }
         if out_of_time {
             break;
         }
         tau = gap + tolerance;
     }
-    // Not proven in time: the best plan found, or the LP's variables at 1.
-    Ok(match best {
-        Some(best) => ComponentResult {
-            placed: best.placed,
-            optimal: false,
-            variables,
-            bound: z_lp,
-        },
-        None => lp.outcome.result(structure, z_lp).not_proven(),
+    // Not proven in time: the best plan found — the LP's variables at 1, the baseline, or one
+    // branch and bound improved.
+    if value_of(&start) > best.objective {
+        best = Incumbent {
+            placed: children_of(structure, &start),
+            objective: value_of(&start),
+        };
+    }
+    Ok(ComponentResult {
+        placed: best.placed,
+        optimal: false,
+        variables,
+        bound: z_lp,
     })
+}
+
+/// The best plan of a component so far.
+struct Incumbent {
+    placed: Vec<(usize, usize)>,
+    objective: f64,
+}
+
+/// The (child, family) placements of (unit, family) pairs.
+fn children_of(structure: &Structure, pairs: &HashSet<(usize, usize)>) -> Vec<(usize, usize)> {
+    let mut placed: Vec<(usize, usize)> = pairs
+        .iter()
+        .flat_map(|&(u, f)| structure.units[u].children.iter().map(move |&c| (c, f)))
+        .collect();
+    placed.sort_unstable();
+    placed
 }
 
 /// Whether this build's solver reports duals (for pricing and reduced-cost fixing).
@@ -393,7 +444,24 @@ fn solve_restricted(
         branched += 1;
         branched_units += units.len();
         let sub = Part { units, ..*part };
-        let outcome = solve_model(&sub, true, Some(allowed), start)?;
+        let outcome = match solve_model(&sub, true, Some(allowed), start) {
+            // Out of time before this part's branch and bound began: the start's plan of its
+            // units stands (S holds the start's pairs, so it conflicts with no other part).
+            Err(MatchError::TimeLimit) => {
+                optimal = false;
+                if let Start::Plan(pairs) | Start::Proof(pairs) = start {
+                    for &u in units {
+                        for &(f, _) in &structure.options[u] {
+                            if pairs.contains(&(u, f)) {
+                                placed.extend(structure.units[u].children.iter().map(|&c| (c, f)));
+                            }
+                        }
+                    }
+                }
+                continue;
+            }
+            other => other?,
+        };
         if !outcome.integral {
             return Err(MatchError::Solver(String::from(
                 "the integer solution is fractional",
@@ -516,6 +584,23 @@ pub(super) struct Part<'a> {
     pub(super) deadline: Option<std::time::Instant>,
     /// Families each unit's LP starts with when solved by pricing.
     pub(super) first_columns: usize,
+    /// The greedy baseline's (unit, family) pairs: the first plan to improve on.
+    pub(super) baseline: &'a HashSet<(usize, usize)>,
+}
+
+impl Part<'_> {
+    /// The baseline's pairs of this part's units.
+    fn baseline_pairs(&self) -> HashSet<(usize, usize)> {
+        self.units
+            .iter()
+            .flat_map(|&u| {
+                self.structure.options[u]
+                    .iter()
+                    .map(move |&(f, _)| (u, f))
+                    .filter(|pair| self.baseline.contains(pair))
+            })
+            .collect()
+    }
 }
 
 /// What one solve of a component's model gave.

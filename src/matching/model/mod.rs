@@ -250,7 +250,8 @@ pub struct Solved {
     pub proven_optimal: bool,
     pub variables: usize,
     pub components: usize,
-    /// The LP relaxation's optimum: no plan is worth more.
+    /// No plan is worth more: the plan's own value where proven, the LP relaxation's optimum
+    /// elsewhere.
     pub upper_bound: f64,
 }
 
@@ -342,6 +343,7 @@ pub fn solve_component_of(
     else {
         return Ok(None);
     };
+    let no_baseline = std::collections::HashSet::new();
     let part = Part {
         problem,
         structure,
@@ -349,6 +351,7 @@ pub fn solve_component_of(
         locks: &locks,
         deadline,
         first_columns: FIRST_COLUMNS,
+        baseline: &no_baseline,
     };
     let result = solve_component(&part)?;
     Ok(Some(ComponentPlan {
@@ -446,6 +449,19 @@ fn solve_priced(
             })
             .sum()
     };
+    // The baseline as (unit, family) pairs: every component starts from it.
+    let baseline_pairs: std::collections::HashSet<(usize, usize)> = structure
+        .units
+        .iter()
+        .enumerate()
+        .filter_map(|(u, unit)| {
+            let f = baseline.get(unit.children[0]).copied().flatten()?;
+            unit.children
+                .iter()
+                .all(|&c| baseline.get(c).copied().flatten() == Some(f))
+                .then_some((u, f))
+        })
+        .collect();
     let tally = Mutex::new(Tally {
         value: components
             .iter()
@@ -462,8 +478,10 @@ fn solve_priced(
         let Ok(mut tally) = tally.lock() else { return };
         tally.done += 1;
         if let Ok(solved) = result {
-            tally.value[i] = placed_value(problem, structure, &solved.placed);
-            tally.bound[i] = solved.bound;
+            let value = placed_value(problem, structure, &solved.placed);
+            tally.value[i] = value;
+            // A proven component's plan is its own bound.
+            tally.bound[i] = if solved.optimal { value } else { solved.bound };
         }
         progress(Progress {
             stage: Stage::Solving,
@@ -499,6 +517,7 @@ fn solve_priced(
                             locks: &locks,
                             deadline,
                             first_columns,
+                            baseline: &baseline_pairs,
                         };
                         solve_component(&part)
                     };
@@ -533,9 +552,43 @@ fn solve_priced(
             },
             other => other?,
         };
+        // Never below the baseline: were a plan found worse than the greedy one (it cannot be
+        // when proven optimal), the greedy plan of the component stands, with its locks.
+        let result = {
+            let own = baseline_of(&components[i]);
+            let locks_kept = components[i].iter().all(|u| {
+                locks.get(u).is_none_or(|&f| {
+                    structure.units[*u]
+                        .children
+                        .iter()
+                        .all(|c| own.contains(&(*c, f)))
+                })
+            });
+            let margin = 1e-9 * result.bound.abs().max(1.0);
+            if locks_kept
+                && placed_value(problem, structure, &own)
+                    > placed_value(problem, structure, &result.placed) + margin
+            {
+                ComponentResult {
+                    placed: own,
+                    optimal: false,
+                    ..result
+                }
+            } else {
+                result
+            }
+        };
         proven_optimal &= result.optimal;
         variables += result.variables;
-        upper_bound += result.bound;
+        // No plan of a proven component is worth more than the one found; of another, more
+        // than its LP's optimum.
+        upper_bound += if result.optimal {
+            placed_value(problem, structure, &result.placed)
+        } else {
+            result
+                .bound
+                .max(placed_value(problem, structure, &result.placed))
+        };
         for (c, f) in result.placed {
             assignment[c] = Some(f);
         }

@@ -736,7 +736,7 @@ impl App {
                 .style(move |theme| style::status_bar(theme, is_error)),
             );
         }
-        page.push(content).into()
+        crate::ui::widgets::shortcut_guard::shortcut_guard(page.push(content))
     }
 }
 

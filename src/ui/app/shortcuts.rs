@@ -37,14 +37,15 @@ pub(super) fn keyboard_shortcut(
                 Tab::Families if ws.families.is_editing() => {
                     let event = ws.families.save_shortcut(&env);
                     *notice = handle_family_event(ws, lang, event);
+                    ws.families.reveal_errors(lang)
                 }
                 Tab::Children if ws.children.is_editing() => {
                     let event = ws.children.save_shortcut(&env);
                     *notice = handle_child_event(ws, lang, event);
+                    ws.children.reveal_errors(lang)
                 }
-                _ => {}
+                _ => Task::none(),
             }
-            Task::none()
         }
         Key::Character("f") if modifiers.command() => match ws.tab {
             Tab::Families => operation::focus(families::SEARCH_ID),

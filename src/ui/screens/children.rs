@@ -140,7 +140,28 @@ impl Screen {
     }
 
     pub fn update(&mut self, message: Message, env: &Env<'_>) -> (Task<Message>, Option<Event>) {
-        (Task::none(), self.handle(message, env))
+        let saving = matches!(message, Message::Form(child_form::Message::Save));
+        let event = self.handle(message, env);
+        let task = if saving {
+            self.reveal_errors(env.lang)
+        } else {
+            Task::none()
+        };
+        (task, event)
+    }
+
+    /// After a save that failed: scrolls the form to its first error.
+    pub fn reveal_errors<M: Send + 'static>(&self, lang: crate::i18n::Lang) -> Task<M> {
+        match &self.mode {
+            Mode::Form(form) => crate::ui::widgets::reveal::reveal_first_error(
+                form.errors
+                    .errors
+                    .iter()
+                    .map(|e| crate::i18n::tr_args(lang, e.key, &e.args))
+                    .collect(),
+            ),
+            _ => Task::none(),
+        }
     }
 
     fn handle(&mut self, message: Message, env: &Env<'_>) -> Option<Event> {

@@ -5,6 +5,8 @@ use std::collections::BTreeSet;
 use std::fmt;
 
 pub mod location;
+pub mod reveal;
+pub mod shortcut_guard;
 
 pub use location::LocationInput;
 
@@ -344,6 +346,7 @@ pub fn list_header<'a, M: Clone + 'a>(
 /// A record form on a page of its own, scrolled when it is taller than the window.
 pub fn form_page<'a, M: 'a>(form: Element<'a, M>) -> Element<'a, M> {
     scrollable(container(form).padding(20))
+        .id(reveal::FORM_SCROLL)
         .height(Length::Fill)
         .into()
 }

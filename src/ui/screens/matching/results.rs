@@ -37,10 +37,7 @@ impl Screen {
             summary.push_str(&t("matching.proven"));
         } else {
             // How far from the best it may be, in plain words.
-            let gap = plan
-                .upper_bound
-                .filter(|bound| bound.abs() > f64::EPSILON)
-                .map(|bound| ((bound - plan.objective) / bound.abs()).max(0.0) * 100.0);
+            let gap = plan.gap().map(|gap| gap * 100.0);
             summary.push_str(&match gap {
                 Some(gap) => tr_args(
                     lang,
