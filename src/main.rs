@@ -56,6 +56,22 @@ enum Command {
         #[arg(long, value_name = "SECONDS")]
         time_limit: Option<f64>,
     },
+    /// The price of each setting: solve again with one setting changed at a time (one more
+    /// sibling group per family, a longer distance limit, each weight at its default) and print
+    /// how many more children each would place, and how many more km.
+    Prices {
+        /// The instance file (JSON); without it, the registry given by --db is priced.
+        instance: Option<PathBuf>,
+        /// Planning date when pricing the registry (YYYY-MM-DD; default: today).
+        #[arg(long, value_parser = parse_iso_date)]
+        date: Option<NaiveDate>,
+        /// Stop proving each solve after this many seconds (its best plan then counts, marked).
+        #[arg(long, value_name = "SECONDS")]
+        time_limit: Option<f64>,
+        /// Print the prices as JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Write the registry's awaiting children and its families as an instance file, so that a
     /// plan can be reproduced and re-checked outside Yuva.
     ExportInstance {
@@ -158,30 +174,25 @@ fn main() -> ExitCode {
             date,
             time_limit,
         }) => {
-            let today = date.unwrap_or_else(|| Local::now().date_naive());
-            let loaded = match &instance {
-                Some(path) => read_instance(path),
-                None => registry_instance(&database, today),
-            };
-            let instance = match loaded {
-                Ok(instance) => instance,
-                Err(message) => {
-                    eprintln!("yuva: {message}");
-                    return ExitCode::from(2);
-                }
-            };
-            let time_limit = match time_limit {
-                Some(seconds) if seconds.is_finite() && seconds > 0.0 => {
-                    // A limit beyond what a duration holds is no limit.
-                    std::time::Duration::try_from_secs_f64(seconds).ok()
-                }
-                Some(seconds) => {
-                    eprintln!("yuva: --time-limit {seconds} must be a number of seconds above 0");
-                    return ExitCode::from(2);
-                }
-                None => None,
-            };
+            let (instance, time_limit) =
+                match instance_and_limit(instance.as_deref(), &database, date, time_limit) {
+                    Ok(loaded) => loaded,
+                    Err(code) => return code,
+                };
             run_match(&instance, output.as_deref(), greedy, time_limit)
+        }
+        Some(Command::Prices {
+            instance,
+            date,
+            time_limit,
+            json,
+        }) => {
+            let (instance, time_limit) =
+                match instance_and_limit(instance.as_deref(), &database, date, time_limit) {
+                    Ok(loaded) => loaded,
+                    Err(code) => return code,
+                };
+            run_prices(&instance, time_limit, json)
         }
         Some(Command::ExportInstance { output, date }) => {
             let today = date.unwrap_or_else(|| Local::now().date_naive());
@@ -418,6 +429,117 @@ fn registry_instance(
 fn write_atomically(path: &std::path::Path, text: &str) -> Result<(), String> {
     yuva::files::write_atomically(path, text.as_bytes())
         .map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// The instance of a file or of the registry, and a time limit, as `match` and `prices` take
+/// them; a message on stderr and exit code 2 when either is wrong.
+fn instance_and_limit(
+    instance: Option<&std::path::Path>,
+    database: &std::path::Path,
+    date: Option<NaiveDate>,
+    time_limit: Option<f64>,
+) -> Result<(matching::Instance, Option<std::time::Duration>), ExitCode> {
+    let today = date.unwrap_or_else(|| Local::now().date_naive());
+    let loaded = match instance {
+        Some(path) => read_instance(path),
+        None => registry_instance(database, today),
+    };
+    let instance = loaded.map_err(|message| {
+        eprintln!("yuva: {message}");
+        ExitCode::from(2)
+    })?;
+    let time_limit = match time_limit {
+        // A limit beyond what a duration holds is no limit.
+        Some(seconds) if seconds.is_finite() && seconds > 0.0 => {
+            std::time::Duration::try_from_secs_f64(seconds).ok()
+        }
+        Some(seconds) => {
+            eprintln!("yuva: --time-limit {seconds} must be a number of seconds above 0");
+            return Err(ExitCode::from(2));
+        }
+        None => None,
+    };
+    Ok((instance, time_limit))
+}
+
+/// Prints the price of each setting as a table (or JSON).
+fn run_prices(
+    instance: &matching::Instance,
+    time_limit: Option<std::time::Duration>,
+    json: bool,
+) -> ExitCode {
+    use matching::prices::{PriceOptions, SettingChange, price_settings};
+    let on_terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let show = |done: usize, total: usize| {
+        if on_terminal {
+            eprint!(
+                "\r\x1b[2Kyuva: solving {} of {total}",
+                (done + 1).min(total)
+            );
+        }
+    };
+    let options = PriceOptions {
+        time_limit_each: time_limit,
+        cancel: None,
+        progress: Some(&show),
+    };
+    let prices = match price_settings(instance, options) {
+        Ok(prices) => prices,
+        Err(e) => {
+            if on_terminal {
+                eprintln!();
+            }
+            eprintln!("yuva: {e}");
+            return ExitCode::from(if e.is_input_error() { 2 } else { 1 });
+        }
+    };
+    if on_terminal {
+        eprint!("\r\x1b[2K");
+    }
+    if json {
+        return match serde_json::to_string_pretty(&prices) {
+            Ok(text) => {
+                println!("{text}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("yuva: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    let marked = |proven: bool| if proven { "" } else { " (not proven)" };
+    println!("| setting | children placed | more than now | total km | more km than now |");
+    println!("|---|---|---|---|---|");
+    let current = prices.current;
+    println!(
+        "| as set | {}{} | | {:.1} | |",
+        current.placed,
+        marked(current.proven),
+        current.total_km
+    );
+    for price in &prices.changes {
+        let setting = match price.change {
+            SettingChange::GroupsPerFamily { from, to } => {
+                format!("sibling groups per family {from} → {to}")
+            }
+            SettingChange::DistanceLimit { from_km, to_km } => {
+                format!("distance limit {from_km} → {to_km} km")
+            }
+            SettingChange::Weight { weight, from, to } => {
+                format!("weight {} {from} → {to} (default)", weight.code())
+            }
+        };
+        println!(
+            "| {setting} | {}{} | {:+} | {:.1} | {:+.1} |",
+            price.outcome.placed,
+            marked(price.outcome.proven),
+            price.more_placed(&current),
+            price.outcome.total_km,
+            price.outcome.total_km - current.total_km
+        );
+    }
+    ExitCode::SUCCESS
 }
 
 fn run_match(

@@ -136,3 +136,79 @@ fn the_interface_speaks_azerbaijani_by_default() {
     assert_eq!(yuva::i18n::tr(Lang::Ru, "nav.families"), "Семьи");
     assert_eq!(yuva::i18n::tr(Lang::En, "nav.families"), "Families");
 }
+
+/// The placeholders of each string (`%{name}`), and any brace written without the `%` that
+/// rust-i18n needs (it would show as "{name}" on screen).
+fn placeholders(text: &str) -> (BTreeSet<String>, Vec<String>) {
+    let mut named = BTreeSet::new();
+    let mut bare = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find('{') {
+        let end = rest[start..]
+            .find('}')
+            .map_or(rest.len(), |e| start + e + 1);
+        let name = rest[start + 1..end.saturating_sub(1).max(start + 1)].to_owned();
+        if rest[..start].ends_with('%') {
+            named.insert(name);
+        } else {
+            bare.push(rest[start..end].to_owned());
+        }
+        rest = &rest[end.min(rest.len())..];
+    }
+    (named, bare)
+}
+
+fn strings_of(lang: &str) -> std::collections::BTreeMap<String, String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("locales")
+        .join(format!("{lang}.yml"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let value: serde_json::Value =
+        serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    fn walk(
+        prefix: &str,
+        value: &serde_json::Value,
+        out: &mut std::collections::BTreeMap<String, String>,
+    ) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (key, child) in map {
+                    let path = if prefix.is_empty() {
+                        key.clone()
+                    } else {
+                        format!("{prefix}.{key}")
+                    };
+                    walk(&path, child, out);
+                }
+            }
+            serde_json::Value::String(s) => {
+                out.insert(prefix.to_owned(), s.clone());
+            }
+            _ => {}
+        }
+    }
+    let mut out = std::collections::BTreeMap::new();
+    walk("", &value, &mut out);
+    out
+}
+
+#[test]
+fn placeholders_are_written_for_rust_i18n_and_agree_between_languages() {
+    let english = strings_of("en");
+    let mut problems = Vec::new();
+    for lang in ["en", "az", "ru"] {
+        for (key, text) in strings_of(lang) {
+            let (named, bare) = placeholders(&text);
+            if !bare.is_empty() {
+                problems.push(format!("{lang}.{key}: {bare:?} without %"));
+            }
+            if let Some(en) = english.get(&key) {
+                let (expected, _) = placeholders(en);
+                if named != expected {
+                    problems.push(format!("{lang}.{key}: {named:?}, English has {expected:?}"));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

@@ -210,3 +210,25 @@ fn a_placement_links_to_its_child_and_family() {
         "the family's page opened"
     );
 }
+
+#[test]
+fn the_price_of_each_setting_is_measured_and_shown() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (mut app, _store, _) = demo_with_plan(dir.path());
+    let placed = app.matching_plan().expect("plan").placements.len();
+    click(&mut app, "Hər ayarın qiyməti");
+    assert!(app.matching_pricing(), "solving again on a worker thread");
+    let started = std::time::Instant::now();
+    while app.matching_pricing() {
+        assert!(started.elapsed() < std::time::Duration::from_secs(120));
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        deliver(&mut app);
+    }
+    assert!(shows(&app, "Ayarlar indiki kimi"));
+    assert!(
+        shows(&app, &placed.to_string()),
+        "the plan as set places as many"
+    );
+    assert!(shows(&app, "Bir ailəyə qardaş-bacı qrupu: 1 → 2"));
+    assert!(shows(&app, "Məsafə həddi: 100 → 120 km"));
+}

@@ -8,6 +8,7 @@ pub mod greedy;
 mod hints;
 pub mod instance;
 pub mod model;
+pub mod prices;
 pub mod registry;
 pub mod rules;
 pub mod what_if;

@@ -83,6 +83,16 @@ impl Backend for Highs {
         if std::env::var_os("YUVA_HIGHS_VERBOSE").is_some() {
             model.set_verbose(true);
         }
+        // For studying the solver: YUVA_HIGHS_OPTIONS="name=value,…" (e.g. solver=ipm).
+        if let Ok(options) = std::env::var("YUVA_HIGHS_OPTIONS") {
+            for (name, value) in options.split(',').filter_map(|o| o.split_once('=')) {
+                model = match (value.parse::<i32>(), value.parse::<f64>()) {
+                    (Ok(n), _) => model.set_option(name, n),
+                    (_, Ok(x)) => model.set_option(name, x),
+                    _ => model.set_option(name, value),
+                };
+            }
+        }
         model
     }
 

@@ -173,6 +173,23 @@ pub(super) fn family_id(ws: &Workspace, code: &str) -> Option<i64> {
     ws.store.family_id_by_code(code).ok().flatten()
 }
 
+/// The instance a run of the matching screen asks for, built from the registry.
+fn instance_of_request(
+    ws: &Workspace,
+    request: &matching::RunRequest,
+) -> Result<crate::matching::Instance, StoreError> {
+    let gazetteer = &ws.gazetteer;
+    ws.with_records(|records| {
+        crate::matching::registry::instance_for(
+            records,
+            &request.scope,
+            gazetteer,
+            request.planning_date,
+            request.settings,
+        )
+    })
+}
+
 /// Carries out what the matching screen asked; a run comes back as the solver's task.
 pub(super) fn handle_matching_event(
     ws: &mut Workspace,
@@ -182,18 +199,14 @@ pub(super) fn handle_matching_event(
     let Some(event) = event else {
         return (Task::none(), None);
     };
+    if let matching::Event::Prices(request) = &event {
+        return match instance_of_request(ws, request) {
+            Ok(instance) => (ws.matching.start_prices(instance, request.time_limit), None),
+            Err(e) => (Task::none(), Some(save_failed(lang, &e))),
+        };
+    }
     if let matching::Event::Run(request) = event {
-        let gazetteer = &ws.gazetteer;
-        let instance = ws.with_records(|records| {
-            crate::matching::registry::instance_for(
-                records,
-                &request.scope,
-                gazetteer,
-                request.planning_date,
-                request.settings,
-            )
-        });
-        let mut instance = match instance {
+        let mut instance = match instance_of_request(ws, &request) {
             Ok(instance) => instance,
             Err(e) => return (Task::none(), Some(save_failed(lang, &e))),
         };
@@ -218,7 +231,7 @@ pub(super) fn handle_registry_event(
     event: matching::Event,
 ) -> Option<(String, bool)> {
     match event {
-        matching::Event::Run(_) => None,
+        matching::Event::Run(_) | matching::Event::Prices(_) => None,
         matching::Event::PairRule {
             kind,
             child,

@@ -382,6 +382,13 @@ impl App {
     }
 
     /// True while the optimizer runs on its worker thread.
+    /// Whether the settings are being priced (for tests).
+    pub fn matching_pricing(&self) -> bool {
+        self.workspace
+            .as_ref()
+            .is_ok_and(|ws| ws.matching.is_pricing())
+    }
+
     pub fn matching_running(&self) -> bool {
         self.workspace
             .as_ref()

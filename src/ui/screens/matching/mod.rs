@@ -18,6 +18,7 @@ use iced::{Alignment, Element, Length, Task};
 use crate::domain::advice::{Explanation, NotChosen};
 use crate::domain::{PairRuleKind, PanelSession, ValidationErrors, format_date, parse_date};
 use crate::i18n::{Lang, relaxation_text, rule_label, rule_values, tr, tr_args};
+use crate::matching::prices::Prices;
 use crate::matching::registry::Scope;
 use crate::matching::{
     Instance, Plan, Progress, Relaxation, Settings, SolveOptions, Stage, UnplacedReason, Weights,
@@ -77,11 +78,18 @@ pub enum Message {
     TargetSession(Option<i64>),
     Send,
     Print(usize),
+    /// Price each setting by solving again with it changed.
+    Prices,
+    CancelPrices,
+    PriceProgress(usize, usize),
+    PricesFinished(Arc<Result<Prices, String>>),
 }
 
 /// What the application is asked to do with the registry.
 pub enum Event {
     Run(RunRequest),
+    /// Price each setting of this request (solve again with one setting changed at a time).
+    Prices(RunRequest),
     PairRule {
         kind: PairRuleKind,
         child: String,
@@ -194,6 +202,39 @@ impl Drop for CancelOnDrop {
 
 /// Solves on a thread of its own (the solver blocks), reporting its progress, and ends with
 /// the plan. Dropping the sipper stops the solver at its next component.
+fn price_in_background(
+    instance: Instance,
+    time_limit: Option<std::time::Duration>,
+) -> impl Sipper<Arc<Result<Prices, String>>, (usize, usize)> {
+    sipper(move |mut progress| async move {
+        let cancel = Arc::new(AtomicBool::new(false));
+        let _stop = CancelOnDrop(cancel.clone());
+        let (progress_sender, mut progress_receiver) = mpsc::unbounded::<(usize, usize)>();
+        let (done_sender, done_receiver) = oneshot::channel();
+        std::thread::spawn(move || {
+            let report = move |done: usize, total: usize| {
+                let _ = progress_sender.unbounded_send((done, total));
+            };
+            let options = crate::matching::prices::PriceOptions {
+                time_limit_each: time_limit,
+                cancel: Some(&cancel),
+                progress: Some(&report),
+            };
+            let result = crate::matching::prices::price_settings(&instance, options)
+                .map_err(|e| e.to_string());
+            let _ = done_sender.send(result);
+        });
+        while let Some(p) = progress_receiver.next().await {
+            progress.send(p).await;
+        }
+        Arc::new(
+            done_receiver
+                .await
+                .unwrap_or_else(|_| Err(String::from("the solver stopped"))),
+        )
+    })
+}
+
 fn solve_in_background(
     instance: Instance,
     time_limit: Option<std::time::Duration>,
@@ -270,9 +311,18 @@ pub struct Screen {
     pub sessions: Vec<PanelSession>,
     /// Locks and exclusions in force (set by the application).
     pub pair_rules: Vec<PairRuleRow>,
+    /// Pricing the settings: (solves done, solves in all) while it runs.
+    price_job: Option<PriceJob>,
+    prices: Option<Result<Prices, String>>,
 }
 
-fn number_text(value: f64) -> String {
+/// A pricing of the settings on a worker thread (dropping it stops it).
+struct PriceJob {
+    progress: (usize, usize),
+    _abort: iced::task::Handle,
+}
+
+pub(super) fn number_text(value: f64) -> String {
     if value.fract() == 0.0 {
         format!("{value:.0}")
     } else {
@@ -301,6 +351,8 @@ impl Screen {
             target_session: None,
             sessions: Vec::new(),
             pair_rules: Vec::new(),
+            price_job: None,
+            prices: None,
         };
         screen.reset_defaults();
         screen
@@ -417,6 +469,30 @@ impl Screen {
         task
     }
 
+    /// Prices the settings of `instance` on a worker thread.
+    pub fn start_prices(
+        &mut self,
+        instance: Instance,
+        time_limit: Option<std::time::Duration>,
+    ) -> Task<Message> {
+        let (task, handle) = Task::sip(
+            price_in_background(instance, time_limit),
+            |(done, total)| Message::PriceProgress(done, total),
+            Message::PricesFinished,
+        )
+        .abortable();
+        self.prices = None;
+        self.price_job = Some(PriceJob {
+            progress: (0, 0),
+            _abort: handle.abort_on_drop(),
+        });
+        task
+    }
+
+    pub fn is_pricing(&self) -> bool {
+        self.price_job.is_some()
+    }
+
     pub fn failed(&mut self, message: String) {
         self.failure = Some(message);
     }
@@ -494,6 +570,26 @@ impl Screen {
                 }
             }
             Message::Finished(result) => self.finish(result, env),
+            Message::Prices => {
+                if self.price_job.is_none() {
+                    return self.request(None).map(Event::Prices);
+                }
+            }
+            Message::CancelPrices => {
+                if self.price_job.take().is_some() {
+                    self.prices = Some(Err(tr(env.lang, "matching.cancelled")));
+                }
+            }
+            Message::PriceProgress(done, total) => {
+                if let Some(job) = &mut self.price_job {
+                    job.progress = (done, total);
+                }
+            }
+            Message::PricesFinished(result) => {
+                if self.price_job.take().is_some() {
+                    self.prices = Some((*result).clone());
+                }
+            }
             Message::View(view) => {
                 self.view = view;
                 self.page = 0;
@@ -751,10 +847,15 @@ impl Screen {
             .align_y(Alignment::Center)
             .into(),
             None => {
+                let prices_button = button(text(t("matching.prices_button")).size(14))
+                    .on_press_maybe(self.price_job.is_none().then_some(Message::Prices))
+                    .style(button::secondary)
+                    .padding([8, 14]);
                 let mut bar = row![
                     button(text(t("matching.run")).size(15))
                         .on_press(Message::Run)
-                        .padding([8, 18])
+                        .padding([8, 18]),
+                    prices_button
                 ]
                 .spacing(12)
                 .align_y(Alignment::Center);
@@ -771,6 +872,9 @@ impl Screen {
             run_bar
         ]
         .spacing(12);
+        if let Some(prices) = self.prices_view(lang) {
+            page = page.push(prices);
+        }
         if !self.pair_rules.is_empty() {
             page = page.push(self.pair_rules_view(lang));
         }
@@ -812,6 +916,7 @@ impl Screen {
     }
 }
 
+mod prices;
 mod results;
 
 pub use results::reason_text;
