@@ -232,3 +232,49 @@ fn the_price_of_each_setting_is_measured_and_shown() {
     assert!(shows(&app, "Bir ailəyə qardaş-bacı qrupu: 1 → 2"));
     assert!(shows(&app, "Məsafə həddi: 100 → 120 km"));
 }
+
+#[test]
+fn a_panel_item_and_an_audit_entry_link_to_their_records() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (mut app, store, session) = demo_with_plan(dir.path());
+    let plan = app.matching_plan().expect("plan").clone();
+    let index = plan
+        .placements
+        .iter()
+        .position(|p| p.explanation.siblings.is_none())
+        .expect("a child without siblings placed");
+    matching(&mut app, matching::Message::TargetSession(Some(session)));
+    matching(&mut app, matching::Message::Choose(index, true));
+    matching(&mut app, matching::Message::Send);
+    let item = store.agenda(session).expect("agenda").remove(0);
+    let child = store.child(item.child_id).expect("child");
+    let family = store.family(item.family_id).expect("family");
+
+    // The agenda item's child and family open their pages.
+    click(&mut app, "Komissiya");
+    update(
+        &mut app,
+        Message::Panel(yuva::ui::screens::panel::Message::Open(session)),
+    );
+    click(&mut app, &format!("{} {}", child.code, child.full_name()));
+    assert!(shows(&app, "Ailə tap"), "the child's page opened");
+    click(&mut app, "Komissiya");
+    click(&mut app, &format!("{} {}", family.code, family.display_name()));
+    assert!(
+        shows(&app, "Bu ailədə yerləşdirilmiş uşaqlar"),
+        "the family's page opened"
+    );
+
+    // The audit entry of the session's creation opens the session.
+    click(&mut app, "Jurnal");
+    click(&mut app, "yaradılma · komissiya iclası");
+    let started = std::time::Instant::now();
+    while !shows(&app, "Komissiya iclası, 15.03.2026") {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "the session opened"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        deliver(&mut app);
+    }
+}

@@ -322,6 +322,8 @@ pub(super) fn handle_panel_event(
             }
             Err(e) => Some(store_failure(lang, &e)),
         },
+        // Opened by the application before this (it changes tab).
+        panel::Event::OpenRecord(_) => None,
         panel::Event::Open(_) => match ws.refresh_workflow() {
             Ok(()) => None,
             Err(e) => Some(save_failed(lang, &e)),
@@ -437,5 +439,27 @@ pub(super) fn demo_outcome(ws: &mut Workspace, lang: Lang, reset: bool) -> (Stri
             )
         }
         Err(e) => save_failed(lang, &e),
+    }
+}
+
+/// Opens a record's page from a link on another screen.
+pub(super) fn open_record(ws: &mut Workspace, record: RecordLink) -> Task<Message> {
+    ws.show_welcome = false;
+    match record {
+        RecordLink::Child(id) => {
+            ws.children.show(id);
+            ws.tab = Tab::Children;
+            Task::none()
+        }
+        RecordLink::Family(id) => {
+            ws.families.show(id);
+            ws.tab = Tab::Families;
+            Task::none()
+        }
+        // Through the panel's own message, so that the session's agenda is read as on a click.
+        RecordLink::Session(id) => {
+            ws.tab = Tab::Panel;
+            Task::done(Message::Panel(panel::Message::Open(id)))
+        }
     }
 }

@@ -19,6 +19,7 @@ use crate::geo::Gazetteer;
 use crate::i18n::{Lang, tr, tr_args};
 use crate::settings::UserSettings;
 use crate::store::{self, Store, StoreError};
+use crate::ui::widgets::RecordLink;
 
 /// Registry setting that marks a registry created as a demo (only those can be reset).
 const REGISTRY_KIND: &str = "registry_kind";
@@ -538,6 +539,9 @@ impl App {
                 let env = screen_env!(ws, lang);
                 let (screen_task, event) = ws.panel.update(message, &env);
                 task = screen_task.map(Message::Panel);
+                if let Some(panel::Event::OpenRecord(record)) = event {
+                    return open_record(ws, record);
+                }
                 notice = handle_panel_event(ws, lang, event);
             }
             Message::Placements(message) => {
@@ -546,12 +550,10 @@ impl App {
                 task = screen_task.map(Message::Placements);
                 match &event {
                     Some(placements::Event::OpenChild(id)) => {
-                        ws.children.show(*id);
-                        ws.tab = Tab::Children;
+                        return open_record(ws, RecordLink::Child(*id));
                     }
                     Some(placements::Event::OpenFamily(id)) => {
-                        ws.families.show(*id);
-                        ws.tab = Tab::Families;
+                        return open_record(ws, RecordLink::Family(*id));
                     }
                     _ => {}
                 }
@@ -582,10 +584,16 @@ impl App {
                 let env = screen_env!(ws, lang);
                 let (screen_task, event) = ws.audit.update(message, &env);
                 task = screen_task.map(Message::Audit);
-                if let Some(audit::Event::FilterChanged) = event
-                    && let Err(e) = ws.refresh_audit()
-                {
-                    notice = Some((e.to_string(), true));
+                match event {
+                    Some(audit::Event::FilterChanged) => {
+                        if let Err(e) = ws.refresh_audit() {
+                            notice = Some((e.to_string(), true));
+                        }
+                    }
+                    Some(audit::Event::OpenRecord(record)) => {
+                        return open_record(ws, record);
+                    }
+                    None => {}
                 }
             }
             Message::Welcome(message) => {

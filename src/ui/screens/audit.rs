@@ -9,7 +9,7 @@ use crate::i18n::{has_key, tr, tr_args};
 use crate::store::{AuditEntry, AuditFilter};
 use crate::ui::Env;
 use crate::ui::style;
-use crate::ui::widgets::{Choice, choice_list, table_row};
+use crate::ui::widgets::{Choice, RecordLink, choice_list, link, table_row};
 
 pub const SEARCH_ID: &str = "audit.search";
 /// Rows shown at once; the filters narrow a longer log.
@@ -21,12 +21,26 @@ pub enum Message {
     User(Option<String>),
     Entity(Option<String>),
     Action(Option<String>),
+    /// Open the record an entry is about.
+    OpenRecord(RecordLink),
 }
 
 /// What the application is asked to do.
 pub enum Event {
     /// The filter changed: query the entries again.
     FilterChanged,
+    OpenRecord(RecordLink),
+}
+
+/// The record an entry is about, where a page shows it.
+fn record_of(entry: &AuditEntry) -> Option<RecordLink> {
+    let id = entry.entity_id?;
+    match entry.entity.as_str() {
+        "child" => Some(RecordLink::Child(id)),
+        "family" => Some(RecordLink::Family(id)),
+        "panel_session" => Some(RecordLink::Session(id)),
+        _ => None,
+    }
 }
 
 #[derive(Default)]
@@ -53,6 +67,7 @@ impl Screen {
             Message::User(v) => self.filter.user = v,
             Message::Entity(v) => self.filter.entity = v,
             Message::Action(v) => self.filter.action = v,
+            Message::OpenRecord(record) => return (Task::none(), Some(Event::OpenRecord(record))),
         }
         (Task::none(), Some(Event::FilterChanged))
     }
@@ -133,7 +148,13 @@ impl Screen {
                     [
                         (text(e.at.clone()).size(13).into(), 160.0),
                         (text(e.user_name.clone()).size(13).into(), 130.0),
-                        (text(what).size(13).into(), 200.0),
+                        (
+                            match record_of(e) {
+                                Some(record) => link(what, Message::OpenRecord(record)),
+                                None => text(what).size(13).into(),
+                            },
+                            200.0,
+                        ),
                         (
                             text(match &e.details {
                                 Some(details) => crate::i18n::audit_text(lang, details),

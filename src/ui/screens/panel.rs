@@ -12,7 +12,7 @@ use crate::domain::*;
 use crate::i18n::{Lang, rule_label, rule_values, tr, tr_args};
 use crate::ui::Env;
 use crate::ui::style;
-use crate::ui::widgets::{choice_list, error_of, field, input, optional_choices};
+use crate::ui::widgets::{RecordLink, choice_list, error_of, field, input, link, optional_choices};
 
 #[derive(Debug, Clone)]
 pub enum Message {
@@ -40,9 +40,12 @@ pub enum Message {
     Rerun,
     PrintSession(i64),
     PrintItem(i64, i64),
+    /// Open the page of the item's child or family.
+    OpenRecord(RecordLink),
 }
 
 pub enum Event {
+    OpenRecord(RecordLink),
     CreateSession(SessionInput),
     Open(i64),
     Decide(i64, DecisionInput),
@@ -208,6 +211,7 @@ impl Screen {
                 self.refusal = None;
                 return Some(Event::Open(id));
             }
+            Message::OpenRecord(record) => return Some(Event::OpenRecord(record)),
             Message::Back => {
                 self.mode = Mode::List;
                 self.form = None;
@@ -492,14 +496,30 @@ impl Screen {
         let t = |key: &str| tr(lang, key);
         let child = env.registry.child(item.child_id);
         let family = env.registry.family(item.family_id);
-        let title = format!(
-            "{}. {} {} → {} {}",
-            item.position,
-            child.map(|c| c.code.as_str()).unwrap_or_default(),
-            child.map(Child::full_name).unwrap_or_default(),
-            family.map(|f| f.code.as_str()).unwrap_or_default(),
-            family.map(Family::display_name).unwrap_or_default(),
-        );
+        // The child and the family open their pages.
+        let title = row![
+            text(format!("{}.", item.position)).size(16),
+            link(
+                format!(
+                    "{} {}",
+                    child.map(|c| c.code.as_str()).unwrap_or_default(),
+                    child.map(Child::full_name).unwrap_or_default()
+                ),
+                Message::OpenRecord(RecordLink::Child(item.child_id)),
+            ),
+            text("→").size(16),
+            link(
+                format!(
+                    "{} {}",
+                    family.map(|f| f.code.as_str()).unwrap_or_default(),
+                    family.map(Family::display_name).unwrap_or_default()
+                ),
+                Message::OpenRecord(RecordLink::Family(item.family_id)),
+            ),
+        ]
+        .spacing(6)
+        .align_y(Alignment::Center)
+        .width(Length::Fill);
         let status = match item.decision() {
             Some(d) => tr(
                 lang,
@@ -511,7 +531,7 @@ impl Screen {
         };
         let mut content = column![
             row![
-                text(title).size(16).width(Length::Fill),
+                title,
                 text(status).size(14).style(style::heading_text),
             ]
             .spacing(10),

@@ -10,7 +10,9 @@ use crate::domain::text::{fold_for_search, matches_query};
 use crate::domain::*;
 use crate::i18n::{tr, tr_args};
 use crate::ui::style;
-use crate::ui::widgets::{choice_list, error_of, field, input, optional_choices, table_row};
+use crate::ui::widgets::{
+    choice_list, error_of, field, input, link, optional_choices, table_row,
+};
 use crate::ui::{Env, Registry};
 
 pub const SEARCH_ID: &str = "placements.search";
@@ -327,11 +329,3 @@ impl Screen {
     }
 }
 
-/// A record's name that opens its page.
-fn link<'a>(label: String, open: Message) -> Element<'a, Message> {
-    button(text(label).size(14))
-        .on_press(open)
-        .style(button::text)
-        .padding(0)
-        .into()
-}

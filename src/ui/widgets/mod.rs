@@ -351,6 +351,23 @@ pub fn form_page<'a, M: 'a>(form: Element<'a, M>) -> Element<'a, M> {
         .into()
 }
 
+/// A record's name that opens its page.
+pub fn link<'a, M: Clone + 'a>(label: String, open: M) -> Element<'a, M> {
+    button(text(label).size(14))
+        .on_press(open)
+        .style(button::text)
+        .padding(0)
+        .into()
+}
+
+/// A record another screen can open: a child's or a family's page, a panel session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordLink {
+    Child(i64),
+    Family(i64),
+    Session(i64),
+}
+
 /// What a record screen (families, children) shows: the list, one record, or its form.
 pub enum ListMode<F> {
     List,
