@@ -259,7 +259,10 @@ fn a_panel_item_and_an_audit_entry_link_to_their_records() {
     click(&mut app, &format!("{} {}", child.code, child.full_name()));
     assert!(shows(&app, "Ailə tap"), "the child's page opened");
     click(&mut app, "Komissiya");
-    click(&mut app, &format!("{} {}", family.code, family.display_name()));
+    click(
+        &mut app,
+        &format!("{} {}", family.code, family.display_name()),
+    );
     assert!(
         shows(&app, "Bu ailədə yerləşdirilmiş uşaqlar"),
         "the family's page opened"

@@ -538,6 +538,32 @@ fn every_step_is_in_the_audit_trail_with_who_and_what_changed() {
         })
         .expect("text search");
     assert!(found.len() >= 3);
+    // The search reads each entry in the interface language too: the Azerbaijani and Russian
+    // words for an approval find the decision, which its English summary alone would not.
+    for (lang, word) in [
+        (yuva::i18n::Lang::Az, "təsdiq"),
+        (yuva::i18n::Lang::Ru, "одобр"),
+    ] {
+        let search = |lang| {
+            f.store
+                .audit_query(&AuditFilter {
+                    text: String::from(word),
+                    lang,
+                    ..AuditFilter::default()
+                })
+                .expect("text search")
+        };
+        assert!(
+            search(None).is_empty(),
+            "{word}: not in the English summary"
+        );
+        assert!(
+            search(Some(lang))
+                .iter()
+                .any(|e| e.entity == "panel_decision"),
+            "{word} finds the decision"
+        );
+    }
 }
 
 #[test]

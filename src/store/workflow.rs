@@ -32,8 +32,10 @@ pub struct Proposal {
 /// What the audit trail screen shows.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuditFilter {
-    /// Folded into a case-insensitive match on the summary, entity and user.
+    /// Folded into a case-insensitive match on the summary, entity and user — and, with
+    /// `lang`, on the entry's words as that language shows them.
     pub text: String,
+    pub lang: Option<crate::i18n::Lang>,
     pub entity: Option<String>,
     pub user: Option<String>,
     pub action: Option<String>,
@@ -314,10 +316,27 @@ impl Store {
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
             let entry = super::audit_entry_from_row(r)?;
-            let haystack = crate::domain::text::fold_for_search(&format!(
+            let mut haystack = format!(
                 "{} {} {} {}",
                 entry.summary, entry.entity, entry.user_name, entry.at
-            ));
+            );
+            if let Some(lang) = filter.lang.filter(|_| !needle.is_empty()) {
+                for (prefix, code) in [
+                    ("audit.action", &entry.action),
+                    ("audit.entity", &entry.entity),
+                ] {
+                    let key = format!("{prefix}.{code}");
+                    if crate::i18n::has_key(lang, &key) {
+                        haystack.push(' ');
+                        haystack.push_str(&crate::i18n::tr(lang, &key));
+                    }
+                }
+                if let Some(details) = &entry.details {
+                    haystack.push(' ');
+                    haystack.push_str(&crate::i18n::audit_text(lang, details));
+                }
+            }
+            let haystack = crate::domain::text::fold_for_search(&haystack);
             if crate::domain::text::matches_query(&haystack, &needle) {
                 out.push(entry);
                 if out.len() >= limit {

@@ -200,7 +200,7 @@ impl Workspace {
             matching: matching::Screen::new(today),
             panel: panel::Screen::new(),
             placements: placements::Screen::default(),
-            audit: audit::Screen::default(),
+            audit: audit::Screen::new(lang),
         };
         workspace.refresh_workflow().map_err(|e| e.to_string())?;
         Ok(workspace)
@@ -435,6 +435,9 @@ impl App {
         match message {
             Message::Language(new) => {
                 self.lang = new;
+                if let Ok(ws) = &mut self.workspace {
+                    ws.audit.lang = new;
+                }
                 self.user_settings.language = new;
                 self.save_user_settings();
                 return Task::none();

@@ -46,6 +46,8 @@ fn record_of(entry: &AuditEntry) -> Option<RecordLink> {
 #[derive(Default)]
 pub struct Screen {
     filter: AuditFilter,
+    /// The interface language, in which the search also reads each entry.
+    pub lang: crate::i18n::Lang,
     /// The entries matching the filter (set by the application).
     pub entries: Vec<AuditEntry>,
     pub users: Vec<String>,
@@ -54,9 +56,17 @@ pub struct Screen {
 }
 
 impl Screen {
+    pub fn new(lang: crate::i18n::Lang) -> Self {
+        Screen {
+            lang,
+            ..Screen::default()
+        }
+    }
+
     pub fn filter(&self) -> AuditFilter {
         AuditFilter {
             limit: LIMIT,
+            lang: Some(self.lang),
             ..self.filter.clone()
         }
     }

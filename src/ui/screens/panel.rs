@@ -530,11 +530,7 @@ impl Screen {
             None => t("panel.pending"),
         };
         let mut content = column![
-            row![
-                title,
-                text(status).size(14).style(style::heading_text),
-            ]
-            .spacing(10),
+            row![title, text(status).size(14).style(style::heading_text),].spacing(10),
             text(tr_args(
                 lang,
                 "matching.distance_of",

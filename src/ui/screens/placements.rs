@@ -10,9 +10,7 @@ use crate::domain::text::{fold_for_search, matches_query};
 use crate::domain::*;
 use crate::i18n::{tr, tr_args};
 use crate::ui::style;
-use crate::ui::widgets::{
-    choice_list, error_of, field, input, link, optional_choices, table_row,
-};
+use crate::ui::widgets::{choice_list, error_of, field, input, link, optional_choices, table_row};
 use crate::ui::{Env, Registry};
 
 pub const SEARCH_ID: &str = "placements.search";
@@ -328,4 +326,3 @@ impl Screen {
         .into()
     }
 }
-
