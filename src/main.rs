@@ -55,6 +55,11 @@ enum Command {
         /// "proven_optimal": false, with its "upper_bound".
         #[arg(long, value_name = "SECONDS")]
         time_limit: Option<f64>,
+        /// How long checking unplaced children's hints may take (each is checked by solving
+        /// again; 0: state none). Hints not checked in time are not stated
+        /// ("hint_check": "not_checked").
+        #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_HINT_TIME_S)]
+        hint_time: f64,
     },
     /// The price of each setting: solve again with one setting changed at a time (one more
     /// sibling group per family, a longer distance limit, each weight at its default) and print
@@ -173,13 +178,20 @@ fn main() -> ExitCode {
             greedy,
             date,
             time_limit,
+            hint_time,
         }) => {
             let (instance, time_limit) =
                 match instance_and_limit(instance.as_deref(), &database, date, time_limit) {
                     Ok(loaded) => loaded,
                     Err(code) => return code,
                 };
-            run_match(&instance, output.as_deref(), greedy, time_limit)
+            let Some(hint_time) = (hint_time.is_finite() && hint_time >= 0.0)
+                .then(|| std::time::Duration::try_from_secs_f64(hint_time).ok())
+            else {
+                eprintln!("yuva: --hint-time {hint_time} must be a number of seconds, 0 or more");
+                return ExitCode::from(2);
+            };
+            run_match(&instance, output.as_deref(), greedy, time_limit, hint_time)
         }
         Some(Command::Prices {
             instance,
@@ -542,11 +554,16 @@ fn run_prices(
     ExitCode::SUCCESS
 }
 
+/// How long `yuva match` checks hints unless told otherwise: on a 1,500-child registry every
+/// hint would take the better part of an hour.
+const DEFAULT_HINT_TIME_S: f64 = 120.0;
+
 fn run_match(
     instance: &matching::Instance,
     output: Option<&std::path::Path>,
     greedy: bool,
     time_limit: Option<std::time::Duration>,
+    hint_time: Option<std::time::Duration>,
 ) -> ExitCode {
     // On a terminal, one line of progress on stderr, rewritten as the run goes.
     let on_terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
@@ -582,6 +599,8 @@ fn run_match(
             matching::SolveOptions {
                 time_limit,
                 progress: on_terminal.then_some(&show_progress as &(dyn Fn(_) + Sync)),
+                // A limit too large for a duration is no limit.
+                hint_time,
                 ..Default::default()
             },
         )

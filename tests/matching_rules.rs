@@ -672,3 +672,49 @@ fn a_hint_applies_to_the_childs_unit_only() {
         "the group moves as one"
     );
 }
+
+#[test]
+fn the_command_line_bounds_the_time_spent_checking_hints() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let instance = dir.path().join("instance.json");
+    // A second child too far from any family that could take it: it has a hint to check.
+    let mut value = base();
+    value["children"]
+        .as_array_mut()
+        .expect("children")
+        .push(child("C-002", 40.42, 49.88));
+    std::fs::write(&instance, value.to_string()).expect("write");
+    let plan_with = |hint_time: &str| -> Value {
+        let run = yuva()
+            .args(["match", "--hint-time", hint_time])
+            .arg(&instance)
+            .output()
+            .expect("runs");
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        serde_json::from_slice(&run.stdout).expect("plan on stdout")
+    };
+    let checks = |plan: &Value| -> Vec<String> {
+        plan["unplaced"]
+            .as_array()
+            .expect("unplaced")
+            .iter()
+            .map(|u| u["hint_check"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    };
+    let none = plan_with("0");
+    assert!(!checks(&none).is_empty(), "someone is unplaced");
+    assert!(checks(&none).iter().all(|c| c == "not_checked"), "{none}");
+    let all = plan_with("60");
+    assert!(checks(&all).iter().all(|c| c != "not_checked"), "{all}");
+
+    let refused = yuva()
+        .args(["match", "--hint-time", "-1"])
+        .arg(&instance)
+        .output()
+        .expect("runs");
+    assert_eq!(refused.status.code(), Some(2));
+}
