@@ -136,7 +136,7 @@ fn check_child(
             entry.hint_check = HintCheck::Verified;
             return;
         }
-        match places(&problem, &structure, c, control.deadline) {
+        match places(&problem, &structure, c, placements, control.deadline) {
             Ok(true) => {
                 entry.relaxation = Some(candidate);
                 entry.hint_check = HintCheck::Verified;
@@ -213,10 +213,32 @@ fn places(
     problem: &Problem,
     structure: &Structure,
     c: usize,
+    placements: &HashMap<String, String>,
     deadline: Option<Instant>,
 ) -> Result<bool, MatchError> {
-    Ok(model::solve_component_of(problem, structure, c, deadline)?
-        .is_some_and(|plan| plan.family_of(c).is_some()))
+    // The plan before the change stays feasible after it (a change only adds options): the
+    // re-solve starts from it.
+    let family_index: HashMap<&str, usize> = problem
+        .families
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.id.as_str(), i))
+        .collect();
+    let start: std::collections::HashSet<(usize, usize)> = problem
+        .children
+        .iter()
+        .enumerate()
+        .filter_map(|(o, other)| {
+            let f = *family_index.get(placements.get(&other.id)?.as_str())?;
+            Some((structure.unit_of[o], f))
+        })
+        .collect();
+    match model::solve_component_of(problem, structure, c, deadline, &start)? {
+        // Not proven in time: neither true nor false.
+        Some(plan) if !plan.optimal => Err(MatchError::TimeLimit),
+        Some(plan) => Ok(plan.family_of(c).is_some()),
+        None => Ok(false),
+    }
 }
 
 /// The child locked with the family where it would add the most: who moves, and what the plan
@@ -241,7 +263,9 @@ fn give_way(
     // A lock changes no rule: the structure as solved holds, with the pair locked.
     let mut problem = base.problem.clone();
     problem.locked.push((c, best));
-    let Some(plan) = model::solve_component_of(&problem, structure, c, deadline)? else {
+    // No start: the plan before may not hold with the lock.
+    let no_start = std::collections::HashSet::new();
+    let Some(plan) = model::solve_component_of(&problem, structure, c, deadline, &no_start)? else {
         return Ok(None);
     };
     let family_index: HashMap<&str, usize> = problem

@@ -328,11 +328,16 @@ pub fn check_locks(
 /// The optimum of the one component that holds `child` — components share no family and no
 /// penalty, so the rest of a plan cannot change with it: the (child, family) pairs placed
 /// there, and the units of the component. `None` when the child has no option at all.
+///
+/// `start` is a plan known to be feasible here, as (unit, family) pairs — for a hint, the plan
+/// before the change, which a change that only adds options keeps feasible: branch and bound
+/// starts from it instead of from nothing.
 pub fn solve_component_of(
     problem: &Problem,
     structure: &Structure,
     child: usize,
     deadline: Option<std::time::Instant>,
+    start: &std::collections::HashSet<(usize, usize)>,
 ) -> Result<Option<ComponentPlan>, MatchError> {
     let locks = check_locks(problem, structure)?;
     let unit = structure.unit_of[child];
@@ -343,7 +348,6 @@ pub fn solve_component_of(
     else {
         return Ok(None);
     };
-    let no_baseline = std::collections::HashSet::new();
     let part = Part {
         problem,
         structure,
@@ -351,13 +355,14 @@ pub fn solve_component_of(
         locks: &locks,
         deadline,
         first_columns: FIRST_COLUMNS,
-        baseline: &no_baseline,
+        baseline: start,
     };
     let result = solve_component(&part)?;
     Ok(Some(ComponentPlan {
         value: placed_value(problem, structure, &result.placed),
         placed: result.placed,
         units,
+        optimal: result.optimal,
     }))
 }
 
@@ -373,6 +378,8 @@ pub struct ComponentPlan {
     pub units: Vec<usize>,
     /// Its value in the objective.
     pub value: f64,
+    /// Proven optimal (not stopped by the deadline).
+    pub optimal: bool,
 }
 
 impl ComponentPlan {
