@@ -77,6 +77,11 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The audit log: `yuva audit verify --db X`.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Write the registry's awaiting children and its families as an instance file, so that a
     /// plan can be reproduced and re-checked outside Yuva.
     ExportInstance {
@@ -119,6 +124,13 @@ enum Command {
         #[arg(long)]
         replace: bool,
     },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the audit log's hash chain: exit 0 when every entry fits, 1 naming the first
+    /// entry that was edited, removed, inserted or moved.
+    Verify,
 }
 
 #[derive(Subcommand)]
@@ -206,6 +218,9 @@ fn main() -> ExitCode {
                 };
             run_prices(&instance, time_limit, json)
         }
+        Some(Command::Audit {
+            command: AuditCommand::Verify,
+        }) => verify_audit(&database),
         Some(Command::ExportInstance { output, date }) => {
             let today = date.unwrap_or_else(|| Local::now().date_naive());
             match registry_instance(&database, today).and_then(|instance| {
@@ -441,6 +456,30 @@ fn registry_instance(
 fn write_atomically(path: &std::path::Path, text: &str) -> Result<(), String> {
     yuva::files::write_atomically(path, text.as_bytes())
         .map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// `yuva audit verify`: the chain's verdict on stdout, exit 1 when it is broken.
+fn verify_audit(database: &std::path::Path) -> ExitCode {
+    let report = match Store::open(database).and_then(|store| store.verify_audit()) {
+        Ok(report) => report,
+        Err(e) => {
+            eprintln!("yuva: {}: {e}", database.display());
+            return ExitCode::from(2);
+        }
+    };
+    match report.broken {
+        None => {
+            println!(
+                "audit log intact: {} entries, head {}",
+                report.entries, report.head
+            );
+            ExitCode::SUCCESS
+        }
+        Some(broken) => {
+            println!("audit log NOT intact: {broken}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 /// The instance of a file or of the registry, and a time limit, as `match` and `prices` take

@@ -20,11 +20,11 @@ fn migrates_an_empty_file_and_reopens_it() {
     let path = dir.path().join("new").join("registry.db");
     {
         let store = Store::open(&path).expect("creates the file and its folder");
-        assert_eq!(store.schema_version().expect("version"), 3);
+        assert_eq!(store.schema_version().expect("version"), 4);
         assert!(store.is_empty().expect("empty"));
     }
     let store = Store::open(&path).expect("reopens");
-    assert_eq!(store.schema_version().expect("version"), 3);
+    assert_eq!(store.schema_version().expect("version"), 4);
     let conn = Connection::open(&path).expect("raw connection");
     let mode: String = conn
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))

@@ -189,3 +189,61 @@ fn a_child_joins_a_new_sibling_group_that_may_be_split_only_with_a_reason() {
         Some("Lənkəran")
     );
 }
+
+#[test]
+fn the_window_warns_when_the_audit_trail_was_changed_outside_yuva() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("registry.db");
+    {
+        let mut store = Store::open(&path).expect("open");
+        let gazetteer = Gazetteer::embedded().expect("gazetteer");
+        yuva::demo::populate(
+            &mut store,
+            &yuva::demo::DemoOptions {
+                families: 4,
+                children: 5,
+                ..yuva::demo::DemoOptions::new(today())
+            },
+            &gazetteer,
+        )
+        .expect("demo");
+    }
+    let warning = "Jurnal Yuva-dan kənarda dəyişdirilib: 1 saylı qeyd";
+    let contains = |app: &yuva::ui::App| {
+        let mut ui = iced_test::Simulator::with_size(yuva::ui::iced_settings(), SIZE, app.view());
+        ui.find(
+            |candidate: iced_test::selector::Candidate<'_>| match candidate {
+                iced_test::selector::Candidate::Text { content, .. }
+                    if content.contains(warning) =>
+                {
+                    Some(())
+                }
+                _ => None,
+            },
+        )
+        .is_ok()
+    };
+    // The check runs on a thread of its own: give it up to `wait` to report.
+    let opened = |dir: &Path, wait: std::time::Duration| {
+        let mut app = launch(dir);
+        update(&mut app, Message::FirstFrame);
+        let started = std::time::Instant::now();
+        while started.elapsed() < wait && !contains(&app) {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            deliver(&mut app);
+        }
+        app
+    };
+    let app = opened(dir.path(), std::time::Duration::from_millis(700));
+    assert!(!contains(&app), "an intact log: no warning");
+    drop(app);
+    let conn = rusqlite::Connection::open(&path).expect("raw");
+    conn.execute_batch(
+        "DROP TRIGGER audit_log_no_update;
+         UPDATE audit_log SET user_name = 'Head of Agency' WHERE id = 1;",
+    )
+    .expect("tampered");
+    drop(conn);
+    let app = opened(dir.path(), std::time::Duration::from_secs(10));
+    assert!(contains(&app), "the banner names the entry");
+}

@@ -582,12 +582,18 @@ fn a_version_one_registry_is_migrated_with_its_data() {
                 age_min, age_max, sex_preference, places, created_at, updated_at)
              VALUES ('F-0001', 'Gülnarə Şükürova', 'AZ-BA', 40.4, 49.9, 'approved', 0, 10,
                 'any', 2, '2026-01-01', '2026-01-01');
+             INSERT INTO audit_log(at, user_name, action, entity, entity_id, summary)
+             VALUES ('2026-01-01 09:00:00', 'officer', 'create', 'family', 1, 'created F-0001'),
+                    ('2026-01-02 09:00:00', 'officer', 'update', 'family', 1, 'updated F-0001');
              PRAGMA user_version = 1;",
         )
         .expect("v1 data");
     }
     let store = Store::open(&path).expect("migrates");
-    assert_eq!(store.schema_version().expect("version"), 3);
+    assert_eq!(store.schema_version().expect("version"), 4);
+    // The entries written before the log was chained are sealed in order by the migration.
+    let chain = store.verify_audit().expect("verify");
+    assert_eq!((chain.entries, chain.broken), (2, None));
     assert_eq!(store.families().expect("families")[0].code, "F-0001");
     assert!(store.panel_sessions().expect("sessions").is_empty());
 }

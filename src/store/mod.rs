@@ -3,6 +3,7 @@
 //! Every change that writes more than one row runs in one transaction, and every record is
 //! validated (with the same rules the window shows) before anything is written.
 
+pub mod audit_chain;
 mod children;
 mod codec;
 mod families;
@@ -148,6 +149,11 @@ impl Store {
             path,
             user_name: String::from("officer"),
         })
+    }
+
+    /// Checks the audit log's hash chain from the first entry.
+    pub fn verify_audit(&self) -> Result<audit_chain::ChainReport> {
+        Ok(audit_chain::verify(&self.conn)?)
     }
 
     pub fn path(&self) -> Option<&Path> {
@@ -337,20 +343,22 @@ fn audit(
     entity_id: Option<i64>,
     text: &AuditText,
 ) -> rusqlite::Result<()> {
-    conn.execute(
-        "INSERT INTO audit_log(at, user_name, action, entity, entity_id, summary, details)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
-            now(),
-            user,
+    let at = now();
+    let summary = crate::i18n::audit_text(crate::i18n::Lang::En, text);
+    let details = serde_json::to_string(text).ok();
+    audit_chain::append(
+        conn,
+        &audit_chain::Content {
+            id: audit_chain::next_id(conn)?,
+            at: &at,
+            user_name: user,
             action,
             entity,
             entity_id,
-            crate::i18n::audit_text(crate::i18n::Lang::En, text),
-            serde_json::to_string(text).ok()
-        ],
-    )?;
-    Ok(())
+            summary: &summary,
+            details: details.as_deref(),
+        },
+    )
 }
 
 /// The code of a child or a family (for audit texts), or its id where it has none.
@@ -365,21 +373,34 @@ fn code_or_id(conn: &Connection, table: &str, id: i64) -> rusqlite::Result<Strin
 }
 
 fn migrate(conn: &mut Connection, path: Option<&Path>) -> Result<()> {
-    let current: u32 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     let known = schema::MIGRATIONS.len() as u32;
+    let too_new = |found: u32| StoreError::TooNew {
+        path: path.map(|p| p.display().to_string()).unwrap_or_default(),
+        found,
+        known,
+    };
+    let current: u32 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if current == known {
+        return Ok(());
+    }
     if current > known {
-        return Err(StoreError::TooNew {
-            path: path.map(|p| p.display().to_string()).unwrap_or_default(),
-            found: current,
-            known,
-        });
+        return Err(too_new(current));
+    }
+    // One IMMEDIATE transaction for the whole set-up: a second process opening the same new
+    // file waits for it, then finds the schema made (it reads the version again inside).
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let current: u32 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if current > known {
+        return Err(too_new(current));
     }
     for (index, sql) in schema::MIGRATIONS.iter().enumerate().skip(current as usize) {
-        let tx = conn.transaction()?;
         tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", index as u32 + 1)?;
-        tx.commit()?;
+        if index + 1 == schema::CHAINED_AUDIT {
+            audit_chain::seal_existing(&tx)?;
+        }
     }
+    tx.pragma_update(None, "user_version", known)?;
+    tx.commit()?;
     Ok(())
 }
 

@@ -1,7 +1,11 @@
 //! Schema migrations, versioned with SQLite's `user_version`. Each entry moves the schema one
 //! version up and runs in its own transaction; never edit a released entry, add a new one.
 
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
+
+/// The migration after which the audit log is a hash chain (entries before it are sealed in
+/// order by `audit_chain::seal_existing`, in the same transaction).
+pub const CHAINED_AUDIT: usize = 4;
 
 const V1: &str = r#"
 CREATE TABLE families (
@@ -213,4 +217,10 @@ ALTER TABLE placements ADD COLUMN decision_id INTEGER REFERENCES panel_decisions
 ALTER TABLE placements ADD COLUMN end_note TEXT NOT NULL DEFAULT '';
 
 CREATE INDEX audit_log_entity ON audit_log(entity, entity_id);
+"#;
+
+/// The audit log as a hash chain: each entry's SHA-256 over the previous entry's and its own
+/// content (see `audit_chain`).
+const V4: &str = r#"
+ALTER TABLE audit_log ADD COLUMN hash TEXT;
 "#;

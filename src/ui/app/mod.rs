@@ -99,6 +99,9 @@ pub enum Message {
     Keyboard(keyboard::Event),
     FirstFrame,
     DismissNotice,
+    /// The audit log's hash chain, checked in the background after the window opened: the
+    /// first entry that does not fit, if any.
+    AuditChecked(Result<Option<store::audit_chain::ChainBreak>, String>),
 }
 
 struct Notice {
@@ -450,6 +453,45 @@ impl App {
                 if std::env::var_os("YUVA_STARTUP_TIMING").is_some() {
                     report_startup(self.started, self.workspace.as_deref().ok());
                 }
+                return match &self.workspace {
+                    Ok(ws) => Task::perform(
+                        verify_audit_in_background(ws.database.clone()),
+                        Message::AuditChecked,
+                    ),
+                    Err(_) => Task::none(),
+                };
+            }
+            Message::AuditChecked(result) => {
+                let lang = self.lang;
+                self.notice = match result {
+                    Ok(None) => return Task::none(),
+                    Ok(Some(broken)) => {
+                        let key = match broken.kind {
+                            store::audit_chain::BreakKind::Altered => "audit.chain_altered",
+                            store::audit_chain::BreakKind::OutOfSequence => {
+                                "audit.chain_out_of_sequence"
+                            }
+                            store::audit_chain::BreakKind::Unsealed => "audit.chain_unsealed",
+                        };
+                        Some(Notice {
+                            text: tr_args(
+                                lang,
+                                key,
+                                &[
+                                    ("entry", broken.entry_id.to_string()),
+                                    ("at", broken.at.clone()),
+                                ],
+                            ),
+                            is_error: true,
+                            open: None,
+                        })
+                    }
+                    Err(reason) => Some(Notice {
+                        text: tr_args(lang, "audit.chain_unchecked", &[("reason", reason)]),
+                        is_error: true,
+                        open: None,
+                    }),
+                };
                 return Task::none();
             }
             Message::DismissNotice => {
@@ -640,6 +682,7 @@ impl App {
             Message::Language(_)
             | Message::FirstFrame
             | Message::DismissNotice
+            | Message::AuditChecked(_)
             | Message::OpenFile(_) => {}
         }
         if let Some(request) = ws.pending_print.take() {
@@ -756,6 +799,24 @@ impl App {
         }
         crate::ui::widgets::shortcut_guard::shortcut_guard(page.push(content))
     }
+}
+
+/// Checks the registry's audit chain on a connection of its own, off the window's thread (a long
+/// log takes a moment).
+async fn verify_audit_in_background(
+    database: PathBuf,
+) -> Result<Option<store::audit_chain::ChainBreak>, String> {
+    let (sender, receiver) = iced::futures::channel::oneshot::channel();
+    std::thread::spawn(move || {
+        let result = Store::open(&database)
+            .and_then(|store| store.verify_audit())
+            .map(|report| report.broken)
+            .map_err(|e| e.to_string());
+        let _ = sender.send(result);
+    });
+    receiver
+        .await
+        .unwrap_or_else(|_| Err(String::from("the check stopped")))
 }
 
 fn save_failed(lang: Lang, error: &StoreError) -> (String, bool) {
