@@ -111,11 +111,11 @@ enum Command {
         /// Seed of the generator: the same seed and date give the same registry.
         #[arg(long, default_value_t = DemoOptions::DEFAULT_SEED)]
         seed: u64,
-        /// How many foster families to invent.
-        #[arg(long, default_value_t = DemoOptions::DEFAULT_FAMILIES)]
+        /// How many foster families to invent (at most 100,000).
+        #[arg(long, default_value_t = DemoOptions::DEFAULT_FAMILIES, value_parser = demo_count)]
         families: usize,
-        /// How many children to invent (sibling groups included).
-        #[arg(long, default_value_t = DemoOptions::DEFAULT_CHILDREN)]
+        /// How many children to invent, sibling groups included (at most 100,000).
+        #[arg(long, default_value_t = DemoOptions::DEFAULT_CHILDREN, value_parser = demo_count)]
         children: usize,
         /// The date the registry is "as of" (YYYY-MM-DD; default: today).
         #[arg(long, value_parser = parse_iso_date)]
@@ -224,6 +224,14 @@ fn main() -> ExitCode {
         Some(Command::ExportInstance { output, date }) => {
             let today = date.unwrap_or_else(|| Local::now().date_naive());
             match registry_instance(&database, today).and_then(|instance| {
+                // Only an instance `match` accepts is written.
+                instance.validate().map_err(|e| {
+                    format!(
+                        "{} was not written: the registry has a record the optimizer refuses — {}",
+                        output.display(),
+                        instance.naming_record(&e)
+                    )
+                })?;
                 let text = serde_json::to_string_pretty(&instance).map_err(|e| e.to_string())?;
                 write_atomically(&output, &text)?;
                 Ok(instance)
@@ -456,6 +464,20 @@ fn registry_instance(
 fn write_atomically(path: &std::path::Path, text: &str) -> Result<(), String> {
     yuva::files::write_atomically(path, text.as_bytes())
         .map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// A number of demo records: a whole number up to 100,000 (more would take hours to write and
+/// no training needs it).
+fn demo_count(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(n) if n <= 100_000 => Ok(n),
+        Ok(_) | Err(_)
+            if text.trim().chars().all(|c| c.is_ascii_digit()) && !text.trim().is_empty() =>
+        {
+            Err(String::from("at most 100000"))
+        }
+        _ => Err(String::from("a whole number from 0 to 100000")),
+    }
 }
 
 /// `yuva audit verify`: the chain's verdict on stdout, exit 1 when it is broken.

@@ -54,7 +54,7 @@ fn refuses_a_registry_from_a_newer_version() {
     match Store::open(&path) {
         Err(StoreError::TooNew { found, known, .. }) => {
             assert_eq!(found, 99);
-            assert_eq!(known, 3);
+            assert_eq!(known, 4);
         }
         other => panic!("expected TooNew, got {:?}", other.map(|_| ())),
     }

@@ -118,19 +118,60 @@ pub struct InputError {
     pub message: String,
 }
 
+/// The longest message an input error keeps (a 1 MB value is not echoed whole).
+const MESSAGE_MAX_CHARS: usize = 240;
+
 impl InputError {
+    /// An error at `path`. The message is kept to one line: control characters are written as
+    /// escapes (none reaches the terminal) and a long message is cut, saying how long it was.
     pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
         InputError {
-            path: path.into(),
-            message: message.into(),
+            path: one_line(&path.into()),
+            message: one_line(&message.into()),
         }
     }
 }
 
+/// `text` on one line, control characters escaped, cut after [`MESSAGE_MAX_CHARS`].
+fn one_line(text: &str) -> String {
+    let mut out = String::new();
+    for (count, c) in text.chars().enumerate() {
+        if count == MESSAGE_MAX_CHARS {
+            let total = text.chars().count();
+            out.push_str(&format!("… ({total} characters)"));
+            return out;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Parses an instance from JSON text. Syntax errors, unknown fields and unknown codes come
-/// with the path of the offending value.
+/// with the path of the offending value; anything after the instance (junk, a second
+/// document) is refused.
 pub fn parse_instance(text: &str) -> Result<Instance, InputError> {
     let deserializer = &mut serde_json::Deserializer::from_str(text);
+    let instance = parse_with_path(deserializer)?;
+    deserializer.end().map_err(|error| {
+        InputError::new(
+            "(file)",
+            format!(
+                "unexpected data after the instance at line {}, column {}",
+                error.line(),
+                error.column()
+            ),
+        )
+    })?;
+    Ok(instance)
+}
+
+fn parse_with_path(
+    deserializer: &mut serde_json::Deserializer<serde_json::de::StrRead<'_>>,
+) -> Result<Instance, InputError> {
     serde_path_to_error::deserialize(deserializer).map_err(|error| {
         let path = error.path().to_string();
         let inner = error.into_inner();
@@ -217,6 +258,33 @@ fn coordinates(lat: f64, lon: f64, path: &str) -> Result<(), InputError> {
     Ok(())
 }
 
+/// The largest weight accepted: far above any sensible setting (the defaults are 1,000 per
+/// placement and 1 per km), and small enough that the solver's arithmetic stays exact.
+pub const MAX_WEIGHT: f64 = 100_000.0;
+/// The longest distance limit accepted (half the Earth's circumference).
+pub const MAX_DISTANCE_KM: f64 = 20_000.0;
+/// The most sibling groups one family may be given.
+pub const MAX_GROUPS_PER_FAMILY: u32 = 20;
+/// The most places one family may have.
+pub const MAX_PLACES: u32 = 100;
+/// The highest age a family's range may name.
+pub const MAX_AGE: u32 = 25;
+
+fn at_most<T: PartialOrd + std::fmt::Display>(
+    value: T,
+    max: T,
+    path: &str,
+) -> Result<(), InputError> {
+    if value <= max {
+        Ok(())
+    } else {
+        Err(InputError::new(
+            path,
+            format!("{value} is above the most allowed, {max}"),
+        ))
+    }
+}
+
 fn non_negative(value: f64, path: &str) -> Result<(), InputError> {
     if value.is_finite() && value >= 0.0 {
         Ok(())
@@ -229,18 +297,48 @@ fn non_negative(value: f64, path: &str) -> Result<(), InputError> {
 }
 
 impl Instance {
+    /// The error with the record it is about named by its id ("child C-0004: children[3]…"),
+    /// for instances made from a registry, whose paths mean little to the person who keeps it.
+    pub fn naming_record(&self, error: &InputError) -> String {
+        let index = |prefix: &str| -> Option<usize> {
+            let rest = error.path.strip_prefix(prefix)?;
+            rest[..rest.find(']')?].parse().ok()
+        };
+        let record = if let Some(i) = index("children[") {
+            self.children.get(i).map(|c| format!("child {}", c.id))
+        } else if let Some(i) = index("families[") {
+            self.families.get(i).map(|f| format!("family {}", f.id))
+        } else {
+            None
+        };
+        match record {
+            Some(record) => format!("{record}: {error}"),
+            None => error.to_string(),
+        }
+    }
+
     /// Checks the instance and resolves it into a [`Problem`]; the first problem found is
     /// returned with its path.
     pub fn validate(&self) -> Result<Problem, InputError> {
         let planning_date = date(&self.planning_date, String::from("planning_date"))?;
         let settings = self.settings;
         non_negative(settings.max_distance_km, "settings.max_distance_km")?;
+        at_most(
+            settings.max_distance_km,
+            MAX_DISTANCE_KM,
+            "settings.max_distance_km",
+        )?;
         if settings.max_groups_per_family == 0 {
             return Err(InputError::new(
                 "settings.max_groups_per_family",
                 "must be at least 1",
             ));
         }
+        at_most(
+            settings.max_groups_per_family,
+            MAX_GROUPS_PER_FAMILY,
+            "settings.max_groups_per_family",
+        )?;
         let w = settings.weights;
         for (name, value) in [
             ("place", w.place),
@@ -248,7 +346,9 @@ impl Instance {
             ("language", w.language),
             ("split", w.split),
         ] {
-            non_negative(value, &format!("settings.weights.{name}"))?;
+            let path = format!("settings.weights.{name}");
+            non_negative(value, &path)?;
+            at_most(value, MAX_WEIGHT, &path)?;
         }
 
         let mut family_index: HashMap<&str, usize> = HashMap::new();
@@ -278,6 +378,8 @@ impl Instance {
                     ),
                 ));
             }
+            at_most(f.places, MAX_PLACES, &format!("{path}.places"))?;
+            at_most(f.age_max, MAX_AGE, &format!("{path}.age_max"))?;
             if f.age_min > f.age_max {
                 return Err(InputError::new(
                     format!("{path}.age_min"),
@@ -333,6 +435,7 @@ impl Instance {
             coordinates(c.lat, c.lon, &path)?;
             if let Some(limit) = c.max_distance_km {
                 non_negative(limit, &format!("{path}.max_distance_km"))?;
+                at_most(limit, MAX_DISTANCE_KM, &format!("{path}.max_distance_km"))?;
             }
             if c.group.as_deref().is_some_and(|g| g.trim().is_empty()) {
                 return Err(InputError::new(
@@ -355,6 +458,25 @@ impl Instance {
                 max_distance_km: c.max_distance_km,
                 referral_date,
             });
+        }
+
+        // The children of a group agree on whether it may be split.
+        let mut first_of_group: HashMap<&str, usize> = HashMap::new();
+        for (i, c) in self.children.iter().enumerate() {
+            let Some(group) = c.group.as_deref() else {
+                continue;
+            };
+            let first = *first_of_group.entry(group).or_insert(i);
+            let other = &self.children[first];
+            if other.may_split != c.may_split {
+                return Err(InputError::new(
+                    format!("children[{i}].may_split"),
+                    format!(
+                        "{} says {} but {} of the same group {group:?} says {}: the children of a group must agree (true: the group may be split)",
+                        c.id, c.may_split, other.id, other.may_split
+                    ),
+                ));
+            }
         }
 
         let resolve = |pair: &PairInput, path: &str| -> Result<(usize, usize), InputError> {
