@@ -77,6 +77,21 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Create an empty registry (the file must not hold one already).
+    Init,
+    /// Copy the registry into a new file, as it is now, and check the copy whole.
+    Backup {
+        /// The backup file to create (it must not exist).
+        #[arg(long, value_name = "FILE")]
+        output: PathBuf,
+    },
+    /// Replace the registry with a backup: the backup is checked first, the registry must be
+    /// open nowhere else, and the registry as it was is kept beside it.
+    Restore {
+        /// The backup to restore.
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+    },
     /// The audit log: `yuva audit verify --db X`.
     Audit {
         #[command(subcommand)]
@@ -221,6 +236,56 @@ fn main() -> ExitCode {
         Some(Command::Audit {
             command: AuditCommand::Verify,
         }) => verify_audit(&database),
+        Some(Command::Init) => {
+            let result = (|| {
+                if std::fs::metadata(&database).is_ok_and(|m| m.len() > 0) {
+                    return Err(format!("{} exists already", database.display()));
+                }
+                Store::open(&database).map(drop).map_err(|e| e.to_string())
+            })();
+            match result {
+                Ok(()) => {
+                    eprintln!("yuva: empty registry {}", database.display());
+                    ExitCode::SUCCESS
+                }
+                Err(message) => {
+                    eprintln!("yuva: {message}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Some(Command::Backup { output }) => {
+            match Store::open_read_only(&database).and_then(|s| s.backup_to(&output)) {
+                Ok(()) => {
+                    let bytes = std::fs::metadata(&output).map(|m| m.len()).unwrap_or(0);
+                    eprintln!(
+                        "yuva: backup {} ({bytes} bytes), checked whole",
+                        output.display()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("yuva: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Some(Command::Restore { from }) => match store::restore(&database, &from) {
+            Ok(kept) => {
+                eprintln!(
+                    "yuva: {} restored from {}{}",
+                    database.display(),
+                    from.display(),
+                    kept.map(|k| format!("; the registry as it was is kept as {}", k.display()))
+                        .unwrap_or_default()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("yuva: {e}");
+                ExitCode::from(2)
+            }
+        },
         Some(Command::ExportInstance { output, date }) => {
             let today = date.unwrap_or_else(|| Local::now().date_naive());
             match registry_instance(&database, today).and_then(|instance| {
@@ -364,10 +429,8 @@ fn run_pack(
 ) -> Result<(PathBuf, usize, usize, f64), String> {
     use yuva::report;
     let started = Instant::now();
-    if !database.exists() {
-        return Err(format!("{} does not exist", database.display()));
-    }
-    let store = Store::open(database).map_err(|e| e.to_string())?;
+    // Reading only: the registry file is never changed by printing.
+    let store = Store::open_read_only(database).map_err(|e| e.to_string())?;
     let gazetteer = Gazetteer::embedded().map_err(|e| e.to_string())?;
     let now = Local::now().naive_local();
     let today = date.unwrap_or_else(|| now.date());
@@ -423,23 +486,59 @@ fn run_demo(
     options: &DemoOptions,
     replace: bool,
 ) -> Result<demo::DemoSummary, String> {
-    if replace {
-        store::delete_registry_file(database)
-            .map_err(|e| format!("cannot delete {}: {e}", database.display()))?;
-    }
     let gazetteer = Gazetteer::embedded().map_err(|e| e.to_string())?;
+    let holds_records = std::fs::metadata(database).is_ok_and(|m| m.len() > 0)
+        && !Store::open_read_only(database)
+            .and_then(|s| s.is_empty())
+            .map_err(|e| e.to_string())?;
+    if holds_records {
+        if !replace {
+            return Err(format!(
+                "{} already holds a registry; pass --replace to replace a demo registry with a new one",
+                database.display()
+            ));
+        }
+        replace_demo_registry(database)?;
+    }
     let mut store = Store::open(database).map_err(|e| e.to_string())?;
-    if !store.is_empty().map_err(|e| e.to_string())? {
+    demo::populate(&mut store, options, &gazetteer).map_err(|e| e.to_string())
+}
+
+/// Clears the way for a new demo where a demo registry is: only a registry made as a demo,
+/// writable, open nowhere else — and only after a checked copy of it is kept beside it.
+fn replace_demo_registry(database: &std::path::Path) -> Result<(), String> {
+    let old = Store::open_read_only(database).map_err(|e| e.to_string())?;
+    if !old.is_demo().map_err(|e| e.to_string())? {
         return Err(format!(
-            "{} already holds a registry; pass --replace to delete it and create a demo registry",
+            "{} is not a demo registry: --replace replaces only registries made by `yuva demo` or the window's demo. Move it away yourself if you mean to start again.",
             database.display()
         ));
     }
-    let summary = demo::populate(&mut store, options, &gazetteer).map_err(|e| e.to_string())?;
-    store
-        .set_setting("registry_kind", "demo")
-        .map_err(|e| e.to_string())?;
-    Ok(summary)
+    if std::fs::metadata(database).is_ok_and(|m| m.permissions().readonly()) {
+        return Err(format!(
+            "{} is read-only: it is not replaced",
+            database.display()
+        ));
+    }
+    drop(old);
+    let hold = store::hold_exclusive(database).map_err(|e| e.to_string())?;
+    let copy = store::backup_path_beside(database, "before-replace");
+    Store::open_read_only(database)
+        .and_then(|s| s.backup_to(&copy))
+        .map_err(|e| {
+            format!(
+                "no copy of {} could be made, so it is not replaced: {e}",
+                database.display()
+            )
+        })?;
+    eprintln!(
+        "yuva: the previous demo registry is kept as {}",
+        copy.display()
+    );
+    store::delete_registry_file(database)
+        .map_err(|e| format!("cannot delete {}: {e}", database.display()))?;
+    drop(hold);
+    Ok(())
 }
 
 fn read_instance(path: &std::path::Path) -> Result<matching::Instance, String> {
@@ -452,10 +551,8 @@ fn registry_instance(
     database: &std::path::Path,
     date: NaiveDate,
 ) -> Result<matching::Instance, String> {
-    if !database.exists() {
-        return Err(format!("{} does not exist", database.display()));
-    }
-    let store = Store::open(database).map_err(|e| e.to_string())?;
+    // Reading only: matching and exporting never change the registry file.
+    let store = Store::open_read_only(database).map_err(|e| e.to_string())?;
     matching::registry::instance_from_store(&store, date, matching::Settings::default())
         .map_err(|e| e.to_string())
 }
@@ -482,7 +579,7 @@ fn demo_count(text: &str) -> Result<usize, String> {
 
 /// `yuva audit verify`: the chain's verdict on stdout, exit 1 when it is broken.
 fn verify_audit(database: &std::path::Path) -> ExitCode {
-    let report = match Store::open(database).and_then(|store| store.verify_audit()) {
+    let report = match Store::open_read_only(database).and_then(|store| store.verify_audit()) {
         Ok(report) => report,
         Err(e) => {
             eprintln!("yuva: {}: {e}", database.display());

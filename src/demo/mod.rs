@@ -629,6 +629,8 @@ pub fn populate(
             groups: registry.groups.len(),
             placements: registry.placements.len(),
         };
+        // The marker with the data, in the same transaction.
+        w.set_setting(crate::store::REGISTRY_KIND, crate::store::DEMO_KIND)?;
         w.audit_note(
             "create",
             "demo_registry",

@@ -52,6 +52,17 @@ pub enum StoreError {
         path: String,
         source: std::io::Error,
     },
+    /// Another window or command has the registry open.
+    #[error("{path} is open in another Yuva window or command; close it first")]
+    InUse { path: String },
+    /// SQLite's own check found the file damaged (a disk fault, a copy cut short, an edit).
+    #[error(
+        "the registry {path} is damaged ({detail}); restore it from a backup or ask the administrator"
+    )]
+    Damaged { path: String, detail: String },
+    /// Opened for reading only, a file that is not (or not yet) a registry this Yuva reads.
+    #[error("{path} {reason}")]
+    NotReadable { path: String, reason: &'static str },
 }
 
 impl From<crate::domain::Refusal> for StoreError {
@@ -117,21 +128,251 @@ pub struct Store {
     conn: Connection,
     path: Option<PathBuf>,
     user_name: String,
+    /// Opened with [`Store::open_read_only`].
+    read_only: bool,
+    /// The shared hold on the registry's lock file (see [`hold_exclusive`]).
+    _hold: Option<std::fs::File>,
+}
+
+impl Drop for Store {
+    /// Moves what the WAL file holds into the registry file, so that the file alone (a copy,
+    /// a backup by hand) has every committed change. Another process still using the WAL keeps
+    /// it; the checkpoint then does what it can.
+    fn drop(&mut self) {
+        if !self.read_only && self.path.is_some() {
+            let _ = self
+                .conn
+                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        }
+    }
+}
+
+/// A backup is whole: it opens as a registry of this schema and passes the full integrity
+/// check.
+pub fn check_backup(path: &Path) -> Result<()> {
+    let store = Store::open_read_only(path)?;
+    let verdict: String = store
+        .conn
+        .query_row("PRAGMA integrity_check(1)", [], |r| r.get(0))?;
+    if verdict == "ok" {
+        Ok(())
+    } else {
+        Err(StoreError::Damaged {
+            path: path.display().to_string(),
+            detail: verdict.lines().next().unwrap_or_default().to_owned(),
+        })
+    }
+}
+
+/// Replaces the registry at `path` with the backup `from`, after checking the backup whole and
+/// taking the registry for this process alone; the registry as it was is kept beside it
+/// (returned). Nothing is changed when any step before the swap fails.
+pub fn restore(path: &Path, from: &Path) -> Result<Option<PathBuf>> {
+    check_backup(from)?;
+    let _hold = hold_exclusive(path)?;
+    let io = |source: std::io::Error| StoreError::Folder {
+        path: path.display().to_string(),
+        source,
+    };
+    // The incoming copy first, beside the registry, so that the swap is two renames.
+    let incoming = backup_path_beside(path, "restoring");
+    std::fs::copy(from, &incoming).map_err(io)?;
+    let kept = if path.exists() {
+        // Whatever the WAL holds goes into the file kept aside.
+        if let Ok(conn) = Connection::open(path) {
+            let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        }
+        let aside = backup_path_beside(path, "before-restore");
+        std::fs::rename(path, &aside).map_err(io)?;
+        Some(aside)
+    } else {
+        None
+    };
+    for suffix in ["-wal", "-shm"] {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        let _ = std::fs::remove_file(PathBuf::from(name));
+    }
+    std::fs::rename(&incoming, path).map_err(io)?;
+    Ok(kept)
+}
+
+/// SQLite's quick integrity check; a damaged file is refused with the first problem it names.
+fn quick_check(conn: &Connection, path: &Path) -> Result<()> {
+    let damaged = |detail: String| StoreError::Damaged {
+        path: path.display().to_string(),
+        detail,
+    };
+    let verdict: String = conn
+        .query_row("PRAGMA quick_check(1)", [], |r| r.get(0))
+        .map_err(|e| damaged(e.to_string()))?;
+    if verdict == "ok" {
+        Ok(())
+    } else {
+        Err(damaged(
+            verdict.lines().next().unwrap_or_default().to_owned(),
+        ))
+    }
+}
+
+/// A path as the file: URI wants it (% and ? and # escaped).
+fn uri_path(path: &Path) -> String {
+    let text = path.display().to_string();
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '?' => out.push_str("%3f"),
+            '#' => out.push_str("%23"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Creates the registry's folder readable by its owner only (Unix: 0700) when it does not
+/// exist; an existing folder is left as its owner set it.
+fn private_folder(folder: &Path) -> std::io::Result<()> {
+    if folder.exists() {
+        return Ok(());
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(folder)
+}
+
+/// Creates a new registry file readable by its owner only (Unix: 0600; SQLite gives its WAL
+/// files the same permissions). An existing file is left as it is.
+fn private_file(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
+    }
 }
 
 impl Store {
     /// Opens (creating if needed) the registry at `path` and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Store> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(|source| StoreError::Folder {
+            private_folder(parent).map_err(|source| StoreError::Folder {
                 path: parent.display().to_string(),
                 source,
             })?;
         }
+        private_file(path).map_err(|source| StoreError::Folder {
+            path: path.display().to_string(),
+            source,
+        })?;
+        let hold = hold_shared(path, true)?;
         let conn = Connection::open(path)?;
         // WAL keeps readers and the writer apart and survives a crash mid-write.
         conn.pragma_update(None, "journal_mode", "WAL")?;
-        Self::init(conn, Some(path.to_path_buf()))
+        quick_check(&conn, path)?;
+        let mut store = Self::init(conn, Some(path.to_path_buf()))?;
+        store._hold = hold;
+        Ok(store)
+    }
+
+    /// Whether the registry was made as a demo (for training) and may be replaced by another.
+    pub fn is_demo(&self) -> Result<bool> {
+        Ok(self.setting(REGISTRY_KIND)?.as_deref() == Some(DEMO_KIND))
+    }
+
+    /// Copies the registry, as it is now, into a new file `target` (owner-only), then checks
+    /// the copy with SQLite's full integrity check. A copy that exists already is not
+    /// overwritten.
+    pub fn backup_to(&self, target: &Path) -> Result<()> {
+        let failed = |source: std::io::Error| StoreError::Folder {
+            path: target.display().to_string(),
+            source,
+        };
+        if target.exists() {
+            return Err(failed(std::io::Error::new(
+                std::io::ErrorKind::AlreadyExists,
+                "a file of that name exists; choose another",
+            )));
+        }
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        options.open(target).map_err(failed)?;
+        let written = self
+            .conn
+            .execute("VACUUM INTO ?1", [target.display().to_string()])
+            .map_err(StoreError::from)
+            .and_then(|_| check_backup(target));
+        if written.is_err() {
+            let _ = std::fs::remove_file(target);
+        }
+        written
+    }
+
+    /// Opens an existing registry for reading only: the file is never changed (no schema
+    /// set-up, no journal switch), and one on read-only media can still be read. A file that
+    /// is missing, empty, not a registry or of another schema version is refused.
+    pub fn open_read_only(path: &Path) -> Result<Store> {
+        use rusqlite::OpenFlags;
+        let not_readable = |reason| StoreError::NotReadable {
+            path: path.display().to_string(),
+            reason,
+        };
+        match std::fs::metadata(path) {
+            Err(_) => return Err(not_readable("does not exist")),
+            Ok(meta) if meta.len() == 0 => {
+                return Err(not_readable("is empty: it is not a registry yet"));
+            }
+            Ok(_) => {}
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags)
+            .and_then(|conn| {
+                // A WAL registry needs its shared-memory file; on read-only media there is
+                // none to make, and the file is read as it is (immutable).
+                conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))?;
+                Ok(conn)
+            })
+            .or_else(|_| {
+                let uri = format!("file:{}?immutable=1", uri_path(path));
+                Connection::open_with_flags(uri, flags | OpenFlags::SQLITE_OPEN_URI)
+            })
+            .map_err(|_| not_readable("cannot be read as a registry"))?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        let version: u32 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(|_| not_readable("is not a Yuva registry"))?;
+        let known = schema::MIGRATIONS.len() as u32;
+        if version == 0 {
+            return Err(not_readable("is not a Yuva registry"));
+        }
+        if version > known {
+            return Err(StoreError::TooNew {
+                path: path.display().to_string(),
+                found: version,
+                known,
+            });
+        }
+        if version < known {
+            return Err(not_readable(
+                "was made by an older Yuva: open it once in the window (or with a command that writes) to bring it up to date",
+            ));
+        }
+        quick_check(&conn, path)?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        Ok(Store {
+            conn,
+            path: Some(path.to_path_buf()),
+            user_name: String::from("officer"),
+            read_only: true,
+            _hold: hold_shared(path, false).ok().flatten(),
+        })
     }
 
     /// A registry that lives in memory only (tests, benchmarks).
@@ -141,13 +382,16 @@ impl Store {
 
     fn init(mut conn: Connection, path: Option<PathBuf>) -> Result<Store> {
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // FULL: a committed change is on disk, in the WAL file, before the commit returns.
+        conn.pragma_update(None, "synchronous", "FULL")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         migrate(&mut conn, path.as_deref())?;
         Ok(Store {
             conn,
             path,
             user_name: String::from("officer"),
+            read_only: false,
+            _hold: None,
         })
     }
 
@@ -246,6 +490,17 @@ impl Writer<'_> {
     /// summary with [`Writer::audit_note`].
     pub fn without_record_audit(&mut self) {
         self.audit = false;
+    }
+
+    /// Sets a registry setting inside the transaction (the demo marker goes with the demo's
+    /// data: a crash leaves both or neither).
+    pub fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO settings(key, value) VALUES (?1, ?2)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
     }
 
     pub fn audit_note(&mut self, action: &str, entity: &str, text: &AuditText) -> Result<()> {
@@ -402,6 +657,77 @@ fn migrate(conn: &mut Connection, path: Option<&Path>) -> Result<()> {
     tx.pragma_update(None, "user_version", known)?;
     tx.commit()?;
     Ok(())
+}
+
+/// The setting that marks a registry made by `yuva demo` or the window's demo (trainers'
+/// registries: the only kind `demo --replace` and the window's reset may replace).
+pub const REGISTRY_KIND: &str = "registry_kind";
+pub const DEMO_KIND: &str = "demo";
+
+/// The file beside a registry that every open store holds a shared lock on, so that replacing
+/// or restoring it (which takes the lock alone) cannot happen under a window that has it open.
+/// A lock file rather than the registry itself: on Windows a lock on the database file would
+/// collide with SQLite's own.
+fn lock_path(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".lock");
+    PathBuf::from(name)
+}
+
+fn open_lock_file(path: &Path, create: bool) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options
+        .read(true)
+        .write(true)
+        .create(create)
+        .truncate(false);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(lock_path(path))
+}
+
+/// A shared hold on the registry for as long as a store has it open (`create`: make the lock
+/// file if there is none; a reader does not litter).
+fn hold_shared(path: &Path, create: bool) -> Result<Option<std::fs::File>> {
+    // Read-only media cannot hold a lock file: nothing can replace the registry there anyway.
+    let Ok(file) = open_lock_file(path, create) else {
+        return Ok(None);
+    };
+    match file.try_lock_shared() {
+        Ok(()) => Ok(Some(file)),
+        Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::InUse {
+            path: path.display().to_string(),
+        }),
+        Err(std::fs::TryLockError::Error(_)) => Ok(None),
+    }
+}
+
+/// The registry held by this process alone (no window or command has it open) until dropped.
+pub struct ExclusiveHold {
+    _file: std::fs::File,
+}
+
+/// Takes the registry for this process alone, or says it is open elsewhere.
+pub fn hold_exclusive(path: &Path) -> Result<ExclusiveHold> {
+    let in_use = || StoreError::InUse {
+        path: path.display().to_string(),
+    };
+    let file = open_lock_file(path, true).map_err(|source| StoreError::Folder {
+        path: path.display().to_string(),
+        source,
+    })?;
+    file.try_lock().map_err(|_| in_use())?;
+    Ok(ExclusiveHold { _file: file })
+}
+
+/// Where a copy made before replacing or restoring a registry goes: beside it, named by when.
+pub fn backup_path_beside(path: &Path, why: &str) -> PathBuf {
+    let stamp = Local::now().format("%Y%m%d-%H%M%S");
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| String::from("registry"));
+    path.with_file_name(format!("{stem}.{why}-{stamp}.db"))
 }
 
 /// Removes a registry file with its WAL companions, so that a demo can be reset to a clean

@@ -324,7 +324,6 @@ impl Workspace {
             &DemoOptions::new(self.today),
             &self.gazetteer,
         )?;
-        self.store.set_setting(REGISTRY_KIND, "demo")?;
         self.is_demo = true;
         Ok(summary)
     }
