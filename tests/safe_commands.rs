@@ -310,3 +310,36 @@ fn a_demo_killed_at_any_moment_leaves_a_whole_demo_or_none() {
     }
     assert_eq!(outcomes.0 + outcomes.1, 8);
 }
+
+#[test]
+fn one_copy_a_day_is_kept_for_a_week() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("r.db");
+    demo(&db);
+    let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2026, 3, d).expect("date");
+    assert!(
+        yuva::store::daily_backup(&db, day(1))
+            .expect("backup")
+            .is_some()
+    );
+    assert!(
+        yuva::store::daily_backup(&db, day(1))
+            .expect("backup")
+            .is_none(),
+        "one a day"
+    );
+    for d in 2..=10 {
+        yuva::store::daily_backup(&db, day(d)).expect("backup");
+    }
+    let mut kept: Vec<String> = std::fs::read_dir(yuva::store::backups_folder(&db))
+        .expect("folder")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    kept.sort();
+    assert_eq!(kept.len(), yuva::store::DAILY_BACKUPS_KEPT);
+    assert_eq!(kept[0], "r.daily-2026-03-04.db", "the oldest went first");
+    for name in &kept {
+        yuva::store::check_backup(&yuva::store::backups_folder(&db).join(name)).expect("whole");
+    }
+}

@@ -247,3 +247,61 @@ fn the_window_warns_when_the_audit_trail_was_changed_outside_yuva() {
     let app = opened(dir.path(), std::time::Duration::from_secs(10));
     assert!(contains(&app), "the banner names the entry");
 }
+
+#[test]
+fn settings_back_up_the_registry_and_restore_a_backup_after_asking() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut app = launch(dir.path());
+    click(&mut app, "Boş reyestrlə başla");
+    click(&mut app, "Tənzimləmələr");
+    // A copy while the registry is empty…
+    let backup = dir.path().join("copy.db");
+    update(&mut app, Message::BackupPath(Some(backup.clone())));
+    assert!(shows(
+        &app,
+        &format!("Nüsxə saxlanıldı və yoxlanıldı: {}", backup.display())
+    ));
+    // …then a family added…
+    click(&mut app, "Ailələr");
+    click(&mut app, "Yeni ailə");
+    drop(app);
+    {
+        let mut store = Store::open(&dir.path().join("registry.db")).expect("open");
+        let gazetteer = Gazetteer::embedded().expect("gazetteer");
+        yuva::demo::populate(
+            &mut store,
+            &yuva::demo::DemoOptions {
+                families: 3,
+                children: 2,
+                ..yuva::demo::DemoOptions::new(today())
+            },
+            &gazetteer,
+        )
+        .expect("records");
+    }
+    assert_eq!(family_count(dir.path()), 3);
+    // …and the copy restored: asked first, then done, the registry as it was kept aside.
+    let mut app = launch(dir.path());
+    click(&mut app, "Tənzimləmələr");
+    update(&mut app, Message::RestorePath(Some(backup.clone())));
+    assert!(shows(
+        &app,
+        &format!(
+            "Açıq reyestr {} ilə əvəz olunsun (0 ailə, 0 uşaq)? İndiki reyestr yanında saxlanılacaq.",
+            backup.display()
+        )
+    ));
+    assert_eq!(family_count(dir.path()), 3, "nothing before the yes");
+    click(&mut app, "Bəli, bərpa et");
+    assert_eq!(family_count(dir.path()), 0);
+    let kept = std::fs::read_dir(dir.path())
+        .expect("list")
+        .flatten()
+        .any(|e| e.file_name().to_string_lossy().contains("before-restore"));
+    assert!(kept, "the registry as it was is beside it");
+    // A file that is not a registry is refused before anything is asked.
+    let junk = dir.path().join("junk.db");
+    std::fs::write(&junk, b"not a registry at all").expect("write");
+    update(&mut app, Message::RestorePath(Some(junk)));
+    assert!(!shows(&app, "Bəli, bərpa et"));
+}

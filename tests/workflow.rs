@@ -594,6 +594,17 @@ fn a_version_one_registry_is_migrated_with_its_data() {
     // The entries written before the log was chained are sealed in order by the migration.
     let chain = store.verify_audit().expect("verify");
     assert_eq!((chain.entries, chain.broken), (2, None));
+    // The file as it was is kept before the upgrade.
+    let copies: Vec<_> = std::fs::read_dir(dir.path().join("backups"))
+        .expect("backups folder")
+        .flatten()
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .contains("before-upgrade-v1")
+        })
+        .collect();
+    assert_eq!(copies.len(), 1);
     assert_eq!(store.families().expect("families")[0].code, "F-0001");
     assert!(store.panel_sessions().expect("sessions").is_empty());
 }

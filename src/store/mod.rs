@@ -147,6 +147,25 @@ impl Drop for Store {
     }
 }
 
+/// Copies a registry into its backups folder before a migration changes it.
+fn copy_before_upgrade(conn: &Connection, path: &Path, version: u32) -> Result<()> {
+    let folder = backups_folder(path);
+    let io = |source: std::io::Error| StoreError::Folder {
+        path: folder.display().to_string(),
+        source,
+    };
+    private_folder(&folder).map_err(io)?;
+    let target = folder.join(
+        backup_path_beside(path, &format!("before-upgrade-v{version}"))
+            .file_name()
+            .map(|n| n.to_owned())
+            .unwrap_or_default(),
+    );
+    private_file(&target).map_err(io)?;
+    conn.execute("VACUUM INTO ?1", [target.display().to_string()])?;
+    Ok(())
+}
+
 /// A backup is whole: it opens as a registry of this schema and passes the full integrity
 /// check.
 pub fn check_backup(path: &Path) -> Result<()> {
@@ -641,6 +660,12 @@ fn migrate(conn: &mut Connection, path: Option<&Path>) -> Result<()> {
     if current > known {
         return Err(too_new(current));
     }
+    // A registry made by an older Yuva is copied before its schema changes.
+    if current > 0
+        && let Some(path) = path
+    {
+        copy_before_upgrade(conn, path, current)?;
+    }
     // One IMMEDIATE transaction for the whole set-up: a second process opening the same new
     // file waits for it, then finds the schema made (it reads the version again inside).
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -728,6 +753,55 @@ pub fn backup_path_beside(path: &Path, why: &str) -> PathBuf {
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| String::from("registry"));
     path.with_file_name(format!("{stem}.{why}-{stamp}.db"))
+}
+
+/// How many daily copies are kept.
+pub const DAILY_BACKUPS_KEPT: usize = 7;
+
+/// The folder of a registry's automatic copies: `backups` beside it.
+pub fn backups_folder(path: &Path) -> PathBuf {
+    path.with_file_name("backups")
+}
+
+/// Makes today's automatic copy of the registry if there is none yet, and removes the oldest
+/// beyond [`DAILY_BACKUPS_KEPT`]. Returns the copy made, if one was.
+pub fn daily_backup(path: &Path, today: chrono::NaiveDate) -> Result<Option<PathBuf>> {
+    let folder = backups_folder(path);
+    private_folder(&folder).map_err(|source| StoreError::Folder {
+        path: folder.display().to_string(),
+        source,
+    })?;
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| String::from("registry"));
+    let prefix = format!("{stem}.daily-");
+    let target = folder.join(format!("{prefix}{today}.db"));
+    let made = if target.exists() {
+        None
+    } else {
+        Store::open_read_only(path)?.backup_to(&target)?;
+        Some(target)
+    };
+    // The names sort by date: keep the newest.
+    let mut copies: Vec<PathBuf> = std::fs::read_dir(&folder)
+        .map_err(|source| StoreError::Folder {
+            path: folder.display().to_string(),
+            source,
+        })?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(&prefix))
+        })
+        .collect();
+    copies.sort();
+    let excess = copies.len().saturating_sub(DAILY_BACKUPS_KEPT);
+    for old in &copies[..excess] {
+        let _ = std::fs::remove_file(old);
+    }
+    Ok(made)
 }
 
 /// Removes a registry file with its WAL companions, so that a demo can be reset to a clean

@@ -123,6 +123,78 @@ pub(super) fn save_dialog(ws: &Workspace, request: PackRequest) -> Task<Message>
     )
 }
 
+/// The native save dialog for a copy of the registry, named by the day.
+pub(super) fn backup_dialog(ws: &Workspace) -> Task<Message> {
+    let name = format!("yuva-backup-{}.db", ws.today);
+    Task::perform(
+        async move {
+            rfd::AsyncFileDialog::new()
+                .set_file_name(name)
+                .add_filter("Yuva", &["db"])
+                .save_file()
+                .await
+                .map(|file| file.path().to_path_buf())
+        },
+        Message::BackupPath,
+    )
+}
+
+/// The native open dialog for a backup to restore.
+pub(super) fn restore_dialog() -> Task<Message> {
+    Task::perform(
+        async move {
+            rfd::AsyncFileDialog::new()
+                .add_filter("Yuva", &["db"])
+                .pick_file()
+                .await
+                .map(|file| file.path().to_path_buf())
+        },
+        Message::RestorePath,
+    )
+}
+
+/// Restores a checked backup in place of the open registry: the window lets go of the file,
+/// the library swaps it (keeping the old one aside), and the window opens the restored one.
+pub(super) fn restore_outcome(
+    ws: &mut Workspace,
+    lang: Lang,
+    from: &std::path::Path,
+) -> (String, bool) {
+    let user = ws.store.user().to_owned();
+    let result = Store::open_in_memory()
+        .map(|memory| ws.store = memory)
+        .and_then(|()| crate::store::restore(&ws.database, from));
+    // Whatever happened, the window opens the registry file again.
+    let reopened = Store::open(&ws.database).map(|store| {
+        ws.store = store;
+        ws.store.set_user(&user);
+    });
+    match (result, reopened.and_then(|()| ws.reload(lang))) {
+        (Ok(kept), Ok(())) => (
+            tr_args(
+                lang,
+                "settings.restore_done",
+                &[
+                    ("from", from.display().to_string()),
+                    (
+                        "kept",
+                        kept.map(|k| k.display().to_string()).unwrap_or_default(),
+                    ),
+                ],
+            ),
+            false,
+        ),
+        (Err(e), _) | (_, Err(e)) => (
+            tr_args(
+                lang,
+                "settings.restore_failed",
+                &[("reason", e.to_string())],
+            ),
+            true,
+        ),
+    }
+}
+
 /// Writes a pack where the user chose (the file appears whole or not at all).
 pub(super) fn write_pack(
     ws: &Workspace,

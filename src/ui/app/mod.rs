@@ -102,6 +102,10 @@ pub enum Message {
     /// The audit log's hash chain, checked in the background after the window opened: the
     /// first entry that does not fit, if any.
     AuditChecked(Result<Option<store::audit_chain::ChainBreak>, String>),
+    /// Where to save a copy of the registry (`None`: no file chosen).
+    BackupPath(Option<PathBuf>),
+    /// Which backup to restore (`None`: none chosen).
+    RestorePath(Option<PathBuf>),
 }
 
 struct Notice {
@@ -454,7 +458,7 @@ impl App {
                 }
                 return match &self.workspace {
                     Ok(ws) => Task::perform(
-                        verify_audit_in_background(ws.database.clone()),
+                        verify_audit_in_background(ws.database.clone(), ws.today),
                         Message::AuditChecked,
                     ),
                     Err(_) => Task::none(),
@@ -675,8 +679,54 @@ impl App {
                 }
                 Some(settings::Event::CreateDemo) => notice = Some(demo_outcome(ws, lang, false)),
                 Some(settings::Event::ResetDemo) => notice = Some(demo_outcome(ws, lang, true)),
+                Some(settings::Event::BackUp) => task = backup_dialog(ws),
+                Some(settings::Event::ChooseBackup) => task = restore_dialog(),
+                Some(settings::Event::Restore(path)) => {
+                    notice = Some(restore_outcome(ws, lang, &path))
+                }
                 None => {}
             },
+            Message::BackupPath(None) => {}
+            Message::BackupPath(Some(path)) => {
+                notice = Some(match ws.store.backup_to(&path) {
+                    Ok(()) => (
+                        tr_args(
+                            lang,
+                            "settings.backup_done",
+                            &[("path", path.display().to_string())],
+                        ),
+                        false,
+                    ),
+                    Err(e) => (
+                        tr_args(lang, "settings.backup_failed", &[("reason", e.to_string())]),
+                        true,
+                    ),
+                });
+            }
+            Message::RestorePath(None) => {}
+            Message::RestorePath(Some(path)) => {
+                // Checked before anything is asked: a damaged or foreign file is refused now.
+                match store::check_backup(&path).and_then(|()| {
+                    let backup = Store::open_read_only(&path)?;
+                    Ok(settings::PendingRestore {
+                        families: backup.families()?.len(),
+                        children: backup.children()?.len(),
+                        path: path.clone(),
+                    })
+                }) {
+                    Ok(pending) => ws.settings.pending_restore = Some(pending),
+                    Err(e) => {
+                        notice = Some((
+                            tr_args(
+                                lang,
+                                "settings.restore_failed",
+                                &[("reason", e.to_string())],
+                            ),
+                            true,
+                        ));
+                    }
+                }
+            }
             Message::Keyboard(event) => task = keyboard_shortcut(ws, lang, event, &mut notice),
             Message::Language(_)
             | Message::FirstFrame
@@ -801,16 +851,24 @@ impl App {
 }
 
 /// Checks the registry's audit chain on a connection of its own, off the window's thread (a long
-/// log takes a moment).
+/// log takes a moment), and makes the day's automatic copy of the registry if there is none.
 async fn verify_audit_in_background(
     database: PathBuf,
+    today: NaiveDate,
 ) -> Result<Option<store::audit_chain::ChainBreak>, String> {
     let (sender, receiver) = iced::futures::channel::oneshot::channel();
     std::thread::spawn(move || {
-        let result = Store::open(&database)
+        let result = Store::open_read_only(&database)
             .and_then(|store| store.verify_audit())
             .map(|report| report.broken)
             .map_err(|e| e.to_string());
+        // An empty new registry has nothing to keep yet.
+        let has_records = Store::open_read_only(&database)
+            .and_then(|s| s.is_empty())
+            .is_ok_and(|empty| !empty);
+        if has_records && let Err(e) = store::daily_backup(&database, today) {
+            eprintln!("yuva: the daily copy of {} failed: {e}", database.display());
+        }
         let _ = sender.send(result);
     });
     receiver

@@ -20,6 +20,10 @@ pub enum Message {
     AskReset,
     ConfirmReset,
     CancelReset,
+    BackUp,
+    Restore,
+    ConfirmRestore,
+    CancelRestore,
 }
 
 pub enum Event {
@@ -27,11 +31,26 @@ pub enum Event {
     UserName(String),
     CreateDemo,
     ResetDemo,
+    /// Ask where to save a copy of the registry.
+    BackUp,
+    /// Ask which backup to restore.
+    ChooseBackup,
+    /// Restore this (checked) backup.
+    Restore(std::path::PathBuf),
+}
+
+/// A backup chosen for restoring, checked, waiting for the user's yes.
+pub struct PendingRestore {
+    pub path: std::path::PathBuf,
+    pub families: usize,
+    pub children: usize,
 }
 
 #[derive(Default)]
 pub struct Screen {
     confirming_reset: bool,
+    /// Set by the application once the chosen backup has been checked.
+    pub pending_restore: Option<PendingRestore>,
     /// The newest audit entries, refreshed when the screen opens.
     pub recent_audit: Vec<AuditEntry>,
 }
@@ -45,6 +64,59 @@ pub struct RegistryInfo<'a> {
 }
 
 impl Screen {
+    fn backups_view<'a>(&'a self, lang: Lang, path: &str) -> Element<'a, Message> {
+        let t = |key: &str| tr(lang, key);
+        let folder = crate::store::backups_folder(std::path::Path::new(path));
+        let mut content = column![
+            text(tr_args(
+                lang,
+                "settings.backups_daily",
+                &[
+                    ("count", crate::store::DAILY_BACKUPS_KEPT.to_string()),
+                    ("folder", folder.display().to_string()),
+                ],
+            ))
+            .size(13)
+            .style(style::muted_text),
+            row![
+                button(text(t("settings.backup_now")))
+                    .on_press(Message::BackUp)
+                    .style(button::primary),
+                button(text(t("settings.restore")))
+                    .on_press(Message::Restore)
+                    .style(button::secondary),
+            ]
+            .spacing(10),
+        ]
+        .spacing(8);
+        if let Some(pending) = &self.pending_restore {
+            content = content.push(
+                text(tr_args(
+                    lang,
+                    "settings.restore_question",
+                    &[
+                        ("path", pending.path.display().to_string()),
+                        ("families", pending.families.to_string()),
+                        ("children", pending.children.to_string()),
+                    ],
+                ))
+                .size(14),
+            );
+            content = content.push(
+                row![
+                    button(text(t("settings.restore_confirm")))
+                        .on_press(Message::ConfirmRestore)
+                        .style(button::danger),
+                    button(text(t("common.cancel")))
+                        .on_press(Message::CancelRestore)
+                        .style(button::secondary),
+                ]
+                .spacing(10),
+            );
+        }
+        content.into()
+    }
+
     pub fn update(&mut self, message: Message, _env: &Env<'_>) -> (Task<Message>, Option<Event>) {
         (Task::none(), self.handle(message))
     }
@@ -64,6 +136,13 @@ impl Screen {
             }
             Message::CancelReset => {
                 self.confirming_reset = false;
+                None
+            }
+            Message::BackUp => Some(Event::BackUp),
+            Message::Restore => Some(Event::ChooseBackup),
+            Message::ConfirmRestore => self.pending_restore.take().map(|p| Event::Restore(p.path)),
+            Message::CancelRestore => {
+                self.pending_restore = None;
                 None
             }
         }
@@ -153,7 +232,7 @@ impl Screen {
             section(
                 t("settings.database"),
                 column![
-                    text(info.path).size(14),
+                    text(info.path.clone()).size(14),
                     text(t("settings.database_hint"))
                         .size(13)
                         .style(style::muted_text)
@@ -161,6 +240,7 @@ impl Screen {
                 .spacing(6),
             ),
             section(t("settings.demo_title"), demo),
+            section(t("settings.backups"), self.backups_view(lang, &info.path)),
             section(t("settings.audit_title"), audit),
             section(
                 t("settings.about"),
