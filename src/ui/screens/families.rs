@@ -143,13 +143,9 @@ impl Screen {
     /// After a save that failed: scrolls the form to its first error.
     pub fn reveal_errors<M: Send + 'static>(&self, lang: crate::i18n::Lang) -> Task<M> {
         match &self.mode {
-            Mode::Form(form) => crate::ui::widgets::reveal::reveal_first_error(
-                form.errors
-                    .errors
-                    .iter()
-                    .map(|e| crate::i18n::tr_args(lang, e.key, &e.args))
-                    .collect(),
-            ),
+            Mode::Form(form) => {
+                crate::ui::widgets::reveal::reveal_validation_errors(lang, &form.errors)
+            }
             _ => Task::none(),
         }
     }

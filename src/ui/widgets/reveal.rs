@@ -35,6 +35,20 @@ pub fn reveal_first_error<M: Send + 'static>(messages: Vec<String>) -> Task<M> {
     })
 }
 
+/// [`reveal_first_error`] for a form's validation errors, worded in `lang` as the form shows them.
+pub fn reveal_validation_errors<M: Send + 'static>(
+    lang: crate::i18n::Lang,
+    errors: &crate::domain::ValidationErrors,
+) -> Task<M> {
+    reveal_first_error(
+        errors
+            .errors
+            .iter()
+            .map(|e| crate::i18n::tr_args(lang, e.key, &e.args))
+            .collect(),
+    )
+}
+
 /// Finds the form's scrollable and the topmost text that is one of the messages.
 struct FirstError {
     messages: Vec<String>,

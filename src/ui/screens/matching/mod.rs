@@ -206,32 +206,14 @@ fn price_in_background(
     instance: Instance,
     time_limit: Option<std::time::Duration>,
 ) -> impl Sipper<Arc<Result<Prices, String>>, (usize, usize)> {
-    sipper(move |mut progress| async move {
-        let cancel = Arc::new(AtomicBool::new(false));
-        let _stop = CancelOnDrop(cancel.clone());
-        let (progress_sender, mut progress_receiver) = mpsc::unbounded::<(usize, usize)>();
-        let (done_sender, done_receiver) = oneshot::channel();
-        std::thread::spawn(move || {
-            let report = move |done: usize, total: usize| {
-                let _ = progress_sender.unbounded_send((done, total));
-            };
-            let options = crate::matching::prices::PriceOptions {
-                time_limit_each: time_limit,
-                cancel: Some(&cancel),
-                progress: Some(&report),
-            };
-            let result = crate::matching::prices::price_settings(&instance, options)
-                .map_err(|e| e.to_string());
-            let _ = done_sender.send(result);
-        });
-        while let Some(p) = progress_receiver.next().await {
-            progress.send(p).await;
-        }
-        Arc::new(
-            done_receiver
-                .await
-                .unwrap_or_else(|_| Err(String::from("the solver stopped"))),
-        )
+    in_background(move |cancel, report: &(dyn Fn((usize, usize)) + Sync)| {
+        let progress = |done: usize, total: usize| report((done, total));
+        let options = crate::matching::prices::PriceOptions {
+            time_limit_each: time_limit,
+            cancel: Some(cancel),
+            progress: Some(&progress),
+        };
+        crate::matching::prices::price_settings(&instance, options).map_err(|e| e.to_string())
     })
 }
 
@@ -239,25 +221,38 @@ fn solve_in_background(
     instance: Instance,
     time_limit: Option<std::time::Duration>,
 ) -> impl Sipper<Arc<Result<Plan, String>>, Progress> {
+    in_background(move |cancel, report: &(dyn Fn(Progress) + Sync)| {
+        let options = SolveOptions {
+            cancel: Some(cancel),
+            time_limit,
+            progress: Some(report),
+            // The plan should not wait long for its hints: those not checked by then are
+            // not stated, and "Try it" checks any change by running it.
+            hint_time: Some(HINT_TIME),
+        };
+        crate::matching::solve_with(&instance, options).map_err(|e| e.to_string())
+    })
+}
+
+/// Runs solver work on a thread of its own, its progress reported as it goes; dropping the
+/// task (Cancel, or leaving) sets the flag the work watches, which stops it.
+fn in_background<T, P>(
+    work: impl FnOnce(&AtomicBool, &(dyn Fn(P) + Sync)) -> Result<T, String> + Send + 'static,
+) -> impl Sipper<Arc<Result<T, String>>, P>
+where
+    T: Send + 'static,
+    P: Send + 'static,
+{
     sipper(move |mut progress| async move {
         let cancel = Arc::new(AtomicBool::new(false));
         let _stop = CancelOnDrop(cancel.clone());
-        let (progress_sender, mut progress_receiver) = mpsc::unbounded::<Progress>();
+        let (progress_sender, mut progress_receiver) = mpsc::unbounded::<P>();
         let (done_sender, done_receiver) = oneshot::channel();
         std::thread::spawn(move || {
-            let report = move |p: Progress| {
+            let report = move |p: P| {
                 let _ = progress_sender.unbounded_send(p);
             };
-            let options = SolveOptions {
-                cancel: Some(&cancel),
-                time_limit,
-                progress: Some(&report),
-                // The plan should not wait long for its hints: those not checked by then are
-                // not stated, and "Try it" checks any change by running it.
-                hint_time: Some(HINT_TIME),
-            };
-            let result = crate::matching::solve_with(&instance, options).map_err(|e| e.to_string());
-            let _ = done_sender.send(result);
+            let _ = done_sender.send(work(&cancel, &report));
         });
         while let Some(p) = progress_receiver.next().await {
             progress.send(p).await;
