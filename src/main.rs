@@ -582,7 +582,7 @@ fn verify_audit(database: &std::path::Path) -> ExitCode {
     let report = match Store::open_read_only(database).and_then(|store| store.verify_audit()) {
         Ok(report) => report,
         Err(e) => {
-            eprintln!("yuva: {}: {e}", database.display());
+            eprintln!("yuva: {e}");
             return ExitCode::from(2);
         }
     };

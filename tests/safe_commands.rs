@@ -343,3 +343,38 @@ fn one_copy_a_day_is_kept_for_a_week() {
         yuva::store::check_backup(&yuva::store::backups_folder(&db).join(name)).expect("whole");
     }
 }
+
+#[test]
+fn a_registry_with_a_zeroed_page_is_refused_with_one_clear_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("r.db");
+    demo(&db);
+    let (page_size, root): (i64, i64) = {
+        let conn = rusqlite::Connection::open(&db).expect("raw");
+        (
+            conn.query_row("PRAGMA page_size", [], |r| r.get(0))
+                .expect("page size"),
+            conn.query_row(
+                "SELECT rootpage FROM sqlite_master WHERE name = 'audit_log'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("root page"),
+        )
+    };
+    let mut file_bytes = bytes(&db);
+    let start = ((root - 1) * page_size) as usize;
+    file_bytes[start..start + page_size as usize].fill(0);
+    std::fs::write(&db, file_bytes).expect("zeroed");
+    for args in [vec!["audit", "verify"], vec!["match", "--hint-time", "0"]] {
+        let out = yuva(&args, &db);
+        let text = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {text}");
+        assert!(text.contains("is damaged"), "{text}");
+        assert_eq!(text.trim().lines().count(), 1, "{text}");
+    }
+    assert!(matches!(
+        Store::open(&db),
+        Err(yuva::store::StoreError::Damaged { .. })
+    ));
+}

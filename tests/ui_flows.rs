@@ -305,3 +305,21 @@ fn settings_back_up_the_registry_and_restore_a_backup_after_asking() {
     update(&mut app, Message::RestorePath(Some(junk)));
     assert!(!shows(&app, "Bəli, bərpa et"));
 }
+
+#[test]
+fn resetting_a_demo_keeps_a_copy_of_it_first() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut app = launch(dir.path());
+    click(&mut app, "Nümayiş reyestri yarat");
+    click(&mut app, "Tənzimləmələr");
+    click(&mut app, "Nümayiş reyestrini sıfırla");
+    click(&mut app, "Bəli, hamısını sil və sıfırla");
+    let copies: Vec<_> = std::fs::read_dir(dir.path().join("backups"))
+        .expect("backups folder")
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains("before-reset"))
+        .collect();
+    assert_eq!(copies.len(), 1);
+    yuva::store::check_backup(&copies[0].path()).expect("a whole copy");
+    assert!(family_count(dir.path()) > 0, "a fresh demo in its place");
+}

@@ -25,7 +25,7 @@ pub use workflow::{AuditFilter, Proposal};
 pub enum StoreError {
     #[error("{0}")]
     Invalid(ValidationErrors),
-    #[error("database error: {0}")]
+    #[error("database error: {}", first_line(&.0.to_string()))]
     Sqlite(#[from] rusqlite::Error),
     #[error(
         "the database {path} was made by a newer Yuva (schema version {found}, this one knows {known})"
@@ -170,16 +170,12 @@ fn copy_before_upgrade(conn: &Connection, path: &Path, version: u32) -> Result<(
 /// check.
 pub fn check_backup(path: &Path) -> Result<()> {
     let store = Store::open_read_only(path)?;
-    let verdict: String = store
-        .conn
-        .query_row("PRAGMA integrity_check(1)", [], |r| r.get(0))?;
-    if verdict == "ok" {
-        Ok(())
-    } else {
-        Err(StoreError::Damaged {
+    match integrity_verdict(&store.conn, "integrity_check")? {
+        None => Ok(()),
+        Some(detail) => Err(StoreError::Damaged {
             path: path.display().to_string(),
-            detail: verdict.lines().next().unwrap_or_default().to_owned(),
-        })
+            detail,
+        }),
     }
 }
 
@@ -216,21 +212,45 @@ pub fn restore(path: &Path, from: &Path) -> Result<Option<PathBuf>> {
     Ok(kept)
 }
 
+/// SQLite's check (`quick_check` or `integrity_check`): `None` when the file is sound, else
+/// its first real finding (the "*** in database main ***" header skipped).
+fn integrity_verdict(conn: &Connection, check: &str) -> rusqlite::Result<Option<String>> {
+    let mut stmt = conn.prepare(&format!("PRAGMA {check}(3)"))?;
+    let lines: Vec<String> = stmt
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    if lines.iter().any(|l| l == "ok") {
+        return Ok(None);
+    }
+    Ok(Some(first_line(
+        lines
+            .iter()
+            .flat_map(|l| l.lines())
+            .find(|l| !l.starts_with("***") && !l.trim().is_empty())
+            .unwrap_or("unknown damage"),
+    )))
+}
+
+/// The first line of a database message, cut at 240 characters (SQLite can quote a whole
+/// statement back).
+fn first_line(text: &str) -> String {
+    let line = text.lines().next().unwrap_or_default();
+    match line.char_indices().nth(240) {
+        Some((cut, _)) => format!("{}…", &line[..cut]),
+        None => line.to_owned(),
+    }
+}
+
 /// SQLite's quick integrity check; a damaged file is refused with the first problem it names.
 fn quick_check(conn: &Connection, path: &Path) -> Result<()> {
     let damaged = |detail: String| StoreError::Damaged {
         path: path.display().to_string(),
         detail,
     };
-    let verdict: String = conn
-        .query_row("PRAGMA quick_check(1)", [], |r| r.get(0))
-        .map_err(|e| damaged(e.to_string()))?;
-    if verdict == "ok" {
-        Ok(())
-    } else {
-        Err(damaged(
-            verdict.lines().next().unwrap_or_default().to_owned(),
-        ))
+    let verdict = integrity_verdict(conn, "quick_check").map_err(|e| damaged(e.to_string()))?;
+    match verdict {
+        None => Ok(()),
+        Some(problem) => Err(damaged(problem)),
     }
 }
 
@@ -783,17 +803,41 @@ pub fn daily_backup(path: &Path, today: chrono::NaiveDate) -> Result<Option<Path
         Store::open_read_only(path)?.backup_to(&target)?;
         Some(target)
     };
-    // The names sort by date: keep the newest.
-    let mut copies: Vec<PathBuf> = std::fs::read_dir(&folder)
-        .map_err(|source| StoreError::Folder {
-            path: folder.display().to_string(),
-            source,
-        })?
+    prune(&folder, &prefix);
+    Ok(made)
+}
+
+/// Copies a demo registry into its backups folder before the window resets it, keeping the
+/// last [`DAILY_BACKUPS_KEPT`] such copies.
+pub fn copy_before_reset(store: &Store, path: &Path) -> Result<PathBuf> {
+    let folder = backups_folder(path);
+    private_folder(&folder).map_err(|source| StoreError::Folder {
+        path: folder.display().to_string(),
+        source,
+    })?;
+    let named = backup_path_beside(path, "before-reset");
+    let target = folder.join(named.file_name().map(|n| n.to_owned()).unwrap_or_default());
+    store.backup_to(&target)?;
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    prune(&folder, &format!("{stem}.before-reset-"));
+    Ok(target)
+}
+
+/// Keeps the newest [`DAILY_BACKUPS_KEPT`] files of `folder` whose names start with `prefix`
+/// (their names sort by date).
+fn prune(folder: &Path, prefix: &str) {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return;
+    };
+    let mut copies: Vec<PathBuf> = entries
         .flatten()
         .map(|e| e.path())
         .filter(|p| {
             p.file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with(&prefix))
+                .is_some_and(|n| n.to_string_lossy().starts_with(prefix))
         })
         .collect();
     copies.sort();
@@ -801,7 +845,6 @@ pub fn daily_backup(path: &Path, today: chrono::NaiveDate) -> Result<Option<Path
     for old in &copies[..excess] {
         let _ = std::fs::remove_file(old);
     }
-    Ok(made)
 }
 
 /// Removes a registry file with its WAL companions, so that a demo can be reset to a clean

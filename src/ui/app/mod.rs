@@ -332,8 +332,16 @@ impl Workspace {
         Ok(summary)
     }
 
-    /// Deletes the registry file and creates a fresh demo registry in its place.
+    /// Deletes the registry file and creates a fresh demo registry in its place (a copy of the
+    /// demo as it was goes to the backups folder first, the last few kept).
     fn reset_demo(&mut self) -> store::Result<demo::DemoSummary> {
+        if !self.store.is_demo()? {
+            return Err(StoreError::Refused(crate::domain::Refusal::new(
+                "refusal.not_a_demo",
+                Vec::new(),
+            )));
+        }
+        store::copy_before_reset(&self.store, &self.database)?;
         let user = self.store.user().to_owned();
         // Close the file before deleting it (Windows refuses to delete an open file).
         self.store = Store::open_in_memory()?;
