@@ -854,6 +854,14 @@ impl App {
                 .style(move |theme| style::status_bar(theme, is_error)),
             );
         }
+        // Keyed by the screen shown: each screen opens at its top instead of inheriting the
+        // scroll position (and focus) of the screen before it.
+        let screen_key = if ws.show_welcome {
+            0
+        } else {
+            ws.tab as usize + 1
+        };
+        let content = iced::widget::keyed_column([(screen_key, content)]).height(Length::Fill);
         crate::ui::widgets::shortcut_guard::shortcut_guard(page.push(content))
     }
 }
