@@ -517,7 +517,8 @@ pub(super) fn demo_outcome(ws: &mut Workspace, lang: Lang, reset: bool) -> (Stri
 /// Opens a record's page from a link on another screen.
 pub(super) fn open_record(ws: &mut Workspace, record: RecordLink) -> Task<Message> {
     ws.show_welcome = false;
-    match record {
+    let to_top = crate::ui::widgets::reveal::scroll_all_to_top();
+    let open = match record {
         RecordLink::Child(id) => {
             ws.children.show(id);
             ws.tab = Tab::Children;
@@ -533,5 +534,6 @@ pub(super) fn open_record(ws: &mut Workspace, record: RecordLink) -> Task<Messag
             ws.tab = Tab::Panel;
             Task::done(Message::Panel(panel::Message::Open(id)))
         }
-    }
+    };
+    Task::batch([to_top, open])
 }

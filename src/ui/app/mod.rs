@@ -525,6 +525,9 @@ impl App {
         let mut task = Task::none();
         match message {
             Message::Tab(tab) => {
+                // Each screen opens at its top, not at the scroll position the screen before
+                // it was left at (the widget tree keeps scroll state by position).
+                task = crate::ui::widgets::reveal::scroll_all_to_top();
                 ws.tab = tab;
                 ws.show_welcome = false;
                 let refreshed = match tab {
@@ -547,6 +550,9 @@ impl App {
                 let env = screen_env!(ws, lang);
                 let (screen_task, event) = ws.dashboard.update(message, &env);
                 task = screen_task.map(Message::Dashboard);
+                if event.is_some() {
+                    task = Task::batch([task, crate::ui::widgets::reveal::scroll_all_to_top()]);
+                }
                 match event {
                     Some(dashboard::Event::Children(query)) => {
                         ws.children.show_query(query, &env);
@@ -854,14 +860,6 @@ impl App {
                 .style(move |theme| style::status_bar(theme, is_error)),
             );
         }
-        // Keyed by the screen shown: each screen opens at its top instead of inheriting the
-        // scroll position (and focus) of the screen before it.
-        let screen_key = if ws.show_welcome {
-            0
-        } else {
-            ws.tab as usize + 1
-        };
-        let content = iced::widget::keyed_column([(screen_key, content)]).height(Length::Fill);
         crate::ui::widgets::shortcut_guard::shortcut_guard(page.push(content))
     }
 }

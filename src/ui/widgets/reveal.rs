@@ -49,6 +49,30 @@ pub fn reveal_validation_errors<M: Send + 'static>(
     )
 }
 
+/// Scrolls every scrollable on screen back to its top.
+pub fn scroll_all_to_top<M: Send + 'static>() -> Task<M> {
+    iced::advanced::widget::operate(ToTop).discard()
+}
+
+struct ToTop;
+
+impl Operation for ToTop {
+    fn traverse(&mut self, operate: &mut dyn FnMut(&mut dyn Operation)) {
+        operate(self);
+    }
+
+    fn scrollable(
+        &mut self,
+        _id: Option<&Id>,
+        _bounds: Rectangle,
+        _content_bounds: Rectangle,
+        _translation: Vector,
+        state: &mut dyn operation::Scrollable,
+    ) {
+        state.snap_to(iced::widget::scrollable::RelativeOffset::START.into());
+    }
+}
+
 /// Finds the form's scrollable and the topmost text that is one of the messages.
 struct FirstError {
     messages: Vec<String>,
