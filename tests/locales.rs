@@ -6,34 +6,8 @@ use std::path::Path;
 
 use yuva::i18n::{Lang, has_key};
 
-fn flatten(prefix: &str, value: &serde_json::Value, out: &mut BTreeSet<String>) {
-    match value {
-        serde_json::Value::Object(map) => {
-            for (key, child) in map {
-                let path = if prefix.is_empty() {
-                    key.clone()
-                } else {
-                    format!("{prefix}.{key}")
-                };
-                flatten(&path, child, out);
-            }
-        }
-        _ => {
-            out.insert(prefix.to_owned());
-        }
-    }
-}
-
 fn keys_of(lang: &str) -> BTreeSet<String> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("locales")
-        .join(format!("{lang}.yml"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let value: serde_json::Value =
-        serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let mut keys = BTreeSet::new();
-    flatten("", &value, &mut keys);
-    keys
+    strings_of(lang).into_keys().collect()
 }
 
 #[test]
