@@ -101,19 +101,32 @@ pub(super) fn solve_component(part: &Part<'_>) -> Result<ComponentResult, MatchE
     let value_of = |pairs: &HashSet<(usize, usize)>| {
         placed_value(part.problem, structure, &children_of(structure, pairs))
     };
-    let (baseline_value, rounded_value) = (value_of(&baseline), value_of(&rounded));
-    let mut start = if rounded_value >= baseline_value {
+    // A third plan: greedy along the LP's values (its pairs by value in the LP, then every
+    // other pair by its worth), which keeps most of what the LP chose and fills the rest.
+    let guided = lp_guided(&part, &lp);
+    let (baseline_value, rounded_value, guided_value) =
+        (value_of(&baseline), value_of(&rounded), value_of(&guided));
+    let mut best = if guided_value > baseline_value {
+        Incumbent {
+            placed: children_of(structure, &guided),
+            objective: guided_value,
+        }
+    } else {
+        Incumbent {
+            placed: children_of(structure, &baseline),
+            objective: baseline_value,
+        }
+    };
+    let mut start = if rounded_value >= baseline_value.max(guided_value) {
         rounded
+    } else if guided_value > baseline_value {
+        guided
     } else {
         baseline.clone()
     };
-    let mut best = Incumbent {
-        placed: children_of(structure, &baseline),
-        objective: baseline_value,
-    };
     if trace {
         eprintln!(
-            "  start: {} pairs at 1 (LP rounded {rounded_value:.3}, baseline {baseline_value:.3})",
+            "  start: {} pairs (LP rounded {rounded_value:.3}, start {baseline_value:.3}, LP-guided {guided_value:.3})",
             start.len()
         );
     }
@@ -194,6 +207,39 @@ pub(super) fn solve_component(part: &Part<'_>) -> Result<ComponentResult, MatchE
     })
 }
 
+/// A plan of the part built greedily along the LP: its pairs by LP value (then worth), then
+/// every other pair of the part's units by worth per child; locks first.
+fn lp_guided(part: &Part<'_>, lp: &LpRelaxation) -> HashSet<(usize, usize)> {
+    let structure = part.structure;
+    // Every pair of the part with its worth per child placed.
+    let mut pairs: Vec<((usize, usize), f64, f64)> = part
+        .units
+        .iter()
+        .flat_map(|&u| {
+            let size = structure.units[u].children.len() as f64;
+            structure.options[u]
+                .iter()
+                .map(move |&(f, value)| ((u, f), value / size))
+        })
+        .map(|(pair, worth)| (pair, lp.value(pair), worth))
+        .collect();
+    // LP value first (pairs outside the LP have 0), then worth.
+    pairs.sort_by(|a, b| {
+        b.1.total_cmp(&a.1)
+            .then(b.2.total_cmp(&a.2))
+            .then(a.0.cmp(&b.0))
+    });
+    let order: Vec<(usize, usize)> = pairs.into_iter().map(|(pair, _, _)| pair).collect();
+    let assignment = crate::matching::greedy::assign_in_order(part.problem, structure, &order);
+    part.units
+        .iter()
+        .filter_map(|&u| {
+            let f = assignment[structure.units[u].children[0]]?;
+            Some((u, f))
+        })
+        .collect()
+}
+
 /// The best plan of a component so far.
 struct Incumbent {
     placed: Vec<(usize, usize)>,
@@ -218,6 +264,8 @@ pub(super) const FIRST_COLUMNS: usize = 6;
 /// Pricing rounds at most (the tail of a degenerate LP can go on with pairs that change
 /// nothing; what is left is then added to the bound).
 const PRICING_ROUNDS: usize = 20;
+/// The share of the time left that pricing the LP may take under a time limit.
+const PRICING_SHARE: f64 = 0.35;
 /// Pairs of one unit that may enter in one pricing round.
 const ENTERING_PER_UNIT: usize = 16;
 
@@ -283,6 +331,15 @@ fn relaxation(part: &Part<'_>, trace: bool) -> Result<LpRelaxation, MatchError> 
     let mut rounds = 0;
     let mut stalled = 0;
     let mut previous = f64::NEG_INFINITY;
+    // Under a time limit, pricing may take part of the time left, not all of it: branch and
+    // bound needs the rest to improve on the baseline (every round's bound is valid, so
+    // stopping early costs only some tightness of the bound).
+    let pricing_until = part.deadline.map(|deadline| {
+        let now = std::time::Instant::now();
+        now + deadline
+            .saturating_duration_since(now)
+            .mul_f64(PRICING_SHARE)
+    });
     // The round whose bound (z + Σ w_u) is lowest: any round's is valid for the whole LP.
     let mut best: Option<LpRelaxation> = None;
     loop {
@@ -393,7 +450,9 @@ fn relaxation(part: &Part<'_>, trace: bool) -> Result<LpRelaxation, MatchError> 
             0
         };
         previous = objective;
-        if stalled >= 2 || rounds >= PRICING_ROUNDS {
+        let out_of_pricing_time =
+            pricing_until.is_some_and(|until| std::time::Instant::now() >= until);
+        if stalled >= 2 || rounds >= PRICING_ROUNDS || out_of_pricing_time {
             return best.ok_or_else(|| MatchError::Solver(String::from("pricing found no bound")));
         }
         columns.extend(entering);

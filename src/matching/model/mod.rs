@@ -438,13 +438,41 @@ fn solve_priced(
     } = *control;
     let locks = check_locks(problem, structure)?;
     let components = structure.components(problem.families.len());
-    let baseline_of = |units: &[usize]| -> Vec<(usize, usize)> {
+    let plan_of = |assignment: &[Option<usize>], units: &[usize]| -> Vec<(usize, usize)> {
         units
             .iter()
             .flat_map(|&u| structure.units[u].children.iter().copied())
-            .filter_map(|c| baseline.get(c).copied().flatten().map(|f| (c, f)))
+            .filter_map(|c| assignment.get(c).copied().flatten().map(|f| (c, f)))
             .collect()
     };
+    // Each component starts from the better of the baseline and a greedy plan by value (the
+    // baseline's order — urgency, then the nearest family — can leave much value unused).
+    let by_value = crate::matching::greedy::assign_by_value(problem, structure);
+    let locks_kept = |plan: &[(usize, usize)], units: &[usize]| {
+        units.iter().all(|u| {
+            locks.get(u).is_none_or(|&f| {
+                structure.units[*u]
+                    .children
+                    .iter()
+                    .all(|c| plan.contains(&(*c, f)))
+            })
+        })
+    };
+    let mut start = baseline.to_vec();
+    for units in &components {
+        let own = plan_of(baseline, units);
+        let other = plan_of(&by_value, units);
+        if locks_kept(&other, units)
+            && placed_value(problem, structure, &other) > placed_value(problem, structure, &own)
+        {
+            for &u in units {
+                for &c in &structure.units[u].children {
+                    start[c] = by_value[c];
+                }
+            }
+        }
+    }
+    let baseline_of = |units: &[usize]| plan_of(&start, units);
     let trivial_bound = |units: &[usize]| -> f64 {
         units
             .iter()
@@ -456,16 +484,16 @@ fn solve_priced(
             })
             .sum()
     };
-    // The baseline as (unit, family) pairs: every component starts from it.
+    // The start as (unit, family) pairs: every component's first incumbent.
     let baseline_pairs: std::collections::HashSet<(usize, usize)> = structure
         .units
         .iter()
         .enumerate()
         .filter_map(|(u, unit)| {
-            let f = baseline.get(unit.children[0]).copied().flatten()?;
+            let f = start.get(unit.children[0]).copied().flatten()?;
             unit.children
                 .iter()
-                .all(|&c| baseline.get(c).copied().flatten() == Some(f))
+                .all(|&c| start.get(c).copied().flatten() == Some(f))
                 .then_some((u, f))
         })
         .collect();
@@ -559,20 +587,13 @@ fn solve_priced(
             },
             other => other?,
         };
-        // Never below the baseline: were a plan found worse than the greedy one (it cannot be
-        // when proven optimal), the greedy plan of the component stands, with its locks.
+        // Never below the start (itself never below the baseline): were a plan found worse (it
+        // cannot be when proven optimal), the start's plan of the component stands, with its
+        // locks.
         let result = {
             let own = baseline_of(&components[i]);
-            let locks_kept = components[i].iter().all(|u| {
-                locks.get(u).is_none_or(|&f| {
-                    structure.units[*u]
-                        .children
-                        .iter()
-                        .all(|c| own.contains(&(*c, f)))
-                })
-            });
             let margin = 1e-9 * result.bound.abs().max(1.0);
-            if locks_kept
+            if locks_kept(&own, &components[i])
                 && placed_value(problem, structure, &own)
                     > placed_value(problem, structure, &result.placed) + margin
             {
