@@ -116,3 +116,137 @@ pub fn assign_in_order(
     }
     assignment
 }
+
+/// Local search on a plan: each unplaced unit that stays together (a single child or a group
+/// kept whole) is put where it fits, where moving one occupant of a family to another family
+/// makes room, or in place of an occupant worth less there — whichever adds value — until no
+/// such move adds any or `rounds` passes are done. Locked units and children of groups that may
+/// be split are never moved (their value depends on their siblings'), so each move's gain is
+/// exact and the plan's value only grows.
+pub fn improve(
+    problem: &Problem,
+    structure: &Structure,
+    assignment: &[Option<usize>],
+    rounds: usize,
+) -> Vec<Option<usize>> {
+    let units = structure.units.len();
+    let families = problem.families.len();
+    let max_groups = problem.settings.max_groups_per_family as usize;
+    let group_key = |u: usize| {
+        structure.units[u]
+            .split_group
+            .map_or(u, |g| usize::MAX / 2 + g)
+    };
+    let locked: std::collections::HashSet<usize> = problem
+        .locked
+        .iter()
+        .map(|&(c, _)| structure.unit_of[c])
+        .collect();
+    let movable = |u: usize| structure.units[u].split_group.is_none() && !locked.contains(&u);
+    let value = |u: usize, f: usize| {
+        structure.options[u]
+            .iter()
+            .find(|(g, _)| *g == f)
+            .map(|&(_, v)| v)
+    };
+    let size = |u: usize| structure.units[u].children.len();
+
+    let mut at: Vec<Option<usize>> = vec![None; units];
+    let mut free: Vec<usize> = problem
+        .families
+        .iter()
+        .map(|f| f.free_places() as usize)
+        .collect();
+    let mut occupants: Vec<Vec<usize>> = vec![Vec::new(); families];
+    for (u, unit) in structure.units.iter().enumerate() {
+        if let Some(f) = assignment.get(unit.children[0]).copied().flatten() {
+            at[u] = Some(f);
+            free[f] = free[f].saturating_sub(size(u));
+            occupants[f].push(u);
+        }
+    }
+    // Whether family f, without `leaving`, can take unit u (few occupants: no allocation).
+    let fits =
+        |f: usize, u: usize, leaving: Option<usize>, free: &[usize], occupants: &[Vec<usize>]| {
+            if free[f] + leaving.map_or(0, size) < size(u) {
+                return false;
+            }
+            let staying = || {
+                occupants[f]
+                    .iter()
+                    .copied()
+                    .filter(move |&o| Some(o) != leaving)
+            };
+            if staying().any(|o| group_key(o) == group_key(u)) {
+                return true;
+            }
+            // Distinct groups of those staying: each counted at its first occupant.
+            let groups = staying()
+                .enumerate()
+                .filter(|&(i, o)| !staying().take(i).any(|p| group_key(p) == group_key(o)))
+                .count();
+            groups < max_groups
+        };
+
+    for _ in 0..rounds {
+        let mut improved = false;
+        for u in 0..units {
+            if at[u].is_some() || !movable(u) {
+                continue;
+            }
+            // The best move for u: (gain, family, occupant moved or evicted, where it goes).
+            let mut best: Option<(f64, usize, Option<(usize, Option<usize>)>)> = None;
+            let mut consider = |gain: f64, f: usize, other: Option<(usize, Option<usize>)>| {
+                if gain > 1e-9 && best.as_ref().is_none_or(|b| gain > b.0) {
+                    best = Some((gain, f, other));
+                }
+            };
+            for &(f, gain_u) in &structure.options[u] {
+                if fits(f, u, None, &free, &occupants) {
+                    consider(gain_u, f, None);
+                    continue;
+                }
+                for &v in &occupants[f] {
+                    if !movable(v) || !fits(f, u, Some(v), &free, &occupants) {
+                        continue;
+                    }
+                    let Some(lost) = value(v, f) else { continue };
+                    // Evicted…
+                    consider(gain_u - lost, f, Some((v, None)));
+                    // …or moved to a family with room for it.
+                    for &(g, gain_v) in &structure.options[v] {
+                        if g != f && fits(g, v, None, &free, &occupants) {
+                            consider(gain_u + gain_v - lost, f, Some((v, Some(g))));
+                        }
+                    }
+                }
+            }
+            let Some((_, f, other)) = best else { continue };
+            if let Some((v, to)) = other {
+                occupants[f].retain(|&o| o != v);
+                free[f] += size(v);
+                at[v] = to;
+                if let Some(g) = to {
+                    occupants[g].push(v);
+                    free[g] -= size(v);
+                }
+            }
+            occupants[f].push(u);
+            free[f] -= size(u);
+            at[u] = Some(f);
+            improved = true;
+        }
+        if !improved {
+            break;
+        }
+    }
+    let mut result = assignment.to_vec();
+    for (u, unit) in structure.units.iter().enumerate() {
+        if movable(u) {
+            for &c in &unit.children {
+                result[c] = at[u];
+            }
+        }
+    }
+    result
+}

@@ -472,6 +472,22 @@ fn solve_priced(
             }
         }
     }
+    // Then local search lifts it (moves that each add value).
+    let improved =
+        crate::matching::greedy::improve(problem, structure, &start, LOCAL_SEARCH_ROUNDS);
+    for units in &components {
+        let own = plan_of(&start, units);
+        let other = plan_of(&improved, units);
+        if locks_kept(&other, units)
+            && placed_value(problem, structure, &other) > placed_value(problem, structure, &own)
+        {
+            for &u in units {
+                for &c in &structure.units[u].children {
+                    start[c] = improved[c];
+                }
+            }
+        }
+    }
     let baseline_of = |units: &[usize]| plan_of(&start, units);
     let trivial_bound = |units: &[usize]| -> f64 {
         units
@@ -629,6 +645,9 @@ fn solve_priced(
         upper_bound,
     })
 }
+
+/// Passes of local search on the start plan (each pass tries every unplaced unit once).
+const LOCAL_SEARCH_ROUNDS: usize = 3;
 
 /// The objective of an assignment, computed from the placements as the contract states it
 /// ([`crate::matching`], section Objective).
