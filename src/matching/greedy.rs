@@ -117,6 +117,10 @@ pub fn assign_in_order(
     assignment
 }
 
+/// The occupant a move displaces from the family it fills: evicted (`None`) or moved to
+/// another family.
+type Displaced = Option<(usize, Option<usize>)>;
+
 /// Local search on a plan: each unplaced unit that stays together (a single child or a group
 /// kept whole) is put where it fits, where moving one occupant of a family to another family
 /// makes room, or in place of an occupant worth less there — whichever adds value — until no
@@ -195,8 +199,8 @@ pub fn improve(
                 continue;
             }
             // The best move for u: (gain, family, occupant moved or evicted, where it goes).
-            let mut best: Option<(f64, usize, Option<(usize, Option<usize>)>)> = None;
-            let mut consider = |gain: f64, f: usize, other: Option<(usize, Option<usize>)>| {
+            let mut best: Option<(f64, usize, Displaced)> = None;
+            let mut consider = |gain: f64, f: usize, other: Displaced| {
                 if gain > 1e-9 && best.as_ref().is_none_or(|b| gain > b.0) {
                     best = Some((gain, f, other));
                 }
