@@ -566,14 +566,14 @@ fn write_atomically(path: &std::path::Path, text: &str) -> Result<(), String> {
 /// A number of demo records: a whole number up to 100,000 (more would take hours to write and
 /// no training needs it).
 fn demo_count(text: &str) -> Result<usize, String> {
-    match text.trim().parse::<usize>() {
+    let digits = text.trim();
+    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return Err(String::from("a whole number from 0 to 100000"));
+    }
+    // Too long for a number is more than the most too.
+    match digits.parse::<usize>() {
         Ok(n) if n <= 100_000 => Ok(n),
-        Ok(_) | Err(_)
-            if text.trim().chars().all(|c| c.is_ascii_digit()) && !text.trim().is_empty() =>
-        {
-            Err(String::from("at most 100000"))
-        }
-        _ => Err(String::from("a whole number from 0 to 100000")),
+        _ => Err(String::from("at most 100000")),
     }
 }
 

@@ -248,6 +248,14 @@ fn the_window_warns_when_the_audit_trail_was_changed_outside_yuva() {
     assert!(contains(&app), "the banner names the entry");
 }
 
+/// Lets work the window handed to a worker thread (copies, checks) finish and report.
+fn settle(app: &mut yuva::ui::App) {
+    for _ in 0..40 {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        deliver(app);
+    }
+}
+
 #[test]
 fn settings_back_up_the_registry_and_restore_a_backup_after_asking() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -257,6 +265,7 @@ fn settings_back_up_the_registry_and_restore_a_backup_after_asking() {
     // A copy while the registry is empty…
     let backup = dir.path().join("copy.db");
     update(&mut app, Message::BackupPath(Some(backup.clone())));
+    settle(&mut app);
     assert!(shows(
         &app,
         &format!("Nüsxə saxlanıldı və yoxlanıldı: {}", backup.display())
@@ -284,6 +293,7 @@ fn settings_back_up_the_registry_and_restore_a_backup_after_asking() {
     let mut app = launch(dir.path());
     click(&mut app, "Tənzimləmələr");
     update(&mut app, Message::RestorePath(Some(backup.clone())));
+    settle(&mut app);
     assert!(shows(
         &app,
         &format!(
@@ -303,6 +313,7 @@ fn settings_back_up_the_registry_and_restore_a_backup_after_asking() {
     let junk = dir.path().join("junk.db");
     std::fs::write(&junk, b"not a registry at all").expect("write");
     update(&mut app, Message::RestorePath(Some(junk)));
+    settle(&mut app);
     assert!(!shows(&app, "Bəli, bərpa et"));
 }
 

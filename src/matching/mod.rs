@@ -173,12 +173,7 @@ impl Progress {
 
     /// How far the best plan so far may be from the best possible, as a share of the bound.
     pub fn gap(&self) -> Option<f64> {
-        match (self.best, self.bound) {
-            (Some(best), Some(bound)) if bound.abs() > f64::EPSILON => {
-                Some(((bound - best) / bound.abs()).max(0.0))
-            }
-            _ => None,
-        }
+        gap(self.best?, self.bound?)
     }
 }
 
@@ -189,10 +184,13 @@ impl Plan {
         if self.proven_optimal {
             return Some(0.0);
         }
-        self.upper_bound
-            .filter(|bound| bound.abs() > f64::EPSILON)
-            .map(|bound| ((bound - self.objective) / bound.abs()).max(0.0))
+        gap(self.objective, self.upper_bound?)
     }
+}
+
+/// How far `best` may be from `bound` (no plan is worth more), as a share of the bound.
+fn gap(best: f64, bound: f64) -> Option<f64> {
+    (bound.abs() > f64::EPSILON).then(|| ((bound - best) / bound.abs()).max(0.0))
 }
 
 fn ms(since: Instant) -> f64 {

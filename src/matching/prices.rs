@@ -95,12 +95,15 @@ impl SettingChange {
         let longer = if settings.max_distance_km < LONGER_DISTANCE_KM {
             LONGER_DISTANCE_KM
         } else {
-            settings.max_distance_km + 40.0
+            (settings.max_distance_km + 40.0).min(super::instance::MAX_DISTANCE_KM)
         };
-        changes.push(SettingChange::DistanceLimit {
-            from_km: settings.max_distance_km,
-            to_km: longer,
-        });
+        // At the most allowed already, there is no longer limit to try.
+        if longer > settings.max_distance_km {
+            changes.push(SettingChange::DistanceLimit {
+                from_km: settings.max_distance_km,
+                to_km: longer,
+            });
+        }
         let defaults = Weights::default();
         for weight in WeightName::ALL {
             let (from, to) = (weight.of(&settings.weights), weight.of(&defaults));

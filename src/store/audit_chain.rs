@@ -11,6 +11,7 @@ use sha2::{Digest, Sha256};
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// What an entry is, as hashed.
+#[derive(Clone, Copy)]
 pub struct Content<'a> {
     pub id: i64,
     pub at: &'a str,
@@ -56,12 +57,15 @@ pub fn head(conn: &Connection) -> rusqlite::Result<Option<(i64, Option<String>)>
     .optional()
 }
 
-/// Appends an entry with its hash (inside the caller's transaction, which keeps the read of the
-/// head and the insert together).
+/// Appends an entry after the last one — its id the next, its hash chained to the last's —
+/// inside the caller's transaction, which keeps the read of the head and the insert together.
+/// The `id` of `content` is not read: the log gives it.
 pub fn append(conn: &Connection, content: &Content<'_>) -> rusqlite::Result<()> {
-    let previous = head(conn)?
-        .and_then(|(_, hash)| hash)
-        .unwrap_or_else(|| GENESIS.to_owned());
+    let (id, previous) = match head(conn)? {
+        Some((last, hash)) => (last + 1, hash.unwrap_or_else(|| GENESIS.to_owned())),
+        None => (1, GENESIS.to_owned()),
+    };
+    let content = &Content { id, ..*content };
     let hash = entry_hash(&previous, content);
     conn.execute(
         "INSERT INTO audit_log(id, at, user_name, action, entity, entity_id, summary, details, hash)
@@ -79,11 +83,6 @@ pub fn append(conn: &Connection, content: &Content<'_>) -> rusqlite::Result<()> 
         ],
     )?;
     Ok(())
-}
-
-/// The id the next entry gets.
-pub fn next_id(conn: &Connection) -> rusqlite::Result<i64> {
-    Ok(head(conn)?.map_or(1, |(id, _)| id + 1))
 }
 
 /// Gives every entry written before the log was chained its hash, in order (the migration that

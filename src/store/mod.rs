@@ -136,33 +136,54 @@ pub struct Store {
 
 impl Drop for Store {
     /// Moves what the WAL file holds into the registry file, so that the file alone (a copy,
-    /// a backup by hand) has every committed change. Another process still using the WAL keeps
-    /// it; the checkpoint then does what it can.
+    /// a backup by hand) has every committed change. PASSIVE: it never waits for a reader (the
+    /// window's background check); SQLite itself checkpoints when the last connection closes.
     fn drop(&mut self) {
         if !self.read_only && self.path.is_some() {
             let _ = self
                 .conn
-                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+                .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
         }
     }
 }
 
 /// Copies a registry into its backups folder before a migration changes it.
 fn copy_before_upgrade(conn: &Connection, path: &Path, version: u32) -> Result<()> {
+    let target = in_backups(path, &format!("before-upgrade-v{version}"))?;
+    vacuum_into(conn, &target)
+}
+
+/// The registry's stem ("registry" for a path without one), which names its copies.
+fn stem_of(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| String::from("registry"))
+}
+
+/// Where a copy made for `why` goes in the registry's backups folder (made owner-only if new):
+/// `<stem>.<why>-<when>.db`.
+fn in_backups(path: &Path, why: &str) -> Result<PathBuf> {
     let folder = backups_folder(path);
-    let io = |source: std::io::Error| StoreError::Folder {
+    private_folder(&folder).map_err(|source| StoreError::Folder {
         path: folder.display().to_string(),
         source,
-    };
-    private_folder(&folder).map_err(io)?;
-    let target = folder.join(
-        backup_path_beside(path, &format!("before-upgrade-v{version}"))
-            .file_name()
-            .map(|n| n.to_owned())
-            .unwrap_or_default(),
-    );
-    private_file(&target).map_err(io)?;
-    conn.execute("VACUUM INTO ?1", [target.display().to_string()])?;
+    })?;
+    let named = backup_path_beside(path, why);
+    Ok(folder.join(named.file_name().map(|n| n.to_owned()).unwrap_or_default()))
+}
+
+/// Writes the database of `conn` into the new (or empty) owner-only file `target`; a copy cut
+/// short is removed.
+fn vacuum_into(conn: &Connection, target: &Path) -> Result<()> {
+    private_file(target).map_err(|source| StoreError::Folder {
+        path: target.display().to_string(),
+        source,
+    })?;
+    let written = conn.execute("VACUUM INTO ?1", [target.display().to_string()]);
+    if written.is_err() {
+        let _ = std::fs::remove_file(target);
+    }
+    written?;
     Ok(())
 }
 
@@ -183,33 +204,68 @@ pub fn check_backup(path: &Path) -> Result<()> {
 /// taking the registry for this process alone; the registry as it was is kept beside it
 /// (returned). Nothing is changed when any step before the swap fails.
 pub fn restore(path: &Path, from: &Path) -> Result<Option<PathBuf>> {
-    check_backup(from)?;
     let _hold = hold_exclusive(path)?;
     let io = |source: std::io::Error| StoreError::Folder {
         path: path.display().to_string(),
         source,
     };
-    // The incoming copy first, beside the registry, so that the swap is two renames.
+    // The incoming copy first, beside the registry, so that the swap is two renames: a
+    // consistent copy of the backup (with whatever its own WAL holds), checked whole — what
+    // is checked is what is installed.
     let incoming = backup_path_beside(path, "restoring");
-    std::fs::copy(from, &incoming).map_err(io)?;
+    Store::open_read_only(from)?.backup_to(&incoming)?;
     let kept = if path.exists() {
-        // Whatever the WAL holds goes into the file kept aside.
-        if let Ok(conn) = Connection::open(path) {
-            let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        // Every committed change of the registry into its main file (the one kept aside), and
+        // no WAL left to be replayed onto the restored file: either fails, nothing changes.
+        let settled = Connection::open(path)
+            .and_then(|conn| {
+                conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+                    r.get::<_, i64>(0)
+                })
+            })
+            .map_err(StoreError::from)
+            .and_then(|busy| match busy {
+                0 => Ok(()),
+                _ => Err(StoreError::InUse {
+                    path: path.display().to_string(),
+                }),
+            })
+            .and_then(|()| remove_companions(path).map_err(io));
+        if let Err(e) = settled {
+            let _ = std::fs::remove_file(&incoming);
+            return Err(e);
         }
         let aside = backup_path_beside(path, "before-restore");
-        std::fs::rename(path, &aside).map_err(io)?;
+        if let Err(e) = std::fs::rename(path, &aside) {
+            let _ = std::fs::remove_file(&incoming);
+            return Err(io(e));
+        }
         Some(aside)
     } else {
         None
     };
+    if let Err(e) = std::fs::rename(&incoming, path) {
+        // Put the registry back as it was.
+        if let Some(aside) = &kept {
+            let _ = std::fs::rename(aside, path);
+        }
+        let _ = std::fs::remove_file(&incoming);
+        return Err(io(e));
+    }
+    Ok(kept)
+}
+
+/// Removes a registry's WAL and shared-memory files (none may be in use).
+fn remove_companions(path: &Path) -> std::io::Result<()> {
     for suffix in ["-wal", "-shm"] {
         let mut name = path.as_os_str().to_owned();
         name.push(suffix);
-        let _ = std::fs::remove_file(PathBuf::from(name));
+        match std::fs::remove_file(PathBuf::from(name)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
     }
-    std::fs::rename(&incoming, path).map_err(io)?;
-    Ok(kept)
+    Ok(())
 }
 
 /// SQLite's check (`quick_check` or `integrity_check`): `None` when the file is sound, else
@@ -305,11 +361,12 @@ impl Store {
                 source,
             })?;
         }
+        // The lock first: a registry being replaced or restored is not created anew here.
+        let hold = hold_shared(path, true)?;
         private_file(path).map_err(|source| StoreError::Folder {
             path: path.display().to_string(),
             source,
         })?;
-        let hold = hold_shared(path, true)?;
         let conn = Connection::open(path)?;
         // WAL keeps readers and the writer apart and survives a crash mid-write.
         conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -328,30 +385,21 @@ impl Store {
     /// the copy with SQLite's full integrity check. A copy that exists already is not
     /// overwritten.
     pub fn backup_to(&self, target: &Path) -> Result<()> {
-        let failed = |source: std::io::Error| StoreError::Folder {
-            path: target.display().to_string(),
-            source,
-        };
         if target.exists() {
-            return Err(failed(std::io::Error::new(
-                std::io::ErrorKind::AlreadyExists,
-                "a file of that name exists; choose another",
-            )));
+            return Err(StoreError::Folder {
+                path: target.display().to_string(),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::AlreadyExists,
+                    "a file of that name exists; choose another",
+                ),
+            });
         }
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        options.open(target).map_err(failed)?;
-        let written = self
-            .conn
-            .execute("VACUUM INTO ?1", [target.display().to_string()])
-            .map_err(StoreError::from)
-            .and_then(|_| check_backup(target));
-        if written.is_err() {
+        vacuum_into(&self.conn, target)?;
+        let checked = check_backup(target);
+        if checked.is_err() {
             let _ = std::fs::remove_file(target);
         }
-        written
+        checked
     }
 
     /// Opens an existing registry for reading only: the file is never changed (no schema
@@ -478,15 +526,6 @@ impl Store {
                 r.get(0)
             })
             .optional()?)
-    }
-
-    pub fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
-        self.conn.execute(
-            "INSERT INTO settings(key, value) VALUES (?1, ?2)
-             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            params![key, value],
-        )?;
-        Ok(())
     }
 
     /// The newest audit entries first.
@@ -643,7 +682,8 @@ fn audit(
     audit_chain::append(
         conn,
         &audit_chain::Content {
-            id: audit_chain::next_id(conn)?,
+            // Given by `append`, after the last entry.
+            id: 0,
             at: &at,
             user_name: user,
             action,
@@ -768,11 +808,7 @@ pub fn hold_exclusive(path: &Path) -> Result<ExclusiveHold> {
 /// Where a copy made before replacing or restoring a registry goes: beside it, named by when.
 pub fn backup_path_beside(path: &Path, why: &str) -> PathBuf {
     let stamp = Local::now().format("%Y%m%d-%H%M%S");
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| String::from("registry"));
-    path.with_file_name(format!("{stem}.{why}-{stamp}.db"))
+    path.with_file_name(format!("{}.{why}-{stamp}.db", stem_of(path)))
 }
 
 /// How many daily copies are kept.
@@ -786,43 +822,46 @@ pub fn backups_folder(path: &Path) -> PathBuf {
 /// Makes today's automatic copy of the registry if there is none yet, and removes the oldest
 /// beyond [`DAILY_BACKUPS_KEPT`]. Returns the copy made, if one was.
 pub fn daily_backup(path: &Path, today: chrono::NaiveDate) -> Result<Option<PathBuf>> {
-    let folder = backups_folder(path);
-    private_folder(&folder).map_err(|source| StoreError::Folder {
-        path: folder.display().to_string(),
-        source,
-    })?;
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| String::from("registry"));
-    let prefix = format!("{stem}.daily-");
-    let target = folder.join(format!("{prefix}{today}.db"));
-    let made = if target.exists() {
-        None
-    } else {
-        Store::open_read_only(path)?.backup_to(&target)?;
-        Some(target)
-    };
-    prune(&folder, &prefix);
-    Ok(made)
+    Store::open_read_only(path)?.daily_backup(today)
+}
+
+impl Store {
+    /// [`daily_backup`] of this open registry.
+    pub fn daily_backup(&self, today: chrono::NaiveDate) -> Result<Option<PathBuf>> {
+        let Some(path) = self.path.as_deref() else {
+            return Ok(None);
+        };
+        self.daily_backup_of(path, today)
+    }
+
+    fn daily_backup_of(&self, path: &Path, today: chrono::NaiveDate) -> Result<Option<PathBuf>> {
+        let folder = backups_folder(path);
+        private_folder(&folder).map_err(|source| StoreError::Folder {
+            path: folder.display().to_string(),
+            source,
+        })?;
+        let prefix = format!("{}.daily-", stem_of(path));
+        let target = folder.join(format!("{prefix}{today}.db"));
+        let made = if target.exists() {
+            None
+        } else {
+            self.backup_to(&target)?;
+            Some(target)
+        };
+        prune(&folder, &prefix);
+        Ok(made)
+    }
 }
 
 /// Copies a demo registry into its backups folder before the window resets it, keeping the
 /// last [`DAILY_BACKUPS_KEPT`] such copies.
 pub fn copy_before_reset(store: &Store, path: &Path) -> Result<PathBuf> {
-    let folder = backups_folder(path);
-    private_folder(&folder).map_err(|source| StoreError::Folder {
-        path: folder.display().to_string(),
-        source,
-    })?;
-    let named = backup_path_beside(path, "before-reset");
-    let target = folder.join(named.file_name().map(|n| n.to_owned()).unwrap_or_default());
+    let target = in_backups(path, "before-reset")?;
     store.backup_to(&target)?;
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    prune(&folder, &format!("{stem}.before-reset-"));
+    prune(
+        &backups_folder(path),
+        &format!("{}.before-reset-", stem_of(path)),
+    );
     Ok(target)
 }
 
@@ -850,15 +889,11 @@ fn prune(folder: &Path, prefix: &str) {
 /// Removes a registry file with its WAL companions, so that a demo can be reset to a clean
 /// start. The store using it must be dropped first.
 pub fn delete_registry_file(path: &Path) -> std::io::Result<()> {
-    for suffix in ["", "-wal", "-shm"] {
-        let mut name = path.as_os_str().to_owned();
-        name.push(suffix);
-        match std::fs::remove_file(PathBuf::from(name)) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
-            _ => {}
-        }
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        _ => {}
     }
-    Ok(())
+    remove_companions(path)
 }
 
 /// Tables whose records carry a unique code.

@@ -106,23 +106,24 @@ pub(super) fn solve_component(part: &Part<'_>) -> Result<ComponentResult, MatchE
     let guided = lp_guided(&part, &lp);
     let (baseline_value, rounded_value, guided_value) =
         (value_of(&baseline), value_of(&rounded), value_of(&guided));
-    let mut best = if guided_value > baseline_value {
-        Incumbent {
-            placed: children_of(structure, &guided),
-            objective: guided_value,
-        }
-    } else {
-        Incumbent {
-            placed: children_of(structure, &baseline),
-            objective: baseline_value,
-        }
+    // The best of the three that honours the component's locks (the LP's pairs at 1 always
+    // do: a locked unit has no other variable) is both the first incumbent and where branch
+    // and bound starts.
+    let keeps_locks = |pairs: &HashSet<(usize, usize)>| {
+        part.units
+            .iter()
+            .all(|u| part.locks.get(u).is_none_or(|&f| pairs.contains(&(*u, f))))
     };
-    let mut start = if rounded_value >= baseline_value.max(guided_value) {
-        rounded
-    } else if guided_value > baseline_value {
-        guided
-    } else {
-        baseline.clone()
+    let mut start = rounded;
+    let mut start_value = rounded_value;
+    for (plan, value) in [(baseline, baseline_value), (guided, guided_value)] {
+        if value > start_value && keeps_locks(&plan) {
+            (start, start_value) = (plan, value);
+        }
+    }
+    let mut best = Incumbent {
+        placed: children_of(structure, &start),
+        objective: start_value,
     };
     if trace {
         eprintln!(
@@ -191,14 +192,8 @@ pub(super) fn solve_component(part: &Part<'_>) -> Result<ComponentResult, MatchE
         }
         tau = gap + tolerance;
     }
-    // Not proven in time: the best plan found — the LP's variables at 1, the baseline, or one
-    // branch and bound improved.
-    if value_of(&start) > best.objective {
-        best = Incumbent {
-            placed: children_of(structure, &start),
-            objective: value_of(&start),
-        };
-    }
+    // Not proven in time: the best plan found — the best start, or one branch and bound
+    // improved.
     Ok(ComponentResult {
         placed: best.placed,
         optimal: false,

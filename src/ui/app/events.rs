@@ -168,6 +168,8 @@ pub(super) fn restore_outcome(
     let reopened = Store::open(&ws.database).map(|store| {
         ws.store = store;
         ws.store.set_user(&user);
+        // What was restored decides whether it is a demo.
+        ws.is_demo = ws.store.is_demo().unwrap_or(false);
     });
     match (result, reopened.and_then(|()| ws.reload(lang))) {
         (Ok(kept), Ok(())) => (

@@ -21,9 +21,6 @@ use crate::settings::UserSettings;
 use crate::store::{self, Store, StoreError};
 use crate::ui::widgets::RecordLink;
 
-/// Registry setting that marks a registry created as a demo (only those can be reset).
-const REGISTRY_KIND: &str = "registry_kind";
-
 /// How the window is started.
 #[derive(Debug, Clone)]
 pub struct Launch {
@@ -106,6 +103,10 @@ pub enum Message {
     BackupPath(Option<PathBuf>),
     /// Which backup to restore (`None`: none chosen).
     RestorePath(Option<PathBuf>),
+    /// A backup made (or why not), on a worker thread.
+    BackupDone(PathBuf, Result<(), String>),
+    /// The chosen backup checked (or why it cannot be restored), on a worker thread.
+    RestoreChecked(Result<settings::PendingRestore, String>),
 }
 
 struct Notice {
@@ -176,11 +177,7 @@ impl Workspace {
         store.set_user(user);
         let registry = Registry::load(&store, &gazetteer).map_err(|e| e.to_string())?;
         let today = launch.today.unwrap_or_else(|| Local::now().date_naive());
-        let is_demo = store
-            .setting(REGISTRY_KIND)
-            .map_err(|e| e.to_string())?
-            .as_deref()
-            == Some("demo");
+        let is_demo = store.is_demo().map_err(|e| e.to_string())?;
         let env = Env {
             lang,
             gazetteer: &gazetteer,
@@ -343,14 +340,19 @@ impl Workspace {
         }
         store::copy_before_reset(&self.store, &self.database)?;
         let user = self.store.user().to_owned();
-        // Close the file before deleting it (Windows refuses to delete an open file).
+        // Close the file before deleting it (Windows refuses to delete an open file), delete it
+        // only while no other window or command has it open, and open the file again whatever
+        // happened — the window never goes on with edits that would not be kept.
         self.store = Store::open_in_memory()?;
-        store::delete_registry_file(&self.database).map_err(|source| StoreError::Folder {
-            path: self.database.display().to_string(),
-            source,
-        })?;
+        let deleted = store::hold_exclusive(&self.database).and_then(|_hold| {
+            store::delete_registry_file(&self.database).map_err(|source| StoreError::Folder {
+                path: self.database.display().to_string(),
+                source,
+            })
+        });
         self.store = Store::open(&self.database)?;
         self.store.set_user(&user);
+        deleted?;
         self.create_demo()
     }
 }
@@ -701,8 +703,24 @@ impl App {
                 None => {}
             },
             Message::BackupPath(None) => {}
+            // Copying and checking a registry takes a while: off the window's thread.
             Message::BackupPath(Some(path)) => {
-                notice = Some(match ws.store.backup_to(&path) {
+                let database = ws.database.clone();
+                task = Task::perform(
+                    on_worker(move || {
+                        let made = Store::open_read_only(&database)
+                            .and_then(|store| store.backup_to(&path))
+                            .map_err(|e| e.to_string());
+                        (path, made)
+                    }),
+                    |result| match result {
+                        Ok((path, made)) => Message::BackupDone(path, made),
+                        Err(e) => Message::BackupDone(PathBuf::new(), Err(e)),
+                    },
+                );
+            }
+            Message::BackupDone(path, result) => {
+                notice = Some(match result {
                     Ok(()) => (
                         tr_args(
                             lang,
@@ -711,8 +729,8 @@ impl App {
                         ),
                         false,
                     ),
-                    Err(e) => (
-                        tr_args(lang, "settings.backup_failed", &[("reason", e.to_string())]),
+                    Err(reason) => (
+                        tr_args(lang, "settings.backup_failed", &[("reason", reason)]),
                         true,
                     ),
                 });
@@ -720,26 +738,28 @@ impl App {
             Message::RestorePath(None) => {}
             Message::RestorePath(Some(path)) => {
                 // Checked before anything is asked: a damaged or foreign file is refused now.
-                match store::check_backup(&path).and_then(|()| {
-                    let backup = Store::open_read_only(&path)?;
-                    Ok(settings::PendingRestore {
-                        families: backup.families()?.len(),
-                        children: backup.children()?.len(),
-                        path: path.clone(),
-                    })
-                }) {
-                    Ok(pending) => ws.settings.pending_restore = Some(pending),
-                    Err(e) => {
-                        notice = Some((
-                            tr_args(
-                                lang,
-                                "settings.restore_failed",
-                                &[("reason", e.to_string())],
-                            ),
-                            true,
-                        ));
-                    }
-                }
+                task = Task::perform(
+                    on_worker(move || {
+                        store::check_backup(&path)
+                            .and_then(|()| {
+                                let backup = Store::open_read_only(&path)?;
+                                Ok(settings::PendingRestore {
+                                    families: backup.families()?.len(),
+                                    children: backup.children()?.len(),
+                                    path,
+                                })
+                            })
+                            .map_err(|e| e.to_string())
+                    }),
+                    |result| Message::RestoreChecked(result.and_then(|checked| checked)),
+                );
+            }
+            Message::RestoreChecked(Ok(pending)) => ws.settings.pending_restore = Some(pending),
+            Message::RestoreChecked(Err(reason)) => {
+                notice = Some((
+                    tr_args(lang, "settings.restore_failed", &[("reason", reason)]),
+                    true,
+                ));
             }
             Message::Keyboard(event) => task = keyboard_shortcut(ws, lang, event, &mut notice),
             Message::Language(_)
@@ -870,24 +890,33 @@ async fn verify_audit_in_background(
     database: PathBuf,
     today: NaiveDate,
 ) -> Result<Option<store::audit_chain::ChainBreak>, String> {
+    on_worker(move || {
+        let result = Store::open_read_only(&database).and_then(|store| {
+            let broken = store.verify_audit()?.broken;
+            // An empty new registry has nothing to keep yet.
+            if !store.is_empty()?
+                && let Err(e) = store.daily_backup(today)
+            {
+                eprintln!("yuva: the daily copy of {} failed: {e}", database.display());
+            }
+            Ok(broken)
+        });
+        result.map_err(|e| e.to_string())
+    })
+    .await
+    .and_then(|checked| checked)
+}
+
+/// Runs `work` on a thread of its own (file and database work that would freeze the window);
+/// `Err` only if the thread died.
+async fn on_worker<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, String> {
     let (sender, receiver) = iced::futures::channel::oneshot::channel();
     std::thread::spawn(move || {
-        let result = Store::open_read_only(&database)
-            .and_then(|store| store.verify_audit())
-            .map(|report| report.broken)
-            .map_err(|e| e.to_string());
-        // An empty new registry has nothing to keep yet.
-        let has_records = Store::open_read_only(&database)
-            .and_then(|s| s.is_empty())
-            .is_ok_and(|empty| !empty);
-        if has_records && let Err(e) = store::daily_backup(&database, today) {
-            eprintln!("yuva: the daily copy of {} failed: {e}", database.display());
-        }
-        let _ = sender.send(result);
+        let _ = sender.send(work());
     });
-    receiver
-        .await
-        .unwrap_or_else(|_| Err(String::from("the check stopped")))
+    receiver.await.map_err(|_| String::from("the work stopped"))
 }
 
 fn save_failed(lang: Lang, error: &StoreError) -> (String, bool) {

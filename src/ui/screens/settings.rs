@@ -40,6 +40,7 @@ pub enum Event {
 }
 
 /// A backup chosen for restoring, checked, waiting for the user's yes.
+#[derive(Debug, Clone)]
 pub struct PendingRestore {
     pub path: std::path::PathBuf,
     pub families: usize,

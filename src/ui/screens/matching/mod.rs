@@ -377,20 +377,37 @@ impl Screen {
         if date.is_none() {
             errors.push("date", "error.invalid_date");
         }
-        let number = |text: &str, field: &str, errors: &mut ValidationErrors| match text
+        // The instance's own limits (the optimizer refuses more), next to the field.
+        use crate::matching::instance::{MAX_DISTANCE_KM, MAX_GROUPS_PER_FAMILY, MAX_WEIGHT};
+        let too_big = |field: &str, max: f64, errors: &mut ValidationErrors| {
+            errors.push_with(
+                field.to_owned(),
+                "error.number_at_most",
+                vec![("max", number_text(max))],
+            );
+        };
+        let number = |text: &str, field: &str, max: f64, errors: &mut ValidationErrors| match text
             .trim()
             .replace(',', ".")
             .parse::<f64>()
         {
-            Ok(v) if v.is_finite() && v >= 0.0 => Some(v),
+            Ok(v) if v.is_finite() && v >= 0.0 && v <= max => Some(v),
+            Ok(v) if v > max => {
+                too_big(field, max, errors);
+                None
+            }
             _ => {
                 errors.push(field.to_owned(), "error.invalid_number");
                 None
             }
         };
-        let distance = number(&self.distance, "distance", &mut errors);
+        let distance = number(&self.distance, "distance", MAX_DISTANCE_KM, &mut errors);
         let groups = match self.groups.trim().parse::<u32>() {
-            Ok(g) if g >= 1 => Some(g),
+            Ok(g) if (1..=MAX_GROUPS_PER_FAMILY).contains(&g) => Some(g),
+            Ok(g) if g > MAX_GROUPS_PER_FAMILY => {
+                too_big("groups", f64::from(MAX_GROUPS_PER_FAMILY), &mut errors);
+                None
+            }
             _ => {
                 errors.push("groups", "error.groups_at_least_one");
                 None
@@ -398,9 +415,15 @@ impl Screen {
         };
         let time_limit = match self.time_limit.trim() {
             "" => None,
-            text => match text.replace(',', ".").parse::<f64>() {
-                Ok(v) if v.is_finite() && v > 0.0 => Some(std::time::Duration::from_secs_f64(v)),
-                _ => {
+            text => match text
+                .replace(',', ".")
+                .parse::<f64>()
+                .ok()
+                .filter(|v| *v > 0.0)
+                .and_then(|v| std::time::Duration::try_from_secs_f64(v).ok())
+            {
+                Some(limit) => Some(limit),
+                None => {
                     errors.push("time_limit", "error.invalid_number");
                     None
                 }
@@ -411,7 +434,7 @@ impl Screen {
             .weights
             .iter()
             .zip(fields)
-            .map(|(text, field)| number(text, field, &mut errors))
+            .map(|(text, field)| number(text, field, MAX_WEIGHT, &mut errors))
             .collect();
         self.errors = errors;
         let (Some(date), Some(distance), Some(groups), [Some(p), Some(k), Some(l), Some(s)]) =
