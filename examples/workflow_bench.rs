@@ -16,6 +16,8 @@ use yuva::ui::screens::matching;
 use yuva::ui::{App, Launch, Message, Tab};
 
 // Runs the window's tasks (the solver) as the iced runtime would, and delivers their messages.
+#[path = "../tests/common/mod.rs"]
+mod common;
 #[path = "../tests/common/ui.rs"]
 mod ui;
 

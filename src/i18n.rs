@@ -192,8 +192,17 @@ pub fn relaxation_text(lang: Lang, relaxation: &Relaxation) -> String {
 
 /// A refusal in a language (the window's, or English for the command line).
 impl Refusal {
+    /// Values written `@key` (a role, an action) are locale keys, worded in `lang` too.
     pub fn message(&self, lang: Lang) -> String {
-        tr_args(lang, self.key, &self.args)
+        let args: Vec<(&'static str, String)> = self
+            .args
+            .iter()
+            .map(|(name, value)| match value.strip_prefix('@') {
+                Some(key) => (*name, tr(lang, key)),
+                None => (*name, value.clone()),
+            })
+            .collect();
+        tr_args(lang, self.key, &args)
     }
 }
 

@@ -16,6 +16,9 @@ use yuva::matching;
 use yuva::settings::DataPaths;
 use yuva::store::{self, Store};
 
+mod cli_accounts;
+use cli_accounts::{Failure, UserCommand};
+
 #[derive(Parser)]
 #[command(
     name = "yuva",
@@ -77,7 +80,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Create an empty registry (the file must not hold one already).
+    /// Create an empty registry (the file must not hold one already) with its administrator
+    /// `admin` (password from YUVA_PASSWORD, else generated and printed).
     Init,
     /// Copy the registry into a new file, as it is now, and check the copy whole.
     Backup {
@@ -91,6 +95,11 @@ enum Command {
         /// The backup to restore.
         #[arg(long, value_name = "FILE")]
         from: PathBuf,
+    },
+    /// Accounts: `yuva user add|list|disable|enable|reset --db X --login NAME [--role ROLE]`.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
     },
     /// The audit log: `yuva audit verify --db X`.
     Audit {
@@ -236,26 +245,43 @@ fn main() -> ExitCode {
         Some(Command::Audit {
             command: AuditCommand::Verify,
         }) => verify_audit(&database),
+        Some(Command::User { command }) => {
+            finish(cli_accounts::run_user(&database, &command).map(|()| ExitCode::SUCCESS))
+        }
         Some(Command::Init) => {
             let result = (|| {
                 if std::fs::metadata(&database).is_ok_and(|m| m.len() > 0) {
-                    return Err(format!("{} exists already", database.display()));
+                    return Err(Failure::input(format!(
+                        "{} exists already",
+                        database.display()
+                    )));
                 }
-                Store::open(&database).map(drop).map_err(|e| e.to_string())
+                let mut store = Store::open(&database).map_err(cli_accounts::store_failure)?;
+                // Another `init` may have set the same new file up a moment before.
+                let exists = || Failure::input(format!("{} exists already", database.display()));
+                if store.has_accounts().map_err(cli_accounts::store_failure)? {
+                    return Err(exists());
+                }
+                cli_accounts::create_administrator(&mut store).map_err(|failure| {
+                    match store.has_accounts() {
+                        Ok(true) => exists(),
+                        _ => failure,
+                    }
+                })?;
+                Ok(())
             })();
-            match result {
-                Ok(()) => {
-                    eprintln!("yuva: empty registry {}", database.display());
-                    ExitCode::SUCCESS
-                }
-                Err(message) => {
-                    eprintln!("yuva: {message}");
-                    ExitCode::from(2)
-                }
-            }
+            finish(result.map(|()| {
+                eprintln!(
+                    "yuva: empty registry {} with its administrator admin",
+                    database.display()
+                );
+                ExitCode::SUCCESS
+            }))
         }
         Some(Command::Backup { output }) => {
-            match Store::open_read_only(&database).and_then(|s| s.backup_to(&output)) {
+            let backed_up = cli_accounts::open_read_only(&database)
+                .and_then(|s| s.backup_to(&output).map_err(cli_accounts::store_failure));
+            match backed_up {
                 Ok(()) => {
                     let bytes = std::fs::metadata(&output).map(|m| m.len()).unwrap_or(0);
                     eprintln!(
@@ -264,38 +290,44 @@ fn main() -> ExitCode {
                     );
                     ExitCode::SUCCESS
                 }
-                Err(e) => {
-                    eprintln!("yuva: {e}");
-                    ExitCode::from(2)
-                }
+                Err(failure) => finish(Err(failure)),
             }
         }
-        Some(Command::Restore { from }) => match store::restore(&database, &from) {
-            Ok(kept) => {
-                eprintln!(
-                    "yuva: {} restored from {}{}",
-                    database.display(),
-                    from.display(),
-                    kept.map(|k| format!("; the registry as it was is kept as {}", k.display()))
+        Some(Command::Restore { from }) => {
+            match cli_accounts::open_read_only(&database).and_then(|store| {
+                let actor = store
+                    .actor()
+                    .cloned()
+                    .ok_or_else(|| Failure::input("not signed in"))?;
+                drop(store);
+                store::restore(&database, &from, &actor).map_err(cli_accounts::store_failure)
+            }) {
+                Ok(kept) => {
+                    eprintln!(
+                        "yuva: {} restored from {}{}",
+                        database.display(),
+                        from.display(),
+                        kept.map(|k| format!(
+                            "; the registry as it was is kept as {}",
+                            k.display()
+                        ))
                         .unwrap_or_default()
-                );
-                ExitCode::SUCCESS
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(failure) => finish(Err(failure)),
             }
-            Err(e) => {
-                eprintln!("yuva: {e}");
-                ExitCode::from(2)
-            }
-        },
+        }
         Some(Command::ExportInstance { output, date }) => {
             let today = date.unwrap_or_else(|| Local::now().date_naive());
             match registry_instance(&database, today).and_then(|instance| {
                 // Only an instance `match` accepts is written.
                 instance.validate().map_err(|e| {
-                    format!(
+                    Failure::input(format!(
                         "{} was not written: the registry has a record the optimizer refuses — {}",
                         output.display(),
                         instance.naming_record(&e)
-                    )
+                    ))
                 })?;
                 let text = serde_json::to_string_pretty(&instance).map_err(|e| e.to_string())?;
                 write_atomically(&output, &text)?;
@@ -310,10 +342,7 @@ fn main() -> ExitCode {
                     );
                     ExitCode::SUCCESS
                 }
-                Err(message) => {
-                    eprintln!("yuva: {message}");
-                    ExitCode::from(2)
-                }
+                Err(failure) => finish(Err(failure)),
             }
         }
         Some(Command::Pack {
@@ -337,10 +366,7 @@ fn main() -> ExitCode {
                     );
                     ExitCode::SUCCESS
                 }
-                Err(message) => {
-                    eprintln!("yuva: {message}");
-                    ExitCode::from(2)
-                }
+                Err(failure) => finish(Err(failure)),
             }
         }
         Some(Command::Demo {
@@ -368,11 +394,19 @@ fn main() -> ExitCode {
                     );
                     ExitCode::SUCCESS
                 }
-                Err(message) => {
-                    eprintln!("yuva: {message}");
-                    ExitCode::from(2)
-                }
+                Err(failure) => finish(Err(failure)),
             }
+        }
+    }
+}
+
+/// The exit code of a command: its own, or its failure's after the message on stderr.
+fn finish(result: Result<ExitCode, Failure>) -> ExitCode {
+    match result {
+        Ok(code) => code,
+        Err(failure) => {
+            eprintln!("yuva: {}", failure.message);
+            ExitCode::from(failure.code)
         }
     }
 }
@@ -426,35 +460,34 @@ fn run_pack(
     output: Option<PathBuf>,
     lang: yuva::i18n::Lang,
     date: Option<NaiveDate>,
-) -> Result<(PathBuf, usize, usize, f64), String> {
+) -> Result<(PathBuf, usize, usize, f64), Failure> {
     use yuva::report;
     let started = Instant::now();
     // Reading only: the registry file is never changed by printing.
-    let store = Store::open_read_only(database).map_err(|e| e.to_string())?;
+    let store = cli_accounts::open_read_only(database)?;
     let gazetteer = Gazetteer::embedded().map_err(|e| e.to_string())?;
     let now = Local::now().naive_local();
     let today = date.unwrap_or_else(|| now.date());
-    let user = yuva::settings::DataPaths::for_user()
-        .map(|p| yuva::settings::UserSettings::load(&p.settings).user_name)
-        .filter(|name| !name.trim().is_empty())
-        .unwrap_or_else(|| String::from("officer"));
+    let user = store
+        .pack_signature()
+        .map_err(cli_accounts::store_failure)?;
     let info = report::PackInfo {
         lang,
         user,
         generated: now,
         today,
     };
-    let child_id = |code: &str| -> Result<i64, String> {
+    let child_id = |code: &str| -> Result<i64, Failure> {
         store
             .child_id_by_code(code)
             .map_err(|e| e.to_string())?
-            .ok_or_else(|| format!("no child {code} in {}", database.display()))
+            .ok_or_else(|| Failure::input(format!("no child {code} in {}", database.display())))
     };
-    let family_id = |code: &str| -> Result<i64, String> {
+    let family_id = |code: &str| -> Result<i64, Failure> {
         store
             .family_id_by_code(code)
             .map_err(|e| e.to_string())?
-            .ok_or_else(|| format!("no family {code} in {}", database.display()))
+            .ok_or_else(|| Failure::input(format!("no family {code} in {}", database.display())))
     };
     let request = match kind {
         PackKind::Match { child, family } => report::PackRequest::Match {
@@ -485,46 +518,69 @@ fn run_demo(
     database: &std::path::Path,
     options: &DemoOptions,
     replace: bool,
-) -> Result<demo::DemoSummary, String> {
+) -> Result<demo::DemoSummary, Failure> {
     let gazetteer = Gazetteer::embedded().map_err(|e| e.to_string())?;
-    let holds_records = std::fs::metadata(database).is_ok_and(|m| m.len() > 0)
+    let exists = std::fs::metadata(database).is_ok_and(|m| m.len() > 0);
+    let holds_records = exists
         && !Store::open_read_only(database)
             .and_then(|s| s.is_empty())
-            .map_err(|e| e.to_string())?;
+            .map_err(cli_accounts::store_failure)?;
+    // The people of a demo being replaced sign in to the new one too.
+    let mut previous = None;
     if holds_records {
         if !replace {
-            return Err(format!(
+            return Err(Failure::input(format!(
                 "{} already holds a registry; pass --replace to replace a demo registry with a new one",
                 database.display()
-            ));
+            )));
         }
-        replace_demo_registry(database)?;
+        previous = Some(replace_demo_registry(database)?);
     }
-    let mut store = Store::open(database).map_err(|e| e.to_string())?;
-    demo::populate(&mut store, options, &gazetteer).map_err(|e| e.to_string())
+    let mut store = Store::open(database).map_err(cli_accounts::store_failure)?;
+    let carried = match &previous {
+        Some(old) => store
+            .adopt_accounts(old)
+            .map_err(cli_accounts::store_failure)?,
+        None => 0,
+    };
+    if carried > 0 {
+        cli_accounts::sign_in(&mut store, database)?;
+    } else if store.has_accounts().map_err(cli_accounts::store_failure)? {
+        // An empty registry that has its accounts already (`yuva init`).
+        cli_accounts::sign_in(&mut store, database)?;
+    } else {
+        cli_accounts::create_administrator(&mut store)?;
+    }
+    demo::populate(&mut store, options, &gazetteer).map_err(cli_accounts::store_failure)
 }
 
 /// Clears the way for a new demo where a demo registry is: only a registry made as a demo,
-/// writable, open nowhere else — and only after a checked copy of it is kept beside it.
-fn replace_demo_registry(database: &std::path::Path) -> Result<(), String> {
-    let old = Store::open_read_only(database).map_err(|e| e.to_string())?;
+/// by someone signed in on it who may load demos, writable, open nowhere else — and only
+/// after a checked copy of it is kept beside it. Returns the copy, opened (its accounts go on
+/// to the new demo).
+fn replace_demo_registry(database: &std::path::Path) -> Result<Store, Failure> {
+    let mut old = Store::open_read_only(database).map_err(cli_accounts::store_failure)?;
     if !old.is_demo().map_err(|e| e.to_string())? {
-        return Err(format!(
+        return Err(Failure::input(format!(
             "{} is not a demo registry: --replace replaces only registries made by `yuva demo` or the window's demo. Move it away yourself if you mean to start again.",
             database.display()
-        ));
+        )));
+    }
+    if old.has_accounts().map_err(cli_accounts::store_failure)? {
+        cli_accounts::sign_in(&mut old, database)?;
+        old.may(yuva::domain::access::Action::LoadDemo)
+            .map_err(cli_accounts::store_failure)?;
     }
     if std::fs::metadata(database).is_ok_and(|m| m.permissions().readonly()) {
-        return Err(format!(
+        return Err(Failure::input(format!(
             "{} is read-only: it is not replaced",
             database.display()
-        ));
+        )));
     }
     drop(old);
     let hold = store::hold_exclusive(database).map_err(|e| e.to_string())?;
-    let copy = store::backup_path_beside(database, "before-replace");
-    Store::open_read_only(database)
-        .and_then(|s| s.backup_to(&copy))
+    let copy = Store::open_read_only(database)
+        .and_then(|s| s.copy_before_replace())
         .map_err(|e| {
             format!(
                 "no copy of {} could be made, so it is not replaced: {e}",
@@ -538,7 +594,7 @@ fn replace_demo_registry(database: &std::path::Path) -> Result<(), String> {
     store::delete_registry_file(database)
         .map_err(|e| format!("cannot delete {}: {e}", database.display()))?;
     drop(hold);
-    Ok(())
+    Store::open_read_only(&copy).map_err(cli_accounts::store_failure)
 }
 
 fn read_instance(path: &std::path::Path) -> Result<matching::Instance, String> {
@@ -550,11 +606,11 @@ fn read_instance(path: &std::path::Path) -> Result<matching::Instance, String> {
 fn registry_instance(
     database: &std::path::Path,
     date: NaiveDate,
-) -> Result<matching::Instance, String> {
+) -> Result<matching::Instance, Failure> {
     // Reading only: matching and exporting never change the registry file.
-    let store = Store::open_read_only(database).map_err(|e| e.to_string())?;
+    let store = cli_accounts::open_read_only(database)?;
     matching::registry::instance_from_store(&store, date, matching::Settings::default())
-        .map_err(|e| e.to_string())
+        .map_err(cli_accounts::store_failure)
 }
 
 /// Writes through a temporary file in the same folder, so that a failure leaves no partial file.
@@ -579,12 +635,11 @@ fn demo_count(text: &str) -> Result<usize, String> {
 
 /// `yuva audit verify`: the chain's verdict on stdout, exit 1 when it is broken.
 fn verify_audit(database: &std::path::Path) -> ExitCode {
-    let report = match Store::open_read_only(database).and_then(|store| store.verify_audit()) {
+    let verified = cli_accounts::open_read_only(database)
+        .and_then(|store| store.verify_audit().map_err(cli_accounts::store_failure));
+    let report = match verified {
         Ok(report) => report,
-        Err(e) => {
-            eprintln!("yuva: {e}");
-            return ExitCode::from(2);
-        }
+        Err(failure) => return finish(Err(failure)),
     };
     match report.broken {
         None => {
@@ -611,13 +666,10 @@ fn instance_and_limit(
 ) -> Result<(matching::Instance, Option<std::time::Duration>), ExitCode> {
     let today = date.unwrap_or_else(|| Local::now().date_naive());
     let loaded = match instance {
-        Some(path) => read_instance(path),
+        Some(path) => read_instance(path).map_err(Failure::input),
         None => registry_instance(database, today),
     };
-    let instance = loaded.map_err(|message| {
-        eprintln!("yuva: {message}");
-        ExitCode::from(2)
-    })?;
+    let instance = loaded.map_err(|failure| finish(Err(failure)))?;
     let time_limit = match time_limit {
         // A limit beyond what a duration holds is no limit.
         Some(seconds) if seconds.is_finite() && seconds > 0.0 => {

@@ -9,10 +9,12 @@ use rusqlite::Connection;
 use yuva::store::Store;
 use yuva::store::audit_chain::BreakKind;
 
+mod common;
+
 /// A registry with a few audit entries (a small demo, then a family edited twice).
 fn registry(dir: &Path) -> std::path::PathBuf {
     let path = dir.join("registry.db");
-    let mut store = Store::open(&path).expect("open");
+    let mut store = common::open_as_admin(&path);
     let gazetteer = yuva::geo::Gazetteer::embedded().expect("gazetteer");
     yuva::demo::populate(
         &mut store,
@@ -55,11 +57,17 @@ fn tamper(path: &Path, sql: &str) {
 }
 
 fn verify_cli(path: &Path) -> (Option<i32>, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_yuva"))
-        .args(["audit", "verify", "--db"])
-        .arg(path)
-        .output()
-        .expect("runs");
+    let out = {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_yuva"));
+        command
+            .env("YUVA_USER", "admin")
+            .env("YUVA_PASSWORD", "sınaq-parolu-1");
+        command
+    }
+    .args(["audit", "verify", "--db"])
+    .arg(path)
+    .output()
+    .expect("runs");
     (
         out.status.code(),
         String::from_utf8_lossy(&out.stdout).into_owned(),

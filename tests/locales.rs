@@ -32,6 +32,8 @@ const NOT_KEYS: &[&str] = &[
     // Prefixes of the audit trail's entity and action labels, completed at run time.
     "audit.entity",
     "audit.action",
+    // The prefix of the sign-in refusals, matched by the command line.
+    "refusal.sign_in",
 ];
 
 /// String literals in the source that look like locale keys ("family.new", "error.required").
@@ -52,6 +54,9 @@ fn keys_used_in_source() -> BTreeSet<String> {
         "audit.",
         "refusal.",
         "rule.",
+        "sign_in.",
+        "role.",
+        "action.",
     ];
     let mut keys = BTreeSet::new();
     let mut stack = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];

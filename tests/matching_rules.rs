@@ -418,7 +418,13 @@ fn review_lapsed_and_full_families_are_not_eligible() {
 // --- the command line --------------------------------------------------------------------------
 
 fn yuva() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_yuva"))
+    {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_yuva"));
+        command
+            .env("YUVA_USER", "admin")
+            .env("YUVA_PASSWORD", "sınaq-parolu-1");
+        command
+    }
 }
 
 #[test]

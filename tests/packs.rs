@@ -58,7 +58,9 @@ struct Demo {
 fn demo() -> Demo {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut store = Store::open(&dir.path().join("registry.db")).expect("store");
-    store.set_user("Leyla Həsənova");
+    store
+        .create_first_administrator("leyla", "Leyla Həsənova", ADMIN_PASSWORD)
+        .expect("administrator");
     populate(&mut store, &DemoOptions::new(today()), &gazetteer()).expect("demo");
     let instance = matching::registry::instance_from_store(&store, today(), Settings::default())
         .expect("instance");

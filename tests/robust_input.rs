@@ -118,11 +118,17 @@ fn messages_are_one_line_without_control_characters_and_short() {
 #[test]
 fn the_command_line_never_panics_on_huge_demo_sizes() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let out = Command::new(env!("CARGO_BIN_EXE_yuva"))
-        .args(["demo", "--children", "18446744073709551615", "--db"])
-        .arg(dir.path().join("r.db"))
-        .output()
-        .expect("runs");
+    let out = {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_yuva"));
+        command
+            .env("YUVA_USER", "admin")
+            .env("YUVA_PASSWORD", "sınaq-parolu-1");
+        command
+    }
+    .args(["demo", "--children", "18446744073709551615", "--db"])
+    .arg(dir.path().join("r.db"))
+    .output()
+    .expect("runs");
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("at most 100000"));
 }
@@ -131,7 +137,13 @@ fn the_command_line_never_panics_on_huge_demo_sizes() {
 fn export_instance_names_the_record_the_optimizer_would_refuse() {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("r.db");
-    let yuva = || Command::new(env!("CARGO_BIN_EXE_yuva"));
+    let yuva = || {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_yuva"));
+        command
+            .env("YUVA_USER", "admin")
+            .env("YUVA_PASSWORD", "sınaq-parolu-1");
+        command
+    };
     let made = yuva()
         .args([
             "demo",

@@ -9,12 +9,18 @@ use std::process::{Command, Output};
 use yuva::store::Store;
 
 fn yuva(args: &[&str], db: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_yuva"))
-        .args(args)
-        .arg("--db")
-        .arg(db)
-        .output()
-        .expect("runs")
+    {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_yuva"));
+        command
+            .env("YUVA_USER", "admin")
+            .env("YUVA_PASSWORD", "sınaq-parolu-1");
+        command
+    }
+    .args(args)
+    .arg("--db")
+    .arg(db)
+    .output()
+    .expect("runs")
 }
 
 fn stderr(out: &Output) -> String {
@@ -40,6 +46,9 @@ fn demo(db: &Path) {
 /// A registry someone entered by hand (not a demo).
 fn real_registry(db: &Path) {
     let mut store = Store::open(db).expect("open");
+    store
+        .create_first_administrator("admin", "Test Administrator", "sınaq-parolu-1")
+        .expect("administrator");
     let gazetteer = yuva::geo::Gazetteer::embedded().expect("gazetteer");
     let registry = yuva::demo::generate(
         &yuva::demo::DemoOptions {
@@ -242,12 +251,18 @@ fn processes_setting_up_one_new_file_together_do_not_collide() {
     let db = dir.path().join("new.db");
     let children: Vec<_> = (0..6)
         .map(|_| {
-            Command::new(env!("CARGO_BIN_EXE_yuva"))
-                .args(["init", "--db"])
-                .arg(&db)
-                .stderr(std::process::Stdio::piped())
-                .spawn()
-                .expect("spawn")
+            {
+                let mut command = Command::new(env!("CARGO_BIN_EXE_yuva"));
+                command
+                    .env("YUVA_USER", "admin")
+                    .env("YUVA_PASSWORD", "sınaq-parolu-1");
+                command
+            }
+            .args(["init", "--db"])
+            .arg(&db)
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn")
         })
         .collect();
     for child in children {
@@ -273,12 +288,18 @@ fn a_demo_killed_at_any_moment_leaves_a_whole_demo_or_none() {
     let mut outcomes = (0, 0);
     for round in 0..8 {
         let db = dir.path().join(format!("killed-{round}.db"));
-        let mut child = Command::new(env!("CARGO_BIN_EXE_yuva"))
-            .args(["demo", "--children", "2000", "--families", "1200", "--db"])
-            .arg(&db)
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("spawn");
+        let mut child = {
+            let mut command = Command::new(env!("CARGO_BIN_EXE_yuva"));
+            command
+                .env("YUVA_USER", "admin")
+                .env("YUVA_PASSWORD", "sınaq-parolu-1");
+            command
+        }
+        .args(["demo", "--children", "2000", "--families", "1200", "--db"])
+        .arg(&db)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
         std::thread::sleep(std::time::Duration::from_millis(rng.u64(0..1500)));
         let _ = child.kill();
         let _ = child.wait();

@@ -5,7 +5,7 @@ mod common;
 
 use std::sync::Mutex;
 
-use common::{gazetteer, today};
+use common::{gazetteer, open_as_admin, today};
 use yuva::demo::{DemoOptions, populate};
 use yuva::domain::advice::{Change, RuleValues};
 use yuva::domain::*;
@@ -13,7 +13,7 @@ use yuva::matching::{self, Plan, Progress, Settings, SolveOptions, Stage};
 use yuva::store::{Proposal, Store};
 
 fn demo_store(dir: &std::path::Path) -> Store {
-    let mut store = Store::open(&dir.join("registry.db")).expect("store");
+    let mut store = open_as_admin(&dir.join("registry.db"));
     populate(&mut store, &DemoOptions::new(today()), &gazetteer()).expect("demo");
     store
 }

@@ -20,11 +20,11 @@ fn migrates_an_empty_file_and_reopens_it() {
     let path = dir.path().join("new").join("registry.db");
     {
         let store = Store::open(&path).expect("creates the file and its folder");
-        assert_eq!(store.schema_version().expect("version"), 4);
+        assert_eq!(store.schema_version().expect("version"), 5);
         assert!(store.is_empty().expect("empty"));
     }
     let store = Store::open(&path).expect("reopens");
-    assert_eq!(store.schema_version().expect("version"), 4);
+    assert_eq!(store.schema_version().expect("version"), 5);
     let conn = Connection::open(&path).expect("raw connection");
     let mode: String = conn
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
@@ -36,7 +36,7 @@ fn migrates_an_empty_file_and_reopens_it() {
 fn foreign_keys_are_enforced() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("registry.db");
-    let mut store = Store::open(&path).expect("store");
+    let mut store = open_as_admin(&path);
     let result = store.write(|w| w.start_placement(999, 999, today()));
     assert!(
         matches!(result, Err(StoreError::Sqlite(_))),
@@ -54,7 +54,7 @@ fn refuses_a_registry_from_a_newer_version() {
     match Store::open(&path) {
         Err(StoreError::TooNew { found, known, .. }) => {
             assert_eq!(found, 99);
-            assert_eq!(known, 4);
+            assert_eq!(known, 5);
         }
         other => panic!("expected TooNew, got {:?}", other.map(|_| ())),
     }
@@ -67,7 +67,7 @@ fn family_round_trips_with_every_field() {
     let path = dir.path().join("registry.db");
     let original = full_family("F-0001");
     let id = {
-        let mut store = Store::open(&path).expect("store");
+        let mut store = open_as_admin(&path);
         store.save_family(&original, &ctx(&g)).expect("saves")
     };
     let store = Store::open(&path).expect("reopens");
@@ -83,6 +83,7 @@ fn family_round_trips_with_every_field() {
 
     // An edit replaces the nested rows in the same transaction.
     let mut store = store;
+    sign_in_admin(&mut store);
     let mut edited = loaded;
     edited.household.truncate(1);
     edited.checks.clear();
@@ -272,20 +273,24 @@ fn audit_log_records_changes_and_is_append_only() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("registry.db");
     let mut store = Store::open(&path).expect("store");
-    store.set_user("Nərgiz Quliyeva");
+    store
+        .create_first_administrator("nargiz", "Nərgiz Quliyeva", ADMIN_PASSWORD)
+        .expect("administrator");
     let id = store
         .save_family(&full_family("F-0001"), &ctx(&g))
         .expect("create");
     let family = store.family(id).expect("family");
     store.save_family(&family, &ctx(&g)).expect("update");
     let entries = store.audit_entries(10).expect("entries");
-    assert_eq!(entries.len(), 2);
+    // The account's creation, then the family's.
+    assert_eq!(entries.len(), 3);
+    assert_eq!(entries[2].entity, "account");
     assert_eq!(entries[0].action, "update");
     assert_eq!(entries[1].action, "create");
     assert!(
-        entries
+        entries[..2]
             .iter()
-            .all(|e| e.user_name == "Nərgiz Quliyeva" && e.entity_id == Some(id))
+            .all(|e| e.user_name == "nargiz" && e.entity_id == Some(id))
     );
 
     let conn = Connection::open(&path).expect("raw connection");
@@ -294,7 +299,7 @@ fn audit_log_records_changes_and_is_append_only() {
             .is_err()
     );
     assert!(conn.execute("DELETE FROM audit_log", []).is_err());
-    assert_eq!(store.audit_entries(10).expect("entries").len(), 2);
+    assert_eq!(store.audit_entries(10).expect("entries").len(), 3);
 }
 
 #[test]

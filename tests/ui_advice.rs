@@ -7,12 +7,13 @@ use yuva::store::Store;
 use yuva::ui::screens::matching;
 use yuva::ui::{App, Message};
 
+mod common;
 #[path = "common/ui.rs"]
 mod ui;
 use ui::*;
 
 fn open_store(dir: &std::path::Path) -> Store {
-    Store::open(&dir.join("registry.db")).expect("registry opens")
+    common::open_as_admin(&dir.join("registry.db"))
 }
 
 /// A demo registry with a panel session, and a plan on the matching screen.

@@ -8,6 +8,7 @@ use yuva::geo::Gazetteer;
 use yuva::store::Store;
 use yuva::ui::Message;
 
+mod common;
 #[path = "common/ui.rs"]
 mod ui;
 use ui::*;
@@ -195,7 +196,7 @@ fn the_window_warns_when_the_audit_trail_was_changed_outside_yuva() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("registry.db");
     {
-        let mut store = Store::open(&path).expect("open");
+        let mut store = common::open_as_admin(&path);
         let gazetteer = Gazetteer::embedded().expect("gazetteer");
         yuva::demo::populate(
             &mut store,
@@ -275,7 +276,7 @@ fn settings_back_up_the_registry_and_restore_a_backup_after_asking() {
     click(&mut app, "Yeni ailə");
     drop(app);
     {
-        let mut store = Store::open(&dir.path().join("registry.db")).expect("open");
+        let mut store = common::open_as_admin(&dir.path().join("registry.db"));
         let gazetteer = Gazetteer::embedded().expect("gazetteer");
         yuva::demo::populate(
             &mut store,

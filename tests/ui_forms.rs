@@ -5,6 +5,7 @@
 use iced_test::selector;
 use yuva::ui::Message;
 
+mod common;
 #[path = "common/ui.rs"]
 mod ui;
 use ui::*;

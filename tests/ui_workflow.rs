@@ -8,12 +8,13 @@ use yuva::store::Store;
 use yuva::ui::Message;
 use yuva::ui::screens::{families, matching, panel, placements};
 
+mod common;
 #[path = "common/ui.rs"]
 mod ui;
 use ui::*;
 
 fn open_store(dir: &std::path::Path) -> Store {
-    Store::open(&dir.join("registry.db")).expect("registry opens")
+    common::open_as_admin(&dir.join("registry.db"))
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! Plain types and rules of the registry: children, families, sibling groups, coded values,
 //! validation, ages and Azerbaijani text handling.
 
+pub mod access;
 pub mod advice;
 pub mod codes;
 pub mod compatibility;

@@ -148,6 +148,11 @@ pub fn write_pack(
     info: &PackInfo,
     path: &Path,
 ) -> Result<Written, ReportError> {
+    // Who may print, and who the footer names: the signed-in person, never a setting.
+    let info = &PackInfo {
+        user: store.pack_signature()?,
+        ..info.clone()
+    };
     let pack = match request {
         PackRequest::Match {
             child_id,

@@ -1,5 +1,6 @@
 //! Children and sibling groups.
 
+use crate::domain::access::Action;
 use rusqlite::{OptionalExtension, Row, params};
 
 use super::codec::*;
@@ -157,6 +158,7 @@ impl Writer<'_> {
         group: &GroupChange,
         ctx: &Context<'_>,
     ) -> Result<i64> {
+        self.allow(Action::EditRecords)?;
         let mut child = child.normalized();
         let group = match group {
             GroupChange::NoGroup => None,

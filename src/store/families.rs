@@ -1,5 +1,6 @@
 //! Families: read, validate and write, with household, training and checks.
 
+use crate::domain::access::Action;
 use std::collections::HashMap;
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
@@ -224,6 +225,7 @@ impl Store {
 impl Writer<'_> {
     /// Validates and writes a family with all its details.
     pub fn save_family(&mut self, family: &Family, ctx: &Context<'_>) -> Result<i64> {
+        self.allow(Action::EditRecords)?;
         let family = family.normalized();
         let occupied = match family.id {
             Some(id) => occupied_of(self.tx, id)?,

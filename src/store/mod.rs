@@ -3,6 +3,7 @@
 //! Every change that writes more than one row runs in one transaction, and every record is
 //! validated (with the same rules the window shows) before anything is written.
 
+mod accounts;
 pub mod audit_chain;
 mod children;
 mod codec;
@@ -17,6 +18,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::domain::ValidationErrors;
 
+pub use accounts::{Account, Actor, MAX_IDLE_LOCK_MINUTES, NewAccount, generate_password};
 pub use children::GroupChange;
 pub use workflow::{AuditFilter, Proposal};
 
@@ -127,7 +129,8 @@ fn audit_entry_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEntry> {
 pub struct Store {
     conn: Connection,
     path: Option<PathBuf>,
-    user_name: String,
+    /// The signed-in person: every write is checked against their role.
+    actor: Option<Actor>,
     /// Opened with [`Store::open_read_only`].
     read_only: bool,
     /// The shared hold on the registry's lock file (see [`hold_exclusive`]).
@@ -202,8 +205,10 @@ pub fn check_backup(path: &Path) -> Result<()> {
 
 /// Replaces the registry at `path` with the backup `from`, after checking the backup whole and
 /// taking the registry for this process alone; the registry as it was is kept beside it
-/// (returned). Nothing is changed when any step before the swap fails.
-pub fn restore(path: &Path, from: &Path) -> Result<Option<PathBuf>> {
+/// (returned). Nothing is changed when any step before the swap fails. Only an administrator
+/// (signed in on the registry, `by`) may restore.
+pub fn restore(path: &Path, from: &Path, by: &Actor) -> Result<Option<PathBuf>> {
+    accounts::permit(by, crate::domain::access::Action::BackUpRestore, false)?;
     let _hold = hold_exclusive(path)?;
     let io = |source: std::io::Error| StoreError::Folder {
         path: path.display().to_string(),
@@ -213,7 +218,7 @@ pub fn restore(path: &Path, from: &Path) -> Result<Option<PathBuf>> {
     // consistent copy of the backup (with whatever its own WAL holds), checked whole — what
     // is checked is what is installed.
     let incoming = backup_path_beside(path, "restoring");
-    Store::open_read_only(from)?.backup_to(&incoming)?;
+    Store::open_read_only(from)?.copy_to(&incoming)?;
     let kept = if path.exists() {
         // Every committed change of the registry into its main file (the one kept aside), and
         // no WAL left to be replayed onto the restored file: either fails, nothing changes.
@@ -385,6 +390,33 @@ impl Store {
     /// the copy with SQLite's full integrity check. A copy that exists already is not
     /// overwritten.
     pub fn backup_to(&self, target: &Path) -> Result<()> {
+        self.require(crate::domain::access::Action::BackUpRestore)?;
+        self.copy_to(target)
+    }
+
+    /// Copies the registry beside itself before `yuva demo --replace` deletes it (a demo
+    /// registry only): `<stem>.before-replace-<when>.db`.
+    pub fn copy_before_replace(&self) -> Result<PathBuf> {
+        if !self.is_demo()? {
+            return Err(StoreError::Refused(crate::domain::Refusal::new(
+                "refusal.not_a_demo",
+                Vec::new(),
+            )));
+        }
+        let Some(path) = self.path.as_deref() else {
+            return Err(StoreError::NotReadable {
+                path: String::new(),
+                reason: "is in memory",
+            });
+        };
+        let copy = backup_path_beside(path, "before-replace");
+        self.copy_to(&copy)?;
+        Ok(copy)
+    }
+
+    /// [`Store::backup_to`] without asking who: the automatic copies (daily, before an
+    /// upgrade or a reset), which stay in the registry's own backups folder.
+    fn copy_to(&self, target: &Path) -> Result<()> {
         if target.exists() {
             return Err(StoreError::Folder {
                 path: target.display().to_string(),
@@ -456,15 +488,18 @@ impl Store {
         Ok(Store {
             conn,
             path: Some(path.to_path_buf()),
-            user_name: String::from("officer"),
+            actor: None,
             read_only: true,
             _hold: hold_shared(path, false).ok().flatten(),
         })
     }
 
-    /// A registry that lives in memory only (tests, benchmarks).
+    /// A registry that lives in memory only (tests, benchmarks), signed in as its own
+    /// administrator: it holds no one's data.
     pub fn open_in_memory() -> Result<Store> {
-        Self::init(Connection::open_in_memory()?, None)
+        let mut store = Self::init(Connection::open_in_memory()?, None)?;
+        store.actor = Some(Actor::in_memory());
+        Ok(store)
     }
 
     fn init(mut conn: Connection, path: Option<PathBuf>) -> Result<Store> {
@@ -476,7 +511,7 @@ impl Store {
         Ok(Store {
             conn,
             path,
-            user_name: String::from("officer"),
+            actor: None,
             read_only: false,
             _hold: None,
         })
@@ -489,18 +524,6 @@ impl Store {
 
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()
-    }
-
-    /// The user recorded in the audit log for changes made through this store.
-    pub fn set_user(&mut self, name: &str) {
-        let name = name.trim();
-        if !name.is_empty() {
-            self.user_name = name.to_owned();
-        }
-    }
-
-    pub fn user(&self) -> &str {
-        &self.user_name
     }
 
     pub fn schema_version(&self) -> Result<u32> {
@@ -538,14 +561,24 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
-    /// Runs `work` in one transaction: everything it writes is committed together, or
-    /// nothing is (an error rolls all of it back).
+    /// Runs `work` in one transaction as the signed-in person: everything it writes is
+    /// committed together, or nothing is (an error rolls all of it back). Each writing step
+    /// checks the person's role first.
     pub fn write<T>(&mut self, work: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
+        let demo = self.is_demo()?;
+        let actor = self.actor.as_ref().ok_or_else(|| {
+            StoreError::Refused(crate::domain::Refusal::new(
+                "refusal.not_signed_in",
+                Vec::new(),
+            ))
+        })?;
         let tx = self.conn.transaction()?;
         let value = {
             let mut writer = Writer {
                 tx: &tx,
-                user: &self.user_name,
+                user: actor.login(),
+                actor,
+                demo,
                 audit: true,
             };
             work(&mut writer)?
@@ -558,12 +591,21 @@ impl Store {
 /// Writes inside one open transaction (see [`Store::write`]).
 pub struct Writer<'a> {
     tx: &'a rusqlite::Transaction<'a>,
+    /// The signed-in person's login, as the audit log records it.
     user: &'a str,
+    actor: &'a Actor,
+    /// Whether the registry is a demo registry (trainers work on those only).
+    demo: bool,
     /// Whether each record written gets its own audit entry (bulk loads write one summary).
     audit: bool,
 }
 
 impl Writer<'_> {
+    /// Refuses, naming the role and the action, when the signed-in person may not do `action`.
+    pub(crate) fn allow(&self, action: crate::domain::access::Action) -> Result<()> {
+        accounts::permit(self.actor, action, self.demo)
+    }
+
     /// Stops per-record audit entries for the rest of this transaction; the caller records a
     /// summary with [`Writer::audit_note`].
     pub fn without_record_audit(&mut self) {
@@ -573,6 +615,12 @@ impl Writer<'_> {
     /// Sets a registry setting inside the transaction (the demo marker goes with the demo's
     /// data: a crash leaves both or neither).
     pub fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
+        use crate::domain::access::Action;
+        self.allow(if key == REGISTRY_KIND {
+            Action::LoadDemo
+        } else {
+            Action::ChangeSettings
+        })?;
         self.tx.execute(
             "INSERT INTO settings(key, value) VALUES (?1, ?2)
              ON CONFLICT(key) DO UPDATE SET value = excluded.value",
@@ -594,6 +642,7 @@ impl Writer<'_> {
         family_id: i64,
         start: NaiveDate,
     ) -> Result<i64> {
+        self.allow(crate::domain::access::Action::ManagePlacements)?;
         let id = self.insert_placement(child_id, family_id, start, None)?;
         if self.audit {
             audit(
@@ -845,7 +894,7 @@ impl Store {
         let made = if target.exists() {
             None
         } else {
-            self.backup_to(&target)?;
+            self.copy_to(&target)?;
             Some(target)
         };
         prune(&folder, &prefix);
@@ -857,7 +906,7 @@ impl Store {
 /// last [`DAILY_BACKUPS_KEPT`] such copies.
 pub fn copy_before_reset(store: &Store, path: &Path) -> Result<PathBuf> {
     let target = in_backups(path, "before-reset")?;
-    store.backup_to(&target)?;
+    store.copy_to(&target)?;
     prune(
         &backups_folder(path),
         &format!("{}.before-reset-", stem_of(path)),

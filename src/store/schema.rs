@@ -1,7 +1,7 @@
 //! Schema migrations, versioned with SQLite's `user_version`. Each entry moves the schema one
 //! version up and runs in its own transaction; never edit a released entry, add a new one.
 
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
 
 /// The migration after which the audit log is a hash chain (entries before it are sealed in
 /// order by `audit_chain::seal_existing`, in the same transaction).
@@ -223,4 +223,22 @@ CREATE INDEX audit_log_entity ON audit_log(entity, entity_id);
 /// content (see `audit_chain`).
 const V4: &str = r#"
 ALTER TABLE audit_log ADD COLUMN hash TEXT;
+"#;
+
+/// Accounts: who signs in, with which role; the password as an Argon2id PHC string; wrong
+/// passwords in a row and the lock they lead to.
+const V5: &str = r#"
+CREATE TABLE accounts (
+    id               INTEGER PRIMARY KEY,
+    login            TEXT NOT NULL UNIQUE,
+    full_name        TEXT NOT NULL CHECK (length(trim(full_name)) > 0),
+    role             TEXT NOT NULL CHECK (role IN
+                       ('administrator','officer','panel_chair','panel_member','trainer','viewer')),
+    password_hash    TEXT NOT NULL,
+    disabled         INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+    failed_attempts  INTEGER NOT NULL DEFAULT 0,
+    locked_until     TEXT,
+    last_sign_in     TEXT,
+    created_at       TEXT NOT NULL
+);
 "#;

@@ -3,6 +3,7 @@
 //! the registry's current state first and writes its audit entry with the change; a step the
 //! state does not allow is refused with the reason and writes nothing.
 
+use crate::domain::access::Action;
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
@@ -423,6 +424,7 @@ impl Writer<'_> {
     /// Creates a session; items deferred at earlier sessions and not yet carried forward go
     /// onto its agenda first.
     pub fn create_session(&mut self, input: &SessionInput) -> Result<i64> {
+        self.allow(Action::ManageSessions)?;
         validate_session(input).into_result()?;
         let chair = crate::domain::text::normalize(&input.chair);
         let date = input.date.unwrap_or_default();
@@ -536,6 +538,7 @@ impl Writer<'_> {
     /// `proposed`. The pair must meet the rules on its planning date, and a sibling group that
     /// must stay together goes whole, to one family.
     pub fn propose(&mut self, session_id: i64, proposals: &[Proposal]) -> Result<Vec<i64>> {
+        self.allow(Action::ProposePlacements)?;
         load_session(self.tx, session_id)?;
         let mut position: i64 = self.tx.query_row(
             "SELECT coalesce(max(position), 0) FROM panel_items WHERE session_id = ?1",
@@ -613,6 +616,7 @@ impl Writer<'_> {
     /// Records the panel's decision on an agenda item, after checking that the child and the
     /// family are still as they were proposed.
     pub fn decide(&mut self, item_id: i64, input: &DecisionInput) -> Result<i64> {
+        self.allow(Action::RecordDecisions)?;
         let item = load_item(self.tx, item_id)?;
         let session = load_session(self.tx, item.session_id)?;
         let conditions = crate::domain::text::normalize(&input.conditions);
@@ -719,6 +723,7 @@ impl Writer<'_> {
 
     /// Adds a correction note to a decided item: the decision itself is never edited.
     pub fn add_correction(&mut self, item_id: i64, text: &str) -> Result<i64> {
+        self.allow(Action::RecordDecisions)?;
         let item = load_item(self.tx, item_id)?;
         may_correct(&item, text)?;
         let text = crate::domain::text::normalize(text);
@@ -750,6 +755,7 @@ impl Writer<'_> {
         note: &str,
         today: NaiveDate,
     ) -> Result<()> {
+        self.allow(Action::ManagePlacements)?;
         let placement = self
             .tx
             .query_row(
@@ -834,6 +840,7 @@ impl Writer<'_> {
         family_id: i64,
         reason: &str,
     ) -> Result<i64> {
+        self.allow(Action::ManageExclusions)?;
         validate_pair_rule(kind, reason).into_result()?;
         let reason = crate::domain::text::normalize(reason);
         let child_code = code_of(self.tx, "children", child_id)?;
@@ -874,6 +881,7 @@ impl Writer<'_> {
     }
 
     pub fn lift_pair_rule(&mut self, rule_id: i64) -> Result<()> {
+        self.allow(Action::ManageExclusions)?;
         let changed = self.tx.execute(
             "UPDATE pair_rules SET lifted_at = ?2, lifted_by = ?3
              WHERE id = ?1 AND lifted_at IS NULL",

@@ -6,6 +6,31 @@ use std::collections::BTreeSet;
 use chrono::NaiveDate;
 use yuva::domain::*;
 use yuva::geo::Gazetteer;
+use yuva::store::Store;
+
+/// The password of the test registries' administrator `admin`.
+pub const ADMIN_PASSWORD: &str = "sınaq-parolu-1";
+
+/// Signs in as the registry's administrator `admin`, creating the account on a registry that
+/// has none yet (as the window's first start does).
+pub fn sign_in_admin(store: &mut Store) {
+    if store.has_accounts().expect("accounts readable") {
+        store
+            .sign_in("admin", ADMIN_PASSWORD)
+            .expect("the test administrator signs in");
+    } else {
+        store
+            .create_first_administrator("admin", "Test Administrator", ADMIN_PASSWORD)
+            .expect("the first administrator is created");
+    }
+}
+
+/// Opens (creating if needed) a registry and signs in as its administrator.
+pub fn open_as_admin(path: &std::path::Path) -> Store {
+    let mut store = Store::open(path).expect("the registry opens");
+    sign_in_admin(&mut store);
+    store
+}
 
 pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("valid test date")

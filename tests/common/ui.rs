@@ -14,6 +14,8 @@ use iced_test::runtime::{Action, task};
 use iced_test::selector;
 use yuva::ui::{App, Launch, Message};
 
+use crate::common::ADMIN_PASSWORD;
+
 thread_local! {
     /// Messages that the app's tasks produced, waiting to be delivered (one channel per test
     /// thread, so that tests running in parallel never mix).
@@ -62,13 +64,47 @@ pub fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 3, 15).expect("valid date")
 }
 
+/// Starts the window on `dir/registry.db` and goes through its door as the administrator
+/// `admin`: creating the account on a registry that has none (the first start), else signing
+/// in — typed and clicked as a person would.
 pub fn launch(dir: &Path) -> App {
+    let mut app = launch_at_the_door(dir);
+    if has_field(&app, "sign_in.full_name") {
+        type_into(&mut app, "sign_in.full_name", "Test Administrator");
+        type_into(&mut app, "sign_in.password", ADMIN_PASSWORD);
+        type_into(&mut app, "sign_in.repeat", ADMIN_PASSWORD);
+        submit_at_the_door(&mut app);
+    } else {
+        sign_in(&mut app, "admin", ADMIN_PASSWORD);
+    }
+    assert!(!app.at_the_door(), "signed in");
+    app
+}
+
+/// Starts the window on `dir/registry.db`, at its sign-in screen.
+pub fn launch_at_the_door(dir: &Path) -> App {
     App::new(Launch {
         database: dir.join("registry.db"),
         settings_file: Some(dir.join("settings.json")),
         today: Some(today()),
         started: Instant::now(),
     })
+}
+
+/// Types a login and password on the sign-in screen and submits them.
+pub fn sign_in(app: &mut App, login: &str, password: &str) {
+    type_into(app, "sign_in.login", login);
+    type_into(app, "sign_in.password", password);
+    submit_at_the_door(app);
+}
+
+/// Presses the sign-in screen's button, whatever the interface language (Enter in a field
+/// does the same).
+pub fn submit_at_the_door(app: &mut App) {
+    update(
+        app,
+        Message::SignIn(yuva::ui::screens::sign_in::Message::Submit),
+    );
 }
 
 /// Runs `steps` against the current view, then feeds the messages they produced to the app.
@@ -97,6 +133,12 @@ pub fn type_into(app: &mut App, id: &'static str, text: &str) {
             .unwrap_or_else(|e| panic!("click input {id:?}: {e:?}"));
         let _ = ui.typewrite(text);
     });
+}
+
+/// Whether the view has a widget with this id (a form field).
+pub fn has_field(app: &App, id: &'static str) -> bool {
+    let mut ui = Simulator::with_size(yuva::ui::iced_settings(), SIZE, app.view());
+    ui.find(selector::id(id)).is_ok()
 }
 
 pub fn shows(app: &App, text: &str) -> bool {

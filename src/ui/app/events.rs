@@ -160,14 +160,27 @@ pub(super) fn restore_outcome(
     lang: Lang,
     from: &std::path::Path,
 ) -> (String, bool) {
-    let user = ws.store.user().to_owned();
+    let Some(actor) = ws.store.actor().cloned() else {
+        return store_failure(
+            lang,
+            &StoreError::Refused(crate::domain::Refusal::new(
+                "refusal.not_signed_in",
+                Vec::new(),
+            )),
+        );
+    };
+    if let Err(e) = ws.store.may(crate::domain::access::Action::BackUpRestore) {
+        return store_failure(lang, &e);
+    }
     let result = Store::open_in_memory()
         .map(|memory| ws.store = memory)
-        .and_then(|()| crate::store::restore(&ws.database, from));
-    // Whatever happened, the window opens the registry file again.
+        .and_then(|()| crate::store::restore(&ws.database, from, &actor));
+    // Whatever happened, the window opens the registry file again, signed in as the same
+    // person if the restored registry has their account (else the application shows the
+    // sign-in screen).
     let reopened = Store::open(&ws.database).map(|store| {
         ws.store = store;
-        ws.store.set_user(&user);
+        let _ = ws.store.resume(&actor);
         // What was restored decides whether it is a demo.
         ws.is_demo = ws.store.is_demo().unwrap_or(false);
     });
@@ -201,17 +214,13 @@ pub(super) fn restore_outcome(
 pub(super) fn write_pack(
     ws: &Workspace,
     lang: Lang,
-    user: &str,
     request: &PackRequest,
     path: &std::path::Path,
 ) -> Result<(), String> {
     let info = crate::report::PackInfo {
         lang,
-        user: if user.trim().is_empty() {
-            ws.store.user().to_owned()
-        } else {
-            user.to_owned()
-        },
+        // The library signs the pack with the signed-in person.
+        user: String::new(),
         generated: Local::now().naive_local(),
         today: ws.today,
     };

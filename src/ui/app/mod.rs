@@ -10,7 +10,7 @@ use iced::{Alignment, Element, Length, Subscription, Task, Theme};
 
 use super::screens::{
     audit, children, dashboard, families, matching, panel, placements, refusal_text, settings,
-    welcome,
+    sign_in, welcome,
 };
 use super::{Env, Registry, style};
 use crate::demo::{self, DemoOptions};
@@ -107,6 +107,23 @@ pub enum Message {
     BackupDone(PathBuf, Result<(), String>),
     /// The chosen backup checked (or why it cannot be restored), on a worker thread.
     RestoreChecked(Result<settings::PendingRestore, String>),
+    /// The sign-in (or lock) screen.
+    SignIn(sign_in::Message),
+    /// A click or a scroll: the person is there (keys count too).
+    Activity,
+    /// Every few seconds while a registry is open: lock when idle too long.
+    IdleCheck(Instant),
+    /// Lock the window now (the header's button).
+    Lock,
+    /// Sign out: the registry stays open behind the sign-in screen.
+    SignOut,
+}
+
+/// The sign-in screen in front of the registry: before anyone signs in (`store` is the opened
+/// registry, waiting), or over a locked workspace (`store` is `None`).
+struct Gate {
+    screen: sign_in::Screen,
+    store: Option<Store>,
 }
 
 struct Notice {
@@ -139,10 +156,18 @@ struct Workspace {
     panel: panel::Screen,
     placements: placements::Screen,
     audit: audit::Screen,
+    /// What the signed-in person may do (screens offer nothing else), as of the last sign-in.
+    allowed: Vec<crate::domain::access::Action>,
 }
 
 pub struct App {
     lang: Lang,
+    /// How the window was started (the workspace is built once someone signs in).
+    launch: Launch,
+    /// In front of everything while nobody is signed in or the window is locked.
+    gate: Option<Gate>,
+    /// The last key, click or scroll.
+    last_input: Instant,
     user_settings: UserSettings,
     settings_file: Option<PathBuf>,
     started: Instant,
@@ -171,10 +196,9 @@ use events::*;
 use shortcuts::{keyboard_shortcut, report_startup};
 
 impl Workspace {
-    fn open(launch: &Launch, lang: Lang, user: &str) -> Result<Workspace, String> {
+    /// The screens on a registry someone has signed in to.
+    fn open(launch: &Launch, lang: Lang, store: Store) -> Result<Workspace, String> {
         let gazetteer = Gazetteer::embedded().map_err(|e| e.to_string())?;
-        let mut store = Store::open(&launch.database).map_err(|e| e.to_string())?;
-        store.set_user(user);
         let registry = Registry::load(&store, &gazetteer).map_err(|e| e.to_string())?;
         let today = launch.today.unwrap_or_else(|| Local::now().date_naive());
         let is_demo = store.is_demo().map_err(|e| e.to_string())?;
@@ -205,9 +229,47 @@ impl Workspace {
             panel: panel::Screen::new(),
             placements: placements::Screen::default(),
             audit: audit::Screen::new(lang),
+            allowed: Vec::new(),
         };
+        workspace.refresh_allowed();
         workspace.refresh_workflow().map_err(|e| e.to_string())?;
         Ok(workspace)
+    }
+
+    /// The settings screen's audit entries and (for administrators) accounts.
+    fn refresh_settings(&mut self) -> store::Result<()> {
+        self.settings.recent_audit = self.store.audit_entries(30)?;
+        self.settings.accounts = if self
+            .store
+            .may(crate::domain::access::Action::ManageAccounts)
+            .is_ok()
+        {
+            self.store.accounts()?
+        } else {
+            Vec::new()
+        };
+        Ok(())
+    }
+
+    /// What the signed-in person may do here, for the screens to offer.
+    fn refresh_allowed(&mut self) {
+        use crate::domain::access::Action::*;
+        self.allowed = [
+            EditRecords,
+            ProposePlacements,
+            ManagePlacements,
+            ManageExclusions,
+            ManageSessions,
+            RecordDecisions,
+            PrintPacks,
+            ManageAccounts,
+            BackUpRestore,
+            LoadDemo,
+            ChangeSettings,
+        ]
+        .into_iter()
+        .filter(|action| self.store.may(*action).is_ok())
+        .collect();
     }
 
     /// Reloads what the workflow screens show: sessions and the open agenda, placements,
@@ -339,7 +401,10 @@ impl Workspace {
             )));
         }
         store::copy_before_reset(&self.store, &self.database)?;
-        let user = self.store.user().to_owned();
+        self.store.may(crate::domain::access::Action::LoadDemo)?;
+        let actor = self.store.actor().cloned();
+        // The same people sign in to the new demo: its accounts come from the copy just made.
+        let accounts = Store::open_read_only(&self.database)?;
         // Close the file before deleting it (Windows refuses to delete an open file), delete it
         // only while no other window or command has it open, and open the file again whatever
         // happened — the window never goes on with edits that would not be kept.
@@ -351,8 +416,16 @@ impl Workspace {
             })
         });
         self.store = Store::open(&self.database)?;
-        self.store.set_user(&user);
+        let carried = match &deleted {
+            Ok(()) => self.store.adopt_accounts(&accounts).map(|_| ()),
+            Err(_) => Ok(()),
+        };
+        drop(accounts);
+        if let Some(actor) = &actor {
+            self.store.resume(actor)?;
+        }
         deleted?;
+        carried?;
         self.create_demo()
     }
 }
@@ -365,16 +438,168 @@ impl App {
             .map(UserSettings::load)
             .unwrap_or_default();
         let lang = user_settings.language;
-        let workspace = Workspace::open(&launch, lang, &user_settings.user_name).map(Box::new);
+        // The registry opens now (a damaged or locked file says so at once); its records are
+        // read once someone has signed in.
+        let opened = Store::open(&launch.database).and_then(|store| {
+            let mode = if store.has_accounts()? {
+                sign_in::Mode::SignIn
+            } else {
+                sign_in::Mode::CreateAdministrator
+            };
+            Ok(Gate {
+                screen: sign_in::Screen::new(mode),
+                store: Some(store),
+            })
+        });
+        let (gate, workspace) = match opened {
+            Ok(gate) => (Some(gate), Err(String::new())),
+            Err(e) => (None, Err(e.to_string())),
+        };
         App {
             lang,
-            user_settings,
-            settings_file: launch.settings_file,
+            settings_file: launch.settings_file.clone(),
             started: launch.started,
+            launch,
+            gate,
+            last_input: Instant::now(),
+            user_settings,
             first_frame_seen: false,
             notice: None,
             workspace,
         }
+    }
+
+    /// Who is signed in, if anyone (and the window is not locked).
+    pub fn signed_in(&self) -> Option<&store::Actor> {
+        if self.gate.is_some() {
+            return None;
+        }
+        self.workspace.as_ref().ok().and_then(|ws| ws.store.actor())
+    }
+
+    /// Whether the sign-in or lock screen is showing.
+    pub fn at_the_door(&self) -> bool {
+        self.gate.is_some()
+    }
+
+    /// Handles the sign-in screen; `None` when the message was not for it.
+    fn update_gate(&mut self, message: sign_in::Message) -> Task<Message> {
+        let lang = self.lang;
+        let Some(gate) = &mut self.gate else {
+            return Task::none();
+        };
+        let (task, event) = gate.screen.update(message);
+        let task = task.map(Message::SignIn);
+        let outcome = match event {
+            None => return task,
+            Some(sign_in::Event::Language(new)) => return self.update(Message::Language(new)),
+            Some(sign_in::Event::SomeoneElse) => {
+                self.sign_out();
+                return task;
+            }
+            Some(sign_in::Event::CreateAdministrator {
+                login,
+                full_name,
+                password,
+            }) => match gate.store.as_mut() {
+                Some(store) => store
+                    .create_first_administrator(&login, &full_name, &password)
+                    .map(|_| ()),
+                None => Ok(()),
+            },
+            Some(sign_in::Event::SignIn { login, password }) => {
+                let store = match gate.store.as_mut() {
+                    Some(store) => Some(store),
+                    None => self.workspace.as_mut().ok().map(|ws| &mut ws.store),
+                };
+                match store {
+                    Some(store) => store.sign_in(&login, &password).map(|_| ()),
+                    None => Ok(()),
+                }
+            }
+        };
+        match outcome {
+            Err(StoreError::Invalid(errors)) => gate.screen.refused(None, errors),
+            Err(e) => {
+                let text = store_failure(lang, &e).0;
+                gate.screen.refused(Some(text), Default::default());
+            }
+            Ok(()) => {
+                let Some(gate) = self.gate.take() else {
+                    return task;
+                };
+                self.last_input = Instant::now();
+                if let Some(store) = gate.store {
+                    self.workspace = Workspace::open(&self.launch, lang, store).map(Box::new);
+                    // The audit check and the day's copy, now that the registry is in use.
+                    if self.first_frame_seen {
+                        return self.check_audit();
+                    }
+                }
+            }
+        }
+        task
+    }
+
+    /// The audit chain checked in the background (and the day's copy made).
+    fn check_audit(&self) -> Task<Message> {
+        match &self.workspace {
+            Ok(ws) => Task::perform(
+                verify_audit_in_background(ws.database.clone(), ws.today),
+                Message::AuditChecked,
+            ),
+            Err(_) => Task::none(),
+        }
+    }
+
+    /// Locks the window over the open workspace: the same person's password opens it again,
+    /// with every screen as it was.
+    fn lock(&mut self) {
+        let Ok(ws) = &mut self.workspace else {
+            return;
+        };
+        let Some(actor) = ws.store.actor().cloned() else {
+            return;
+        };
+        // Nothing can be written while the window is locked.
+        ws.store.sign_out();
+        self.notice = None;
+        self.gate = Some(Gate {
+            screen: sign_in::Screen::new(sign_in::Mode::Unlock {
+                login: actor.login().to_owned(),
+                full_name: actor.full_name().to_owned(),
+            }),
+            store: None,
+        });
+    }
+
+    /// Closes the screens (what was on them is let go) and shows the sign-in screen on the
+    /// same registry.
+    fn sign_out(&mut self) {
+        let workspace = std::mem::replace(&mut self.workspace, Err(String::new()));
+        self.notice = None;
+        match workspace {
+            Ok(ws) => {
+                let mut store = ws.store;
+                store.sign_out();
+                self.gate = Some(Gate {
+                    screen: sign_in::Screen::new(sign_in::Mode::SignIn),
+                    store: Some(store),
+                });
+            }
+            Err(reason) => self.workspace = Err(reason),
+        }
+    }
+
+    /// Minutes without input before the window locks (the registry's setting).
+    fn idle_limit(&self) -> std::time::Duration {
+        let minutes = self
+            .workspace
+            .as_ref()
+            .ok()
+            .and_then(|ws| ws.store.idle_lock_minutes().ok())
+            .unwrap_or(crate::domain::access::DEFAULT_IDLE_LOCK_MINUTES);
+        std::time::Duration::from_secs(u64::from(minutes) * 60)
     }
 
     pub fn title(&self) -> String {
@@ -413,7 +638,20 @@ impl App {
     }
 
     pub fn subscription(&self) -> Subscription<Message> {
-        let mut subscriptions = vec![keyboard::listen().map(Message::Keyboard)];
+        let mut subscriptions = vec![
+            keyboard::listen().map(Message::Keyboard),
+            iced::event::listen_with(|event, _status, _window| match event {
+                iced::Event::Mouse(
+                    iced::mouse::Event::ButtonPressed(_) | iced::mouse::Event::WheelScrolled { .. },
+                ) => Some(Message::Activity),
+                _ => None,
+            }),
+        ];
+        if self.gate.is_none() && self.workspace.is_ok() {
+            subscriptions.push(
+                iced::time::every(std::time::Duration::from_secs(15)).map(Message::IdleCheck),
+            );
+        }
         if !self.first_frame_seen {
             subscriptions.push(iced::window::frames().map(|_| Message::FirstFrame));
         }
@@ -448,7 +686,37 @@ impl App {
 
     pub fn update(&mut self, message: Message) -> Task<Message> {
         let lang = self.lang;
+        if matches!(message, Message::Keyboard(_)) {
+            self.last_input = Instant::now();
+        }
         match message {
+            Message::SignIn(message) => return self.update_gate(message),
+            Message::Activity => {
+                self.last_input = Instant::now();
+                return Task::none();
+            }
+            Message::IdleCheck(now) => {
+                if self.gate.is_none()
+                    && now.saturating_duration_since(self.last_input) >= self.idle_limit()
+                {
+                    self.lock();
+                }
+                return Task::none();
+            }
+            Message::Lock => {
+                self.lock();
+                return Task::none();
+            }
+            Message::SignOut => {
+                self.sign_out();
+                return Task::none();
+            }
+            // Behind the sign-in screen nothing else is handled (keys included).
+            _ if self.gate.is_some()
+                && !matches!(message, Message::Language(_) | Message::FirstFrame) =>
+            {
+                return Task::none();
+            }
             Message::Language(new) => {
                 self.lang = new;
                 if let Ok(ws) = &mut self.workspace {
@@ -466,13 +734,7 @@ impl App {
                 if std::env::var_os("YUVA_STARTUP_TIMING").is_some() {
                     report_startup(self.started, self.workspace.as_deref().ok());
                 }
-                return match &self.workspace {
-                    Ok(ws) => Task::perform(
-                        verify_audit_in_background(ws.database.clone(), ws.today),
-                        Message::AuditChecked,
-                    ),
-                    Err(_) => Task::none(),
-                };
+                return self.check_audit();
             }
             Message::AuditChecked(result) => {
                 let lang = self.lang;
@@ -533,10 +795,7 @@ impl App {
                 ws.tab = tab;
                 ws.show_welcome = false;
                 let refreshed = match tab {
-                    Tab::Settings => ws
-                        .store
-                        .audit_entries(30)
-                        .map(|entries| ws.settings.recent_audit = entries),
+                    Tab::Settings => ws.refresh_settings(),
                     Tab::Audit => ws.refresh_audit(),
                     Tab::Placements => {
                         ws.placements.show_all();
@@ -580,25 +839,23 @@ impl App {
             // No file chosen — or no file dialog could open on this computer: say so, and how
             // else a pack can be had, rather than nothing at all.
             Message::PackPath(_, None) => notice = Some((tr(lang, "pack.not_saved"), true)),
-            Message::PackPath(request, Some(path)) => {
-                match write_pack(ws, lang, &self.user_settings.user_name, &request, &path) {
-                    Ok(()) => {
-                        let text = tr_args(
-                            lang,
-                            "pack.written",
-                            &[("path", path.display().to_string())],
-                        );
-                        self.notice = Some(Notice {
-                            text,
-                            is_error: false,
-                            open: Some(path),
-                        });
-                    }
-                    Err(e) => {
-                        notice = Some((tr_args(lang, "pack.failed", &[("reason", e)]), true));
-                    }
+            Message::PackPath(request, Some(path)) => match write_pack(ws, lang, &request, &path) {
+                Ok(()) => {
+                    let text = tr_args(
+                        lang,
+                        "pack.written",
+                        &[("path", path.display().to_string())],
+                    );
+                    self.notice = Some(Notice {
+                        text,
+                        is_error: false,
+                        open: Some(path),
+                    });
                 }
-            }
+                Err(e) => {
+                    notice = Some((tr_args(lang, "pack.failed", &[("reason", e)]), true));
+                }
+            },
             Message::Panel(message) => {
                 let env = screen_env!(ws, lang);
                 let (screen_task, event) = ws.panel.update(message, &env);
@@ -687,18 +944,112 @@ impl App {
                 .1
             {
                 Some(settings::Event::Language(new)) => return self.update(Message::Language(new)),
-                Some(settings::Event::UserName(name)) => {
-                    ws.store.set_user(&name);
-                    self.user_settings.user_name = name;
-                    self.save_user_settings();
-                    return Task::none();
+                Some(settings::Event::AddAccount {
+                    login,
+                    full_name,
+                    role,
+                    password,
+                }) => {
+                    let added = ws.store.add_account(&store::NewAccount {
+                        login: &login,
+                        full_name: &full_name,
+                        role,
+                        password: &password,
+                    });
+                    notice = match added {
+                        Ok(_) => {
+                            ws.settings.account_added();
+                            settings_changed(
+                                ws,
+                                lang,
+                                tr_args(lang, "settings.account_added", &[("login", login)]),
+                            )
+                        }
+                        Err(StoreError::Invalid(errors)) => {
+                            ws.settings.account_errors = errors;
+                            Some((tr(lang, "error.form_has_errors"), true))
+                        }
+                        Err(e) => Some(store_failure(lang, &e)),
+                    };
+                }
+                Some(settings::Event::SetDisabled(id, disabled)) => {
+                    notice = match ws.store.set_account_disabled(id, disabled) {
+                        Ok(()) => settings_changed(
+                            ws,
+                            lang,
+                            tr(
+                                lang,
+                                if disabled {
+                                    "settings.account_now_disabled"
+                                } else {
+                                    "settings.account_now_enabled"
+                                },
+                            ),
+                        ),
+                        Err(e) => Some(store_failure(lang, &e)),
+                    };
+                }
+                Some(settings::Event::ResetPassword(id)) => {
+                    let reset = store::generate_password().and_then(|password| {
+                        ws.store.reset_password(id, &password).map(|()| password)
+                    });
+                    notice = match reset {
+                        Ok(password) => {
+                            let login = ws
+                                .settings
+                                .accounts
+                                .iter()
+                                .find(|a| a.id == id)
+                                .map(|a| a.login.clone())
+                                .unwrap_or_default();
+                            settings_changed(
+                                ws,
+                                lang,
+                                tr_args(
+                                    lang,
+                                    "settings.password_reset",
+                                    &[("login", login), ("password", password)],
+                                ),
+                            )
+                        }
+                        Err(e) => Some(store_failure(lang, &e)),
+                    };
+                }
+                Some(settings::Event::IdleLock(minutes)) => {
+                    notice = match ws.store.set_idle_lock_minutes(minutes) {
+                        Ok(()) => settings_changed(
+                            ws,
+                            lang,
+                            tr_args(
+                                lang,
+                                "settings.idle_lock_saved",
+                                &[("minutes", minutes.to_string())],
+                            ),
+                        ),
+                        Err(StoreError::Invalid(errors)) => Some((
+                            errors
+                                .errors
+                                .first()
+                                .map(|e| tr_args(lang, e.key, &e.args))
+                                .unwrap_or_default(),
+                            true,
+                        )),
+                        Err(e) => Some(store_failure(lang, &e)),
+                    };
                 }
                 Some(settings::Event::CreateDemo) => notice = Some(demo_outcome(ws, lang, false)),
                 Some(settings::Event::ResetDemo) => notice = Some(demo_outcome(ws, lang, true)),
                 Some(settings::Event::BackUp) => task = backup_dialog(ws),
                 Some(settings::Event::ChooseBackup) => task = restore_dialog(),
                 Some(settings::Event::Restore(path)) => {
-                    notice = Some(restore_outcome(ws, lang, &path))
+                    let said = restore_outcome(ws, lang, &path);
+                    if ws.store.actor().is_none() {
+                        // The restored registry does not know this person: sign in again.
+                        self.sign_out();
+                        self.notify(said.0, said.1);
+                        return Task::none();
+                    }
+                    notice = Some(said);
                 }
                 None => {}
             },
@@ -706,10 +1057,16 @@ impl App {
             // Copying and checking a registry takes a while: off the window's thread.
             Message::BackupPath(Some(path)) => {
                 let database = ws.database.clone();
+                let actor = ws.store.actor().cloned();
                 task = Task::perform(
                     on_worker(move || {
                         let made = Store::open_read_only(&database)
-                            .and_then(|store| store.backup_to(&path))
+                            .and_then(|mut store| {
+                                if let Some(actor) = &actor {
+                                    store.resume(actor)?;
+                                }
+                                store.backup_to(&path)
+                            })
                             .map_err(|e| e.to_string());
                         (path, made)
                     }),
@@ -766,7 +1123,12 @@ impl App {
             | Message::FirstFrame
             | Message::DismissNotice
             | Message::AuditChecked(_)
-            | Message::OpenFile(_) => {}
+            | Message::OpenFile(_)
+            | Message::SignIn(_)
+            | Message::Activity
+            | Message::IdleCheck(_)
+            | Message::Lock
+            | Message::SignOut => {}
         }
         if let Some(request) = ws.pending_print.take() {
             task = save_dialog(ws, request);
@@ -780,6 +1142,9 @@ impl App {
     pub fn view(&self) -> Element<'_, Message> {
         let lang = self.lang;
         let t = |key: &str| tr(lang, key);
+        if let Some(gate) = &self.gate {
+            return gate.screen.view(lang).map(Message::SignIn);
+        }
         let ws = match &self.workspace {
             Ok(ws) => ws,
             Err(reason) => {
@@ -826,6 +1191,7 @@ impl App {
                 row(Tab::ALL.map(|tab| tab_button(tab, tab.locale_key()).into())).spacing(6),
                 iced::widget::space::horizontal(),
                 language_buttons,
+                signed_in_menu(ws.store.actor(), lang),
             ]
             .spacing(12)
             .align_y(Alignment::Center),
@@ -847,9 +1213,10 @@ impl App {
                 Tab::Settings => {
                     let info = settings::RegistryInfo {
                         path: ws.database.display().to_string(),
-                        user_name: &self.user_settings.user_name,
                         is_demo: ws.is_demo,
                         is_empty: ws.registry.is_empty(),
+                        allowed: &ws.allowed,
+                        idle_lock_minutes: ws.store.idle_lock_minutes().unwrap_or_default(),
                     };
                     ws.settings.view(&env, info).map(Message::Settings)
                 }
@@ -924,4 +1291,39 @@ fn save_failed(lang: Lang, error: &StoreError) -> (String, bool) {
         tr_args(lang, "error.save_failed", &[("reason", error.to_string())]),
         true,
     )
+}
+
+/// The header's corner: who is signed in (name and role), Lock and Sign out.
+fn signed_in_menu(actor: Option<&store::Actor>, lang: Lang) -> Element<'static, Message> {
+    let Some(actor) = actor else {
+        return row![].into();
+    };
+    row![
+        column![
+            text(actor.full_name().to_owned()).size(13),
+            text(tr(lang, actor.role().locale_key()))
+                .size(11)
+                .style(style::muted_text),
+        ]
+        .spacing(0),
+        button(text(tr(lang, "sign_in.lock")).size(13))
+            .on_press(Message::Lock)
+            .padding([5, 8])
+            .style(button::secondary),
+        button(text(tr(lang, "sign_in.sign_out")).size(13))
+            .on_press(Message::SignOut)
+            .padding([5, 8])
+            .style(button::secondary),
+    ]
+    .spacing(6)
+    .align_y(Alignment::Center)
+    .into()
+}
+
+/// After an account or setting changed: the settings screen shows it, with `said`.
+fn settings_changed(ws: &mut Workspace, lang: Lang, said: String) -> Option<(String, bool)> {
+    match ws.refresh_settings() {
+        Ok(()) => Some((said, false)),
+        Err(e) => Some(store_failure(lang, &e)),
+    }
 }

@@ -12,6 +12,7 @@ pub mod matching;
 pub mod panel;
 pub mod placements;
 pub mod settings;
+pub mod sign_in;
 pub mod welcome;
 
 use std::collections::BTreeSet;

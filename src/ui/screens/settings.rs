@@ -1,21 +1,35 @@
-//! Settings: interface language, the user's name for the audit log, the registry file, the
-//! demo registry (create, reset), licences, and the latest audit entries.
+//! Settings: interface language, the registry file, accounts and the idle lock
+//! (administrators), the demo registry (create, reset), backups, licences, and the latest
+//! audit entries.
 
-use iced::widget::{button, column, row, scrollable, text, text_input};
+use iced::widget::{button, column, pick_list, row, scrollable, text, text_input};
 use iced::{Alignment, Element, Length, Task};
 
+use crate::domain::ValidationErrors;
+use crate::domain::access::{Action, Role};
 use crate::i18n::{Lang, tr, tr_args};
-use crate::store::AuditEntry;
+use crate::store::{Account, AuditEntry};
 use crate::ui::Env;
 use crate::ui::style;
-use crate::ui::widgets::{field, section};
+use crate::ui::widgets::{Choice, code_choices, error_of, field, section};
 
-pub const USER_NAME_ID: &str = "settings.user_name";
+pub const NEW_LOGIN_ID: &str = "accounts.new_login";
+pub const NEW_NAME_ID: &str = "accounts.new_name";
+pub const NEW_PASSWORD_ID: &str = "accounts.new_password";
+pub const IDLE_MINUTES_ID: &str = "accounts.idle_minutes";
 
 #[derive(Debug, Clone)]
 pub enum Message {
     Language(Lang),
-    UserName(String),
+    NewLogin(String),
+    NewName(String),
+    NewRole(Choice<Role>),
+    NewPassword(String),
+    AddAccount,
+    SetDisabled(i64, bool),
+    ResetPassword(i64),
+    IdleMinutes(String),
+    SaveIdleMinutes,
     CreateDemo,
     AskReset,
     ConfirmReset,
@@ -28,7 +42,16 @@ pub enum Message {
 
 pub enum Event {
     Language(Lang),
-    UserName(String),
+    AddAccount {
+        login: String,
+        full_name: String,
+        role: Role,
+        password: String,
+    },
+    SetDisabled(i64, bool),
+    /// Give the account a new generated password (shown once).
+    ResetPassword(i64),
+    IdleLock(u32),
     CreateDemo,
     ResetDemo,
     /// Ask where to save a copy of the registry.
@@ -54,14 +77,25 @@ pub struct Screen {
     pub pending_restore: Option<PendingRestore>,
     /// The newest audit entries, refreshed when the screen opens.
     pub recent_audit: Vec<AuditEntry>,
+    /// The registry's accounts (administrators see them), refreshed when the screen opens.
+    pub accounts: Vec<Account>,
+    new_login: String,
+    new_name: String,
+    new_role: Option<Role>,
+    new_password: String,
+    /// What is wrong with the new account, by field.
+    pub account_errors: ValidationErrors,
+    idle_minutes: Option<String>,
 }
 
 /// What the settings screen shows about the open registry.
 pub struct RegistryInfo<'a> {
     pub path: String,
-    pub user_name: &'a str,
     pub is_demo: bool,
     pub is_empty: bool,
+    /// What the signed-in person may do (what they may not is not offered).
+    pub allowed: &'a [Action],
+    pub idle_lock_minutes: u32,
 }
 
 impl Screen {
@@ -122,10 +156,61 @@ impl Screen {
         (Task::none(), self.handle(message))
     }
 
+    /// The new account was added: the form empties.
+    pub fn account_added(&mut self) {
+        self.new_login.clear();
+        self.new_name.clear();
+        self.new_role = None;
+        self.new_password.clear();
+        self.account_errors = ValidationErrors::new();
+    }
+
     fn handle(&mut self, message: Message) -> Option<Event> {
         match message {
             Message::Language(lang) => Some(Event::Language(lang)),
-            Message::UserName(name) => Some(Event::UserName(name)),
+            Message::NewLogin(value) => {
+                self.new_login = value;
+                None
+            }
+            Message::NewName(value) => {
+                self.new_name = value;
+                None
+            }
+            Message::NewRole(choice) => {
+                self.new_role = Some(choice.value);
+                None
+            }
+            Message::NewPassword(value) => {
+                self.new_password = value;
+                None
+            }
+            Message::AddAccount => {
+                let Some(role) = self.new_role else {
+                    self.account_errors = ValidationErrors::new();
+                    self.account_errors.push("role", "error.required");
+                    return None;
+                };
+                Some(Event::AddAccount {
+                    login: self.new_login.clone(),
+                    full_name: self.new_name.clone(),
+                    role,
+                    password: self.new_password.clone(),
+                })
+            }
+            Message::SetDisabled(id, disabled) => Some(Event::SetDisabled(id, disabled)),
+            Message::ResetPassword(id) => Some(Event::ResetPassword(id)),
+            Message::IdleMinutes(value) => {
+                self.idle_minutes = Some(value);
+                None
+            }
+            Message::SaveIdleMinutes => {
+                let minutes = self
+                    .idle_minutes
+                    .as_deref()
+                    .and_then(|m| m.trim().parse().ok())
+                    .unwrap_or(0);
+                Some(Event::IdleLock(minutes))
+            }
             Message::CreateDemo => Some(Event::CreateDemo),
             Message::AskReset => {
                 self.confirming_reset = true;
@@ -166,7 +251,9 @@ impl Screen {
         .spacing(8);
 
         let mut demo = column![].spacing(10);
-        if info.is_empty {
+        if !info.allowed.contains(&Action::LoadDemo) {
+            demo = demo.push(text(t("settings.demo_not_yours")).size(13));
+        } else if info.is_empty {
             demo = demo.push(
                 button(text(t("settings.demo_create")))
                     .on_press(Message::CreateDemo)
@@ -216,20 +303,39 @@ impl Screen {
             );
         }
 
-        let content = column![
+        let mut content = column![
             text(t("settings.title")).size(24),
             section(t("settings.language"), languages),
-            section(
-                t("settings.user_name"),
-                field(
-                    String::new(),
-                    text_input("", info.user_name)
-                        .id(USER_NAME_ID)
-                        .on_input(Message::UserName)
-                        .padding(6),
-                    None,
-                ),
-            ),
+        ]
+        .spacing(14)
+        .padding(20);
+        if info.allowed.contains(&Action::ManageAccounts) {
+            content = content.push(section(t("settings.accounts"), self.accounts_view(lang)));
+        }
+        if info.allowed.contains(&Action::ChangeSettings) {
+            let minutes = self
+                .idle_minutes
+                .clone()
+                .unwrap_or_else(|| info.idle_lock_minutes.to_string());
+            content = content.push(section(
+                t("settings.idle_lock"),
+                row![
+                    text_input("", &minutes)
+                        .id(IDLE_MINUTES_ID)
+                        .on_input(Message::IdleMinutes)
+                        .on_submit(Message::SaveIdleMinutes)
+                        .padding(6)
+                        .width(Length::Fixed(80.0)),
+                    text(t("settings.idle_lock_minutes")).size(14),
+                    button(text(t("common.save")))
+                        .on_press(Message::SaveIdleMinutes)
+                        .style(button::secondary),
+                ]
+                .spacing(10)
+                .align_y(Alignment::Center),
+            ));
+        }
+        let content = content.extend([
             section(
                 t("settings.database"),
                 column![
@@ -241,7 +347,14 @@ impl Screen {
                 .spacing(6),
             ),
             section(t("settings.demo_title"), demo),
-            section(t("settings.backups"), self.backups_view(lang, &info.path)),
+            section(
+                t("settings.backups"),
+                if info.allowed.contains(&Action::BackUpRestore) {
+                    self.backups_view(lang, &info.path)
+                } else {
+                    text(t("settings.backups_not_yours")).size(13).into()
+                },
+            ),
             section(t("settings.audit_title"), audit),
             section(
                 t("settings.about"),
@@ -258,9 +371,117 @@ impl Screen {
                 .spacing(6)
                 .align_x(Alignment::Start),
             ),
-        ]
-        .spacing(14)
-        .padding(20);
+        ]);
         scrollable(content).height(Length::Fill).into()
+    }
+
+    /// The accounts, each with its state and buttons, then the form for a new one.
+    fn accounts_view(&self, lang: Lang) -> Element<'_, Message> {
+        let t = |key: &str| tr(lang, key);
+        let mut list = column![].spacing(6);
+        for account in &self.accounts {
+            let state = if account.disabled {
+                t("settings.account_disabled")
+            } else if account.locked_until.is_some() {
+                tr_args(
+                    lang,
+                    "settings.account_locked",
+                    &[("until", account.locked_until.clone().unwrap_or_default())],
+                )
+            } else {
+                t("settings.account_active")
+            };
+            let toggle = if account.disabled {
+                button(text(t("settings.enable")).size(13))
+                    .on_press(Message::SetDisabled(account.id, false))
+                    .style(button::secondary)
+            } else {
+                button(text(t("settings.disable")).size(13))
+                    .on_press(Message::SetDisabled(account.id, true))
+                    .style(button::secondary)
+            };
+            list = list.push(
+                row![
+                    text(account.login.clone())
+                        .size(14)
+                        .width(Length::Fixed(120.0)),
+                    text(account.full_name.clone())
+                        .size(14)
+                        .width(Length::Fixed(200.0)),
+                    text(t(account.role.locale_key()))
+                        .size(14)
+                        .width(Length::Fixed(160.0)),
+                    text(state).size(13).width(Length::Fixed(150.0)),
+                    text(tr_args(
+                        lang,
+                        "settings.last_sign_in",
+                        &[(
+                            "at",
+                            account
+                                .last_sign_in
+                                .clone()
+                                .unwrap_or_else(|| t("settings.never")),
+                        )],
+                    ))
+                    .size(12)
+                    .style(style::muted_text)
+                    .width(Length::Fill),
+                    toggle,
+                    button(text(t("settings.new_password")).size(13))
+                        .on_press(Message::ResetPassword(account.id))
+                        .style(button::secondary),
+                ]
+                .spacing(8)
+                .align_y(Alignment::Center),
+            );
+        }
+        let roles = code_choices(lang, &Role::ALL, |r| r.locale_key().to_owned());
+        let selected = self
+            .new_role
+            .and_then(|role| roles.iter().find(|c| c.value == role).cloned());
+        let error = |field: &str| error_of(lang, &self.account_errors, field);
+        let form = row![
+            field(
+                t("sign_in.login"),
+                text_input("", &self.new_login)
+                    .id(NEW_LOGIN_ID)
+                    .on_input(Message::NewLogin)
+                    .padding(6),
+                error("login"),
+            ),
+            field(
+                t("sign_in.full_name"),
+                text_input("", &self.new_name)
+                    .id(NEW_NAME_ID)
+                    .on_input(Message::NewName)
+                    .padding(6),
+                error("full_name"),
+            ),
+            field(
+                t("settings.role"),
+                pick_list(roles, selected, Message::NewRole).placeholder(t("common.choose")),
+                error("role"),
+            ),
+            field(
+                t("sign_in.password"),
+                text_input("", &self.new_password)
+                    .id(NEW_PASSWORD_ID)
+                    .secure(true)
+                    .on_input(Message::NewPassword)
+                    .padding(6),
+                error("password"),
+            ),
+            column![
+                text(" ").size(13),
+                button(text(t("settings.add_account")))
+                    .on_press(Message::AddAccount)
+                    .style(button::primary)
+            ]
+            .spacing(3),
+        ]
+        .spacing(10);
+        column![list, text(t("settings.add_account_title")).size(15), form]
+            .spacing(12)
+            .into()
     }
 }
