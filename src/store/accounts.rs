@@ -339,7 +339,7 @@ impl Store {
     /// Signs `actor` in again on this registry after it was reopened (the window's demo
     /// reset, which keeps the accounts): the same account must exist here, enabled, with the
     /// same role.
-    pub(crate) fn resume(&mut self, actor: &Actor) -> Result<()> {
+    pub fn resume(&mut self, actor: &Actor) -> Result<()> {
         let account = self.stored_account(&actor.login)?;
         match account {
             Some(a) if a.id == actor.account_id && a.role == actor.role && !a.disabled => {
