@@ -127,6 +127,9 @@ impl Screen {
             Mode::CreateAdministrator => {
                 if self.password != self.repeat {
                     self.errors.push("repeat", "error.passwords_differ");
+                    // Both typed again: nobody can see which one was wrong.
+                    self.password.clear();
+                    self.repeat.clear();
                     return None;
                 }
                 Some(Event::CreateAdministrator {

@@ -1,0 +1,106 @@
+//! The window's door, driven as a person would: the first start creates the administrator,
+//! who adds an officer in Settings; signing out and in; wrong passwords; the idle lock keeps
+//! the screens as they were behind it.
+
+use std::time::{Duration, Instant};
+
+use yuva::domain::access::Role;
+use yuva::ui::Message;
+use yuva::ui::screens::settings;
+use yuva::ui::widgets::Choice;
+
+mod common;
+#[path = "common/ui.rs"]
+mod ui;
+use ui::*;
+
+#[test]
+fn the_first_start_creates_the_administrator_who_adds_an_officer() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut app = launch_at_the_door(dir.path());
+    assert!(shows(&app, "Administratoru yaradın"));
+    // Nothing behind the door is reachable.
+    assert!(!shows(&app, "Ailələr"));
+    type_into(&mut app, "sign_in.full_name", "Nigar Əliyeva");
+    type_into(&mut app, "sign_in.password", "uzun-parol-2026");
+    type_into(&mut app, "sign_in.repeat", "başqa-parol-2026");
+    submit_at_the_door(&mut app);
+    assert!(shows(&app, "İki parol fərqlidir."));
+    assert!(app.at_the_door());
+    type_into(&mut app, "sign_in.password", "uzun-parol-2026");
+    type_into(&mut app, "sign_in.repeat", "uzun-parol-2026");
+    submit_at_the_door(&mut app);
+    assert!(!app.at_the_door());
+    assert!(
+        shows(&app, "Nigar Əliyeva"),
+        "the header names who is signed in"
+    );
+    assert!(shows(&app, "Administrator"));
+
+    // Settings → Accounts: a new officer.
+    click(&mut app, "Boş reyestrlə başla");
+    click(&mut app, "Tənzimləmələr");
+    assert!(shows(&app, "Hesablar"));
+    type_into(&mut app, "accounts.new_login", "aysel");
+    type_into(&mut app, "accounts.new_name", "Aysel Məmmədova");
+    type_into(&mut app, "accounts.new_password", "aysel-parol-1");
+    // The role's pick list (a list the simulator cannot open): the message it sends.
+    update(
+        &mut app,
+        Message::Settings(settings::Message::NewRole(Choice {
+            value: Role::Officer,
+            label: String::from("Qəyyumluq əməkdaşı"),
+        })),
+    );
+    click(&mut app, "Əlavə et");
+    assert!(shows(&app, "aysel hesabı əlavə edildi."), "added");
+    assert!(shows(&app, "Aysel Məmmədova"));
+
+    // Signing out shows the door; a wrong password is refused in the interface language.
+    click(&mut app, "Çıxış");
+    assert!(app.at_the_door());
+    sign_in(&mut app, "aysel", "yanlış-parol-1");
+    assert!(shows(&app, "İstifadəçi adı və ya parol səhvdir."));
+    // The login stays typed; the password is typed again.
+    type_into(&mut app, "sign_in.password", "aysel-parol-1");
+    submit_at_the_door(&mut app);
+    assert_eq!(app.signed_in().map(|a| a.login()), Some("aysel"));
+    // An officer is not offered the accounts or backups.
+    click(&mut app, "Tənzimləmələr");
+    assert!(!shows(&app, "Hesablar"));
+    assert!(!shows(&app, "İndi nüsxə çıxar…"));
+}
+
+#[test]
+fn the_window_locks_when_idle_and_opens_where_it_was() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut app = launch(dir.path());
+    click(&mut app, "Boş reyestrlə başla");
+    click(&mut app, "Ailələr");
+    click(&mut app, "Yeni ailə");
+    type_into(&mut app, "main_carer.full_name", "Gülnarə Şükürova");
+    // Not yet: nine minutes without input.
+    update(
+        &mut app,
+        Message::IdleCheck(Instant::now() + Duration::from_secs(9 * 60)),
+    );
+    assert!(!app.at_the_door());
+    update(
+        &mut app,
+        Message::IdleCheck(Instant::now() + Duration::from_secs(11 * 60)),
+    );
+    assert!(app.at_the_door());
+    assert!(shows(&app, "Kilidlənib"));
+    assert!(
+        !shows(&app, "Gülnarə Şükürova"),
+        "nothing of the registry shows"
+    );
+    type_into(&mut app, "sign_in.password", "yanlış-parol-1");
+    submit_at_the_door(&mut app);
+    assert!(app.at_the_door());
+    type_into(&mut app, "sign_in.password", common::ADMIN_PASSWORD);
+    submit_at_the_door(&mut app);
+    assert!(!app.at_the_door());
+    // The half-typed form is as it was.
+    assert!(shows(&app, "Gülnarə Şükürova"));
+}
