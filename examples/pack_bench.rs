@@ -18,7 +18,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let today = NaiveDate::from_ymd_opt(2026, 3, 15).ok_or("date")?;
     let gazetteer = Gazetteer::embedded()?;
     let dir = tempfile::tempdir()?;
-    let mut store = Store::open(&dir.path().join("bench.db"))?;
+    let mut store = Store::open(
+        &dir.path().join("bench.db"),
+        &yuva::store::Passphrase::given("benchmark passphrase"),
+    )?;
+    store.create_first_administrator("admin", "Benchmark", "benchmark-password")?;
     let options = DemoOptions {
         children: 1000,
         families: 400,

@@ -57,7 +57,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let path = dir.path().join("bench.db");
         let started = Instant::now();
         {
-            let mut store = Store::open(&path)?;
+            let mut store = Store::open(
+                &path,
+                &yuva::store::Passphrase::given("benchmark passphrase"),
+            )?;
+            store.create_first_administrator("admin", "Benchmark", "benchmark-password")?;
             populate(
                 &mut store,
                 &DemoOptions {
@@ -72,7 +76,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let generate = started.elapsed();
 
         let started = Instant::now();
-        let store = Store::open(&path)?;
+        let store = Store::open(
+            &path,
+            &yuva::store::Passphrase::given("benchmark passphrase"),
+        )?;
         let family_records = store.families()?;
         let child_records = store.children()?;
         let occupied = store.occupied_places()?;

@@ -1,16 +1,19 @@
-//! Part of the `yuva` binary (see `main.rs`): signing in on the command line, and the
-//! `yuva user …` commands.
+//! Part of the `yuva` binary (see `main.rs`): opening an encrypted registry and signing in
+//! on the command line, and the `yuva user …` commands.
 //!
-//! Who signs in comes from `YUVA_USER` and `YUVA_PASSWORD`; without them, on a terminal, the
-//! login and the password are asked for (the password without echo). A new or reset password
-//! comes from `YUVA_NEW_PASSWORD`, else is asked for twice on a terminal, else is generated
-//! and printed once.
+//! The registry's passphrase comes from `YUVA_PASSPHRASE`, else from this computer's
+//! credential store, else it is asked for on a terminal (a new registry's: typed twice, or
+//! generated and printed once). Who signs in comes from `YUVA_USER` and `YUVA_PASSWORD`;
+//! without them, on a terminal, the login and the password are asked for (without echo). A new
+//! or reset password comes from `YUVA_NEW_PASSWORD`, else is asked for twice on a terminal,
+//! else is generated and printed once.
 
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 use yuva::domain::access::Role;
-use yuva::store::{self, Actor, NewAccount, Store};
+use yuva::keystore;
+use yuva::store::{self, Actor, FileKind, NewAccount, Passphrase, Store, StoreError};
 
 /// Exit code of a command refused for who is signed in (or nobody signed in).
 pub const EXIT_ACCESS: u8 = 3;
@@ -119,16 +122,121 @@ pub fn sign_in(store: &mut Store, database: &Path) -> Result<Actor, Failure> {
 
 /// Opens a registry for reading only and signs in.
 pub fn open_read_only(database: &Path) -> Result<Store, Failure> {
-    let mut store = Store::open_read_only(database).map_err(store_failure)?;
+    let mut store = open_read_only_unsigned(database)?;
     sign_in(&mut store, database)?;
     Ok(store)
 }
 
 /// Opens a registry for writing and signs in.
 pub fn open(database: &Path) -> Result<Store, Failure> {
-    let mut store = Store::open(database).map_err(store_failure)?;
+    let mut store = open_unsigned(database)?;
     sign_in(&mut store, database)?;
     Ok(store)
+}
+
+/// Opens (creating or encrypting if needed) a registry with its passphrase; nobody signed in.
+pub fn open_unsigned(database: &Path) -> Result<Store, Failure> {
+    let kind = store::encryption::file_kind(database)
+        .map_err(|e| Failure::input(format!("cannot read {}: {e}", database.display())))?;
+    match kind {
+        FileKind::New | FileKind::Plain => {
+            if kind == FileKind::Plain {
+                eprintln!(
+                    "yuva: {} is not encrypted yet: it is encrypted now (a copy goes to its backups folder)",
+                    database.display()
+                );
+            }
+            let passphrase = new_passphrase(database)?;
+            Store::open(database, &passphrase).map_err(store_failure)
+        }
+        FileKind::Encrypted => with_passphrase(database, |p| Store::open(database, p)),
+    }
+}
+
+/// Opens an existing registry for reading only with its passphrase; nobody signed in.
+pub fn open_read_only_unsigned(database: &Path) -> Result<Store, Failure> {
+    with_passphrase(database, |p| Store::open_read_only(database, p))
+}
+
+/// Runs `open` with the passphrase known for `database` (the environment's, or this
+/// computer's); when there is none or it does not open the file, asks on a terminal.
+fn with_passphrase(
+    database: &Path,
+    open: impl Fn(&Passphrase) -> store::Result<Store>,
+) -> Result<Store, Failure> {
+    let from_env = std::env::var_os("YUVA_PASSPHRASE").is_some();
+    if let Some(known) = keystore::known(database) {
+        match open(&known) {
+            Err(StoreError::WrongPassphrase { .. }) if !from_env => keystore::forget(database),
+            other => return other.map_err(store_failure),
+        }
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(Failure::access(format!(
+            "{} is encrypted: set YUVA_PASSPHRASE to its passphrase",
+            database.display()
+        )));
+    }
+    let typed = Passphrase::given(&prompt_password(&format!(
+        "Passphrase of {}: ",
+        database.display()
+    ))?);
+    let store = open(&typed).map_err(store_failure)?;
+    remember(database, &typed);
+    Ok(store)
+}
+
+/// The passphrase of a registry being created (or encrypted): `YUVA_PASSPHRASE`, else typed
+/// twice on a terminal, else generated and printed once; kept on this computer unless it came
+/// from the environment.
+fn new_passphrase(database: &Path) -> Result<Passphrase, Failure> {
+    if let Ok(text) = std::env::var("YUVA_PASSPHRASE") {
+        return Passphrase::new(&text).map_err(|e| Failure::input(format!("YUVA_PASSPHRASE: {e}")));
+    }
+    let passphrase = if std::io::stdin().is_terminal() {
+        let first = prompt_password(&format!(
+            "A passphrase for {} (at least {} characters; empty: generate one): ",
+            database.display(),
+            store::encryption::MIN_PASSPHRASE_CHARS
+        ))?;
+        if first.is_empty() {
+            generated_passphrase(database)?
+        } else {
+            let again = prompt_password("The same passphrase again: ")?;
+            if first != again {
+                return Err(Failure::input(
+                    "the two passphrases differ; nothing was created",
+                ));
+            }
+            Passphrase::new(&first).map_err(|e| Failure::input(e.to_string()))?
+        }
+    } else {
+        generated_passphrase(database)?
+    };
+    remember(database, &passphrase);
+    Ok(passphrase)
+}
+
+fn generated_passphrase(database: &Path) -> Result<Passphrase, Failure> {
+    // Three generated passwords: 48 letters and digits, ~280 bits.
+    let mut text = String::new();
+    for part in 0..3 {
+        if part > 0 {
+            text.push('-');
+        }
+        text.push_str(&store::generate_password().map_err(store_failure)?);
+    }
+    println!("passphrase of {}: {text}", database.display());
+    eprintln!(
+        "yuva: write the registry's passphrase down and keep it safe: without it nobody can open the registry or its backups"
+    );
+    Passphrase::new(&text).map_err(|e| Failure::input(e.to_string()))
+}
+
+fn remember(database: &Path, passphrase: &Passphrase) {
+    if let Err(reason) = keystore::remember(database, passphrase) {
+        eprintln!("yuva: the passphrase is not kept on this computer ({reason})");
+    }
 }
 
 /// A password for an account being made or reset: `YUVA_NEW_PASSWORD`, else typed twice on a
@@ -218,7 +326,7 @@ fn parse_role(value: &str) -> Result<Role, String> {
 
 pub fn run_user(database: &Path, command: &UserCommand) -> Result<(), Failure> {
     if let UserCommand::Add { login, role, name } = command {
-        let mut store = Store::open(database).map_err(store_failure)?;
+        let mut store = open_unsigned(database)?;
         let full_name = name.clone().unwrap_or_else(|| login.clone());
         if !store.has_accounts().map_err(store_failure)? {
             if *role != Role::Administrator {

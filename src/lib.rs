@@ -12,6 +12,7 @@ pub mod domain;
 pub mod files;
 pub mod geo;
 pub mod i18n;
+pub mod keystore;
 pub mod matching;
 pub mod report;
 pub mod settings;

@@ -256,7 +256,7 @@ fn main() -> ExitCode {
                         database.display()
                     )));
                 }
-                let mut store = Store::open(&database).map_err(cli_accounts::store_failure)?;
+                let mut store = cli_accounts::open_unsigned(&database)?;
                 // Another `init` may have set the same new file up a moment before.
                 let exists = || Failure::input(format!("{} exists already", database.display()));
                 if store.has_accounts().map_err(cli_accounts::store_failure)? {
@@ -299,8 +299,13 @@ fn main() -> ExitCode {
                     .actor()
                     .cloned()
                     .ok_or_else(|| Failure::input("not signed in"))?;
+                let passphrase = store
+                    .passphrase()
+                    .cloned()
+                    .ok_or_else(|| Failure::input("no passphrase"))?;
                 drop(store);
-                store::restore(&database, &from, &actor).map_err(cli_accounts::store_failure)
+                store::restore(&database, &from, &actor, &passphrase)
+                    .map_err(cli_accounts::store_failure)
             }) {
                 Ok(kept) => {
                     eprintln!(
@@ -431,6 +436,12 @@ fn open_window(
         settings_file: paths.map(|p| p.settings),
         today: None,
         started,
+        // YUVA_PASSPHRASE for a script or a kiosk; otherwise this computer's credential store,
+        // or the window asks.
+        passphrase: std::env::var("YUVA_PASSPHRASE")
+            .ok()
+            .map(|text| yuva::store::Passphrase::given(&text)),
+        keystore: true,
     };
     match yuva::ui::run(launch) {
         Ok(()) => ExitCode::SUCCESS,
@@ -522,8 +533,8 @@ fn run_demo(
     let gazetteer = Gazetteer::embedded().map_err(|e| e.to_string())?;
     let exists = std::fs::metadata(database).is_ok_and(|m| m.len() > 0);
     let holds_records = exists
-        && !Store::open_read_only(database)
-            .and_then(|s| s.is_empty())
+        && !cli_accounts::open_read_only_unsigned(database)?
+            .is_empty()
             .map_err(cli_accounts::store_failure)?;
     // The people of a demo being replaced sign in to the new one too.
     let mut previous = None;
@@ -536,7 +547,13 @@ fn run_demo(
         }
         previous = Some(replace_demo_registry(database)?);
     }
-    let mut store = Store::open(database).map_err(cli_accounts::store_failure)?;
+    // A new demo in place of one keeps its passphrase.
+    let mut store = match previous.as_ref().and_then(|old| old.passphrase()) {
+        Some(passphrase) => {
+            Store::open(database, passphrase).map_err(cli_accounts::store_failure)?
+        }
+        None => cli_accounts::open_unsigned(database)?,
+    };
     let carried = match &previous {
         Some(old) => store
             .adopt_accounts(old)
@@ -559,7 +576,7 @@ fn run_demo(
 /// after a checked copy of it is kept beside it. Returns the copy, opened (its accounts go on
 /// to the new demo).
 fn replace_demo_registry(database: &std::path::Path) -> Result<Store, Failure> {
-    let mut old = Store::open_read_only(database).map_err(cli_accounts::store_failure)?;
+    let mut old = cli_accounts::open_read_only_unsigned(database)?;
     if !old.is_demo().map_err(|e| e.to_string())? {
         return Err(Failure::input(format!(
             "{} is not a demo registry: --replace replaces only registries made by `yuva demo` or the window's demo. Move it away yourself if you mean to start again.",
@@ -577,9 +594,13 @@ fn replace_demo_registry(database: &std::path::Path) -> Result<Store, Failure> {
             database.display()
         )));
     }
+    let passphrase = old
+        .passphrase()
+        .cloned()
+        .ok_or_else(|| Failure::input("no passphrase"))?;
     drop(old);
     let hold = store::hold_exclusive(database).map_err(|e| e.to_string())?;
-    let copy = Store::open_read_only(database)
+    let copy = Store::open_read_only(database, &passphrase)
         .and_then(|s| s.copy_before_replace())
         .map_err(|e| {
             format!(
@@ -594,7 +615,7 @@ fn replace_demo_registry(database: &std::path::Path) -> Result<Store, Failure> {
     store::delete_registry_file(database)
         .map_err(|e| format!("cannot delete {}: {e}", database.display()))?;
     drop(hold);
-    Store::open_read_only(&copy).map_err(cli_accounts::store_failure)
+    Store::open_read_only(&copy, &passphrase).map_err(cli_accounts::store_failure)
 }
 
 fn read_instance(path: &std::path::Path) -> Result<matching::Instance, String> {

@@ -5,7 +5,6 @@ mod common;
 
 use chrono::NaiveDateTime;
 use common::*;
-use rusqlite::Connection;
 use yuva::domain::access::{Action, Role};
 use yuva::domain::*;
 use yuva::store::{NewAccount, Store, StoreError};
@@ -166,7 +165,7 @@ fn nobody_signed_in_writes_nothing() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("registry.db");
     drop(registry(dir.path()));
-    let mut store = Store::open(&path).expect("reopens");
+    let mut store = Store::open(&path, &common::key()).expect("reopens");
     let g = gazetteer();
     let ctx = Context {
         today: today(),
@@ -348,7 +347,7 @@ fn passwords_are_stored_as_argon2id_and_the_log_names_the_signed_in_person() {
         "Test officer (officer)"
     );
     drop(store);
-    let conn = Connection::open(&path).expect("raw");
+    let conn = common::raw_connection(&path);
     let hashes: Vec<String> = conn
         .prepare("SELECT password_hash FROM accounts")
         .and_then(|mut s| {
@@ -440,10 +439,15 @@ fn only_an_administrator_restores_a_backup() {
     let admin = store.actor().cloned().expect("signed in");
     drop(store);
     assert_eq!(
-        refusal_key(yuva::store::restore(&path, &backup, &officer)),
+        refusal_key(yuva::store::restore(
+            &path,
+            &backup,
+            &officer,
+            &common::key()
+        )),
         "refusal.forbidden"
     );
-    yuva::store::restore(&path, &backup, &admin).expect("restored");
+    yuva::store::restore(&path, &backup, &admin, &common::key()).expect("restored");
 }
 
 // --- the command line ---------------------------------------------------------------------------
@@ -454,6 +458,7 @@ fn yuva(db: &std::path::Path, env: &[(&str, &str)], args: &[&str]) -> std::proce
         .env_remove("YUVA_USER")
         .env_remove("YUVA_PASSWORD")
         .env_remove("YUVA_NEW_PASSWORD")
+        .env("YUVA_PASSPHRASE", TEST_PASSPHRASE)
         .envs(env.iter().copied())
         .args(args)
         .arg("--db")
@@ -589,7 +594,7 @@ fn a_registry_without_accounts_gets_its_administrator_from_user_add() {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("registry.db");
     // A registry made before accounts existed (here: opened by the library, nobody added).
-    drop(Store::open(&db).expect("created"));
+    drop(Store::open(&db, &common::key()).expect("created"));
     let out = yuva(
         &db,
         &[("YUVA_USER", "admin"), ("YUVA_PASSWORD", PASSWORD)],

@@ -5,7 +5,6 @@
 use std::path::Path;
 use std::process::Command;
 
-use rusqlite::Connection;
 use yuva::store::Store;
 use yuva::store::audit_chain::BreakKind;
 
@@ -44,7 +43,7 @@ fn registry(dir: &Path) -> std::path::PathBuf {
 /// Changes the log as someone with the file and the sqlite3 shell could: triggers dropped,
 /// rows changed, triggers put back.
 fn tamper(path: &Path, sql: &str) {
-    let conn = Connection::open(path).expect("open raw");
+    let conn = common::raw_connection(path);
     conn.execute_batch(&format!(
         "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;
          {sql}
@@ -61,7 +60,8 @@ fn verify_cli(path: &Path) -> (Option<i32>, String) {
         let mut command = Command::new(env!("CARGO_BIN_EXE_yuva"));
         command
             .env("YUVA_USER", "admin")
-            .env("YUVA_PASSWORD", "sınaq-parolu-1");
+            .env("YUVA_PASSWORD", "sınaq-parolu-1")
+            .env("YUVA_PASSPHRASE", "sınaq-açarı-2026-yuva");
         command
     }
     .args(["audit", "verify", "--db"])
@@ -75,7 +75,7 @@ fn verify_cli(path: &Path) -> (Option<i32>, String) {
 }
 
 fn first_break(path: &Path) -> (i64, BreakKind) {
-    let report = Store::open(path)
+    let report = Store::open(path, &common::key())
         .expect("open")
         .verify_audit()
         .expect("verify");
@@ -133,7 +133,7 @@ fn re_ordered_entries_are_found() {
 fn an_entry_added_outside_yuva_is_found() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = registry(dir.path());
-    let last = Store::open(&path)
+    let last = Store::open(&path, &common::key())
         .expect("open")
         .verify_audit()
         .expect("verify")

@@ -14,6 +14,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("settings", &["files", "i18n"]),
     ("geo", &["domain", "i18n"]),
     ("store", &["domain", "i18n", "geo", "files"]),
+    ("keystore", &["store"]),
     ("matching", &["domain", "geo", "store", "i18n"]),
     ("demo", &["domain", "geo", "store", "matching"]),
     (

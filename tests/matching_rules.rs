@@ -2,6 +2,8 @@
 //! explanations for each kind of unplaced child, the relaxation hint, sibling groups, locks,
 //! the registry export and the command line.
 
+mod common;
+
 use std::process::Command;
 
 use serde_json::{Value, json};
@@ -422,7 +424,8 @@ fn yuva() -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_yuva"));
         command
             .env("YUVA_USER", "admin")
-            .env("YUVA_PASSWORD", "sınaq-parolu-1");
+            .env("YUVA_PASSWORD", "sınaq-parolu-1")
+            .env("YUVA_PASSPHRASE", "sınaq-açarı-2026-yuva");
         command
     }
 }

@@ -57,7 +57,7 @@ struct Demo {
 /// A demo registry with a panel session holding two proposals, the first approved.
 fn demo() -> Demo {
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut store = Store::open(&dir.path().join("registry.db")).expect("store");
+    let mut store = Store::open(&dir.path().join("registry.db"), &common::key()).expect("store");
     store
         .create_first_administrator("leyla", "Leyla Həsənova", ADMIN_PASSWORD)
         .expect("administrator");

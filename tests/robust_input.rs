@@ -3,6 +3,8 @@
 //! values, a registry that would export an instance the optimizer refuses — and thousands of
 //! randomly mutated instances.
 
+mod common;
+
 use std::process::Command;
 
 use serde_json::{Value, json};
@@ -122,7 +124,8 @@ fn the_command_line_never_panics_on_huge_demo_sizes() {
         let mut command = Command::new(env!("CARGO_BIN_EXE_yuva"));
         command
             .env("YUVA_USER", "admin")
-            .env("YUVA_PASSWORD", "sınaq-parolu-1");
+            .env("YUVA_PASSWORD", "sınaq-parolu-1")
+            .env("YUVA_PASSPHRASE", "sınaq-açarı-2026-yuva");
         command
     }
     .args(["demo", "--children", "18446744073709551615", "--db"])
@@ -141,7 +144,8 @@ fn export_instance_names_the_record_the_optimizer_would_refuse() {
         let mut command = Command::new(env!("CARGO_BIN_EXE_yuva"));
         command
             .env("YUVA_USER", "admin")
-            .env("YUVA_PASSWORD", "sınaq-parolu-1");
+            .env("YUVA_PASSWORD", "sınaq-parolu-1")
+            .env("YUVA_PASSPHRASE", "sınaq-açarı-2026-yuva");
         command
     };
     let made = yuva()

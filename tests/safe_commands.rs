@@ -3,6 +3,8 @@
 //! backups restore to the same registry; new files are owner-only; set-up races and kill -9
 //! leave a whole registry or none.
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -13,7 +15,8 @@ fn yuva(args: &[&str], db: &Path) -> Output {
         let mut command = Command::new(env!("CARGO_BIN_EXE_yuva"));
         command
             .env("YUVA_USER", "admin")
-            .env("YUVA_PASSWORD", "sınaq-parolu-1");
+            .env("YUVA_PASSWORD", "sınaq-parolu-1")
+            .env("YUVA_PASSPHRASE", "sınaq-açarı-2026-yuva");
         command
     }
     .args(args)
@@ -45,7 +48,7 @@ fn demo(db: &Path) {
 
 /// A registry someone entered by hand (not a demo).
 fn real_registry(db: &Path) {
-    let mut store = Store::open(db).expect("open");
+    let mut store = Store::open(db, &common::key()).expect("open");
     store
         .create_first_administrator("admin", "Test Administrator", "sınaq-parolu-1")
         .expect("administrator");
@@ -94,7 +97,7 @@ fn demo_replace_refuses_a_registry_open_in_a_window() {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("training.db");
     demo(&db);
-    let window = Store::open(&db).expect("the window has it open");
+    let window = Store::open(&db, &common::key()).expect("the window has it open");
     let families = window.families().expect("families").len();
     let out = yuva(&["demo", "--replace", "--families", "3"], &db);
     assert_eq!(out.status.code(), Some(2));
@@ -126,9 +129,9 @@ fn demo_replace_keeps_a_checked_copy_of_the_demo_it_replaces() {
         .map(|e| e.path())
         .find(|p| p.to_string_lossy().contains("before-replace"))
         .expect("a copy beside it");
-    yuva::store::check_backup(&copy).expect("the copy is whole");
+    yuva::store::check_backup(&copy, &common::key()).expect("the copy is whole");
     assert_eq!(
-        Store::open_read_only(&copy)
+        Store::open_read_only(&copy, &common::key())
             .expect("copy")
             .families()
             .expect("f")
@@ -136,7 +139,7 @@ fn demo_replace_keeps_a_checked_copy_of_the_demo_it_replaces() {
         20
     );
     assert_eq!(
-        Store::open_read_only(&db)
+        Store::open_read_only(&db, &common::key())
             .expect("new")
             .families()
             .expect("f")
@@ -208,7 +211,7 @@ fn a_backup_restores_the_same_registry_and_keeps_the_one_it_replaced() {
     let out = yuva(&["backup", "--output", backup.to_str().expect("path")], &db);
     assert!(out.status.success(), "{}", stderr(&out));
     let families = |path: &Path| {
-        Store::open_read_only(path)
+        Store::open_read_only(path, &common::key())
             .and_then(|s| s.families())
             .expect("families")
     };
@@ -255,7 +258,8 @@ fn processes_setting_up_one_new_file_together_do_not_collide() {
                 let mut command = Command::new(env!("CARGO_BIN_EXE_yuva"));
                 command
                     .env("YUVA_USER", "admin")
-                    .env("YUVA_PASSWORD", "sınaq-parolu-1");
+                    .env("YUVA_PASSWORD", "sınaq-parolu-1")
+                    .env("YUVA_PASSPHRASE", "sınaq-açarı-2026-yuva");
                 command
             }
             .args(["init", "--db"])
@@ -277,7 +281,7 @@ fn processes_setting_up_one_new_file_together_do_not_collide() {
             "a set-up collided: {text}"
         );
     }
-    let store = Store::open_read_only(&db).expect("a whole registry");
+    let store = Store::open_read_only(&db, &common::key()).expect("a whole registry");
     assert!(store.is_empty().expect("empty"));
 }
 
@@ -292,7 +296,8 @@ fn a_demo_killed_at_any_moment_leaves_a_whole_demo_or_none() {
             let mut command = Command::new(env!("CARGO_BIN_EXE_yuva"));
             command
                 .env("YUVA_USER", "admin")
-                .env("YUVA_PASSWORD", "sınaq-parolu-1");
+                .env("YUVA_PASSWORD", "sınaq-parolu-1")
+                .env("YUVA_PASSPHRASE", "sınaq-açarı-2026-yuva");
             command
         }
         .args(["demo", "--children", "2000", "--families", "1200", "--db"])
@@ -307,8 +312,10 @@ fn a_demo_killed_at_any_moment_leaves_a_whole_demo_or_none() {
             outcomes.0 += 1;
             continue;
         }
-        let store = Store::open(&db).unwrap_or_else(|e| panic!("round {round}: {e}"));
-        yuva::store::check_backup(&db).unwrap_or_else(|e| panic!("round {round}: {e}"));
+        let store =
+            Store::open(&db, &common::key()).unwrap_or_else(|e| panic!("round {round}: {e}"));
+        yuva::store::check_backup(&db, &common::key())
+            .unwrap_or_else(|e| panic!("round {round}: {e}"));
         if store.is_empty().expect("read") {
             assert!(
                 !store.is_demo().expect("read"),
@@ -339,18 +346,18 @@ fn one_copy_a_day_is_kept_for_a_week() {
     demo(&db);
     let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2026, 3, d).expect("date");
     assert!(
-        yuva::store::daily_backup(&db, day(1))
+        yuva::store::daily_backup(&db, day(1), &common::key())
             .expect("backup")
             .is_some()
     );
     assert!(
-        yuva::store::daily_backup(&db, day(1))
+        yuva::store::daily_backup(&db, day(1), &common::key())
             .expect("backup")
             .is_none(),
         "one a day"
     );
     for d in 2..=10 {
-        yuva::store::daily_backup(&db, day(d)).expect("backup");
+        yuva::store::daily_backup(&db, day(d), &common::key()).expect("backup");
     }
     let mut kept: Vec<String> = std::fs::read_dir(yuva::store::backups_folder(&db))
         .expect("folder")
@@ -361,7 +368,8 @@ fn one_copy_a_day_is_kept_for_a_week() {
     assert_eq!(kept.len(), yuva::store::DAILY_BACKUPS_KEPT);
     assert_eq!(kept[0], "r.daily-2026-03-04.db", "the oldest went first");
     for name in &kept {
-        yuva::store::check_backup(&yuva::store::backups_folder(&db).join(name)).expect("whole");
+        yuva::store::check_backup(&yuva::store::backups_folder(&db).join(name), &common::key())
+            .expect("whole");
     }
 }
 
@@ -371,10 +379,13 @@ fn a_registry_with_a_zeroed_page_is_refused_with_one_clear_line() {
     let db = dir.path().join("r.db");
     demo(&db);
     let (page_size, root): (i64, i64) = {
-        let conn = rusqlite::Connection::open(&db).expect("raw");
+        let conn = common::raw_connection(&db);
         (
-            conn.query_row("PRAGMA page_size", [], |r| r.get(0))
-                .expect("page size"),
+            // SQLCipher answers for the page size as text.
+            conn.query_row("PRAGMA cipher_page_size", [], |r| r.get::<_, String>(0))
+                .expect("page size")
+                .parse::<i64>()
+                .expect("a number"),
             conn.query_row(
                 "SELECT rootpage FROM sqlite_master WHERE name = 'audit_log'",
                 [],
@@ -395,7 +406,7 @@ fn a_registry_with_a_zeroed_page_is_refused_with_one_clear_line() {
         assert_eq!(text.trim().lines().count(), 1, "{text}");
     }
     assert!(matches!(
-        Store::open(&db),
+        Store::open(&db, &common::key()),
         Err(yuva::store::StoreError::Damaged { .. })
     ));
 }

@@ -19,13 +19,13 @@ fn migrates_an_empty_file_and_reopens_it() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("new").join("registry.db");
     {
-        let store = Store::open(&path).expect("creates the file and its folder");
+        let store = Store::open(&path, &common::key()).expect("creates the file and its folder");
         assert_eq!(store.schema_version().expect("version"), 5);
         assert!(store.is_empty().expect("empty"));
     }
-    let store = Store::open(&path).expect("reopens");
+    let store = Store::open(&path, &common::key()).expect("reopens");
     assert_eq!(store.schema_version().expect("version"), 5);
-    let conn = Connection::open(&path).expect("raw connection");
+    let conn = raw_connection(&path);
     let mode: String = conn
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .expect("mode");
@@ -51,7 +51,7 @@ fn refuses_a_registry_from_a_newer_version() {
     Connection::open(&path)
         .and_then(|c| c.pragma_update(None, "user_version", 99))
         .expect("write version");
-    match Store::open(&path) {
+    match Store::open(&path, &common::key()) {
         Err(StoreError::TooNew { found, known, .. }) => {
             assert_eq!(found, 99);
             assert_eq!(known, 5);
@@ -70,7 +70,7 @@ fn family_round_trips_with_every_field() {
         let mut store = open_as_admin(&path);
         store.save_family(&original, &ctx(&g)).expect("saves")
     };
-    let store = Store::open(&path).expect("reopens");
+    let store = Store::open(&path, &common::key()).expect("reopens");
     let loaded = store.family(id).expect("loads");
     assert_eq!(
         loaded,
@@ -272,7 +272,7 @@ fn audit_log_records_changes_and_is_append_only() {
     let g = gazetteer();
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("registry.db");
-    let mut store = Store::open(&path).expect("store");
+    let mut store = Store::open(&path, &common::key()).expect("store");
     store
         .create_first_administrator("nargiz", "Nərgiz Quliyeva", ADMIN_PASSWORD)
         .expect("administrator");
@@ -293,7 +293,7 @@ fn audit_log_records_changes_and_is_append_only() {
             .all(|e| e.user_name == "nargiz" && e.entity_id == Some(id))
     );
 
-    let conn = Connection::open(&path).expect("raw connection");
+    let conn = raw_connection(&path);
     assert!(
         conn.execute("UPDATE audit_log SET user_name = 'x'", [])
             .is_err()

@@ -104,3 +104,60 @@ fn the_window_locks_when_idle_and_opens_where_it_was() {
     // The half-typed form is as it was.
     assert!(shows(&app, "Gülnarə Şükürova"));
 }
+
+#[test]
+fn a_new_registry_gets_its_passphrase_and_asks_for_it_on_a_computer_that_does_not_keep_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let launch = |dir: &std::path::Path| {
+        yuva::ui::App::new(yuva::ui::Launch {
+            database: dir.join("registry.db"),
+            settings_file: None,
+            today: Some(today()),
+            started: Instant::now(),
+            passphrase: None,
+            keystore: false,
+        })
+    };
+    let mut app = launch(dir.path());
+    assert!(shows(&app, "Administratoru yaradın"));
+    assert!(has_field(&app, "sign_in.passphrase"));
+    type_into(&mut app, "sign_in.full_name", "Nigar Əliyeva");
+    type_into(&mut app, "sign_in.password", "uzun-parol-2026");
+    type_into(&mut app, "sign_in.repeat", "uzun-parol-2026");
+    type_into(&mut app, "sign_in.passphrase", "qısa");
+    type_into(&mut app, "sign_in.passphrase_repeat", "qısa");
+    submit_at_the_door(&mut app);
+    assert!(shows(&app, "Ən azı 12 simvol."));
+    assert!(
+        !dir.path().join("registry.db").exists()
+            || std::fs::metadata(dir.path().join("registry.db")).is_ok_and(|m| m.len() == 0),
+        "no registry made before everything is right"
+    );
+    type_into(&mut app, "sign_in.password", "uzun-parol-2026");
+    type_into(&mut app, "sign_in.repeat", "uzun-parol-2026");
+    type_into(&mut app, "sign_in.passphrase", "dağlar-çaylar-göllər");
+    type_into(
+        &mut app,
+        "sign_in.passphrase_repeat",
+        "dağlar-çaylar-göllər",
+    );
+    submit_at_the_door(&mut app);
+    assert!(!app.at_the_door(), "created and signed in");
+    drop(app);
+    assert_eq!(
+        yuva::store::encryption::file_kind(&dir.path().join("registry.db")).expect("kind"),
+        yuva::store::FileKind::Encrypted
+    );
+
+    // Next start, on a computer that keeps no passphrase: asked; a wrong one is refused.
+    let mut app = launch(dir.path());
+    assert!(shows(&app, "Reyestrin açar sözü"));
+    type_into(&mut app, "sign_in.passphrase", "yanlış açar söz");
+    submit_at_the_door(&mut app);
+    assert!(shows(&app, "Bu açar söz reyestri açmır. Heç nə dəyişmədi."));
+    type_into(&mut app, "sign_in.passphrase", "dağlar-çaylar-göllər");
+    submit_at_the_door(&mut app);
+    assert!(app.at_the_door(), "then the person signs in");
+    sign_in(&mut app, "admin", "uzun-parol-2026");
+    assert!(!app.at_the_door());
+}

@@ -14,7 +14,7 @@ mod ui;
 use ui::*;
 
 fn family_count(dir: &Path) -> usize {
-    Store::open(&dir.join("registry.db"))
+    Store::open(&dir.join("registry.db"), &common::key())
         .and_then(|s| s.families())
         .map(|f| f.len())
         .expect("registry opens")
@@ -163,7 +163,7 @@ fn a_child_joins_a_new_sibling_group_that_may_be_split_only_with_a_reason() {
         &app,
         "Qardaş-bacıları ayrı yerləşdirmək üçün yazılı əsaslandırma lazımdır."
     ));
-    let store = Store::open(&dir.path().join("registry.db")).expect("store");
+    let store = Store::open(&dir.path().join("registry.db"), &common::key()).expect("store");
     assert!(
         store.children().expect("children").is_empty(),
         "nothing saved without a reason"
@@ -238,7 +238,7 @@ fn the_window_warns_when_the_audit_trail_was_changed_outside_yuva() {
     let app = opened(dir.path(), std::time::Duration::from_millis(700));
     assert!(!contains(&app), "an intact log: no warning");
     drop(app);
-    let conn = rusqlite::Connection::open(&path).expect("raw");
+    let conn = common::raw_connection(&path);
     conn.execute_batch(
         "DROP TRIGGER audit_log_no_update;
          UPDATE audit_log SET user_name = 'Head of Agency' WHERE id = 1;",
@@ -332,6 +332,6 @@ fn resetting_a_demo_keeps_a_copy_of_it_first() {
         .filter(|e| e.file_name().to_string_lossy().contains("before-reset"))
         .collect();
     assert_eq!(copies.len(), 1);
-    yuva::store::check_backup(&copies[0].path()).expect("a whole copy");
+    yuva::store::check_backup(&copies[0].path(), &common::key()).expect("a whole copy");
     assert!(family_count(dir.path()) > 0, "a fresh demo in its place");
 }

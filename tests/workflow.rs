@@ -30,7 +30,7 @@ fn compatible_child(code: &str, first: &str) -> Child {
 fn fixture() -> Fixture {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("registry.db");
-    let mut store = Store::open(&path).expect("store");
+    let mut store = Store::open(&path, &common::key()).expect("store");
     store
         .create_first_administrator("leyla", "Leyla Həsənova", ADMIN_PASSWORD)
         .expect("administrator");
@@ -157,7 +157,7 @@ fn propose_approve_places_the_child_and_takes_a_place() {
         Some(Decision::Approve)
     );
     // The decisions table refuses edits and deletes at the database level too.
-    let conn = Connection::open(&f.path).expect("raw connection");
+    let conn = raw_connection(&f.path);
     assert!(
         conn.execute("UPDATE panel_decisions SET decision = 'reject'", [])
             .is_err()
@@ -591,7 +591,7 @@ fn a_version_one_registry_is_migrated_with_its_data() {
         )
         .expect("v1 data");
     }
-    let store = Store::open(&path).expect("migrates");
+    let store = Store::open(&path, &common::key()).expect("migrates");
     assert_eq!(store.schema_version().expect("version"), 5);
     // The entries written before the log was chained are sealed in order by the migration.
     let chain = store.verify_audit().expect("verify");

@@ -7,6 +7,7 @@ mod accounts;
 pub mod audit_chain;
 mod children;
 mod codec;
+pub mod encryption;
 mod families;
 mod schema;
 mod workflow;
@@ -20,6 +21,7 @@ use crate::domain::ValidationErrors;
 
 pub use accounts::{Account, Actor, MAX_IDLE_LOCK_MINUTES, NewAccount, generate_password};
 pub use children::GroupChange;
+pub use encryption::{FileKind, Passphrase};
 pub use workflow::{AuditFilter, Proposal};
 
 /// How the store can fail. Validation failures carry every broken rule, by field.
@@ -65,6 +67,9 @@ pub enum StoreError {
     /// Opened for reading only, a file that is not (or not yet) a registry this Yuva reads.
     #[error("{path} {reason}")]
     NotReadable { path: String, reason: &'static str },
+    /// The passphrase given does not open the encrypted registry (nothing was changed).
+    #[error("the passphrase does not open {path} (nothing was changed)")]
+    WrongPassphrase { path: String },
 }
 
 impl From<crate::domain::Refusal> for StoreError {
@@ -131,6 +136,8 @@ pub struct Store {
     path: Option<PathBuf>,
     /// The signed-in person: every write is checked against their role.
     actor: Option<Actor>,
+    /// The registry's key (`None` in memory): copies of the registry are keyed with it too.
+    passphrase: Option<Passphrase>,
     /// Opened with [`Store::open_read_only`].
     read_only: bool,
     /// The shared hold on the registry's lock file (see [`hold_exclusive`]).
@@ -151,9 +158,9 @@ impl Drop for Store {
 }
 
 /// Copies a registry into its backups folder before a migration changes it.
-fn copy_before_upgrade(conn: &Connection, path: &Path, version: u32) -> Result<()> {
+fn copy_before_upgrade(path: &Path, version: u32, passphrase: &Passphrase) -> Result<()> {
     let target = in_backups(path, &format!("before-upgrade-v{version}"))?;
-    vacuum_into(conn, &target)
+    export_into(path, Some(passphrase), &target, passphrase)
 }
 
 /// The registry's stem ("registry" for a path without one), which names its copies.
@@ -175,14 +182,19 @@ fn in_backups(path: &Path, why: &str) -> Result<PathBuf> {
     Ok(folder.join(named.file_name().map(|n| n.to_owned()).unwrap_or_default()))
 }
 
-/// Writes the database of `conn` into the new (or empty) owner-only file `target`; a copy cut
-/// short is removed.
-fn vacuum_into(conn: &Connection, target: &Path) -> Result<()> {
+/// Writes the registry file `source` into the new (or empty) owner-only file `target`,
+/// encrypted with `passphrase`; a copy cut short is removed.
+fn export_into(
+    source: &Path,
+    source_key: Option<&Passphrase>,
+    target: &Path,
+    passphrase: &Passphrase,
+) -> Result<()> {
     private_file(target).map_err(|source| StoreError::Folder {
         path: target.display().to_string(),
         source,
     })?;
-    let written = conn.execute("VACUUM INTO ?1", [target.display().to_string()]);
+    let written = encryption::export_file(source, source_key, target, passphrase);
     if written.is_err() {
         let _ = std::fs::remove_file(target);
     }
@@ -190,10 +202,10 @@ fn vacuum_into(conn: &Connection, target: &Path) -> Result<()> {
     Ok(())
 }
 
-/// A backup is whole: it opens as a registry of this schema and passes the full integrity
-/// check.
-pub fn check_backup(path: &Path) -> Result<()> {
-    let store = Store::open_read_only(path)?;
+/// A backup is whole: it opens with the passphrase as a registry of this schema and passes the
+/// full integrity check.
+pub fn check_backup(path: &Path, passphrase: &Passphrase) -> Result<()> {
+    let store = Store::open_read_only(path, passphrase)?;
     match integrity_verdict(&store.conn, "integrity_check")? {
         None => Ok(()),
         Some(detail) => Err(StoreError::Damaged {
@@ -207,7 +219,12 @@ pub fn check_backup(path: &Path) -> Result<()> {
 /// taking the registry for this process alone; the registry as it was is kept beside it
 /// (returned). Nothing is changed when any step before the swap fails. Only an administrator
 /// (signed in on the registry, `by`) may restore.
-pub fn restore(path: &Path, from: &Path, by: &Actor) -> Result<Option<PathBuf>> {
+pub fn restore(
+    path: &Path,
+    from: &Path,
+    by: &Actor,
+    passphrase: &Passphrase,
+) -> Result<Option<PathBuf>> {
     accounts::permit(by, crate::domain::access::Action::BackUpRestore, false)?;
     let _hold = hold_exclusive(path)?;
     let io = |source: std::io::Error| StoreError::Folder {
@@ -218,12 +235,13 @@ pub fn restore(path: &Path, from: &Path, by: &Actor) -> Result<Option<PathBuf>> 
     // consistent copy of the backup (with whatever its own WAL holds), checked whole — what
     // is checked is what is installed.
     let incoming = backup_path_beside(path, "restoring");
-    Store::open_read_only(from)?.copy_to(&incoming)?;
+    Store::open_read_only(from, passphrase)?.copy_to(&incoming)?;
     let kept = if path.exists() {
         // Every committed change of the registry into its main file (the one kept aside), and
         // no WAL left to be replayed onto the restored file: either fails, nothing changes.
         let settled = Connection::open(path)
             .and_then(|conn| {
+                encryption::apply_key(&conn, passphrase)?;
                 conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
                     r.get::<_, i64>(0)
                 })
@@ -358,13 +376,22 @@ fn private_file(path: &Path) -> std::io::Result<()> {
 }
 
 impl Store {
-    /// Opens (creating if needed) the registry at `path` and brings its schema up to date.
-    pub fn open(path: &Path) -> Result<Store> {
+    /// Opens (creating if needed) the registry at `path`, encrypted with `passphrase`, and
+    /// brings its schema up to date. A registry from before encryption is encrypted first
+    /// (see [`encrypt_plain_registry`]); a wrong passphrase changes nothing.
+    pub fn open(path: &Path, passphrase: &Passphrase) -> Result<Store> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             private_folder(parent).map_err(|source| StoreError::Folder {
                 path: parent.display().to_string(),
                 source,
             })?;
+        }
+        if encryption::file_kind(path).map_err(|source| StoreError::Folder {
+            path: path.display().to_string(),
+            source,
+        })? == FileKind::Plain
+        {
+            encrypt_plain_registry(path, passphrase)?;
         }
         // The lock first: a registry being replaced or restored is not created anew here.
         let hold = hold_shared(path, true)?;
@@ -373,12 +400,23 @@ impl Store {
             source,
         })?;
         let conn = Connection::open(path)?;
+        encryption::apply_key(&conn, passphrase)?;
+        if !encryption::key_opens(&conn) {
+            return Err(StoreError::WrongPassphrase {
+                path: path.display().to_string(),
+            });
+        }
         // WAL keeps readers and the writer apart and survives a crash mid-write.
         conn.pragma_update(None, "journal_mode", "WAL")?;
         quick_check(&conn, path)?;
-        let mut store = Self::init(conn, Some(path.to_path_buf()))?;
+        let mut store = Self::init(conn, Some(path.to_path_buf()), Some(passphrase.clone()))?;
         store._hold = hold;
         Ok(store)
+    }
+
+    /// The registry's passphrase (for a second connection on a worker thread).
+    pub fn passphrase(&self) -> Option<&Passphrase> {
+        self.passphrase.as_ref()
     }
 
     /// Whether the registry was made as a demo (for training) and may be replaced by another.
@@ -426,8 +464,14 @@ impl Store {
                 ),
             });
         }
-        vacuum_into(&self.conn, target)?;
-        let checked = check_backup(target);
+        let (Some(passphrase), Some(source)) = (&self.passphrase, &self.path) else {
+            return Err(StoreError::NotReadable {
+                path: target.display().to_string(),
+                reason: "cannot be a copy of a registry that lives in memory",
+            });
+        };
+        export_into(source, Some(passphrase), target, passphrase)?;
+        let checked = check_backup(target, passphrase);
         if checked.is_err() {
             let _ = std::fs::remove_file(target);
         }
@@ -435,9 +479,10 @@ impl Store {
     }
 
     /// Opens an existing registry for reading only: the file is never changed (no schema
-    /// set-up, no journal switch), and one on read-only media can still be read. A file that
-    /// is missing, empty, not a registry or of another schema version is refused.
-    pub fn open_read_only(path: &Path) -> Result<Store> {
+    /// set-up, no journal switch, no encryption), and one on read-only media can still be
+    /// read. A file that is missing, empty, not encrypted yet, not a registry, of another
+    /// schema version or not opened by the passphrase is refused.
+    pub fn open_read_only(path: &Path, passphrase: &Passphrase) -> Result<Store> {
         use rusqlite::OpenFlags;
         let not_readable = |reason| StoreError::NotReadable {
             path: path.display().to_string(),
@@ -450,19 +495,36 @@ impl Store {
             }
             Ok(_) => {}
         }
+        if encryption::file_kind(path).ok() == Some(FileKind::Plain) {
+            return Err(not_readable(
+                "is not encrypted yet: open it once in the window (or with a command that writes) to encrypt it",
+            ));
+        }
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags)
-            .and_then(|conn| {
+        let keyed = |conn: Connection| -> rusqlite::Result<Connection> {
+            encryption::apply_key(&conn, passphrase)?;
+            conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))?;
+            Ok(conn)
+        };
+        let opened = Connection::open_with_flags(path, flags)
+            .and_then(keyed)
+            .or_else(|_| {
                 // A WAL registry needs its shared-memory file; on read-only media there is
                 // none to make, and the file is read as it is (immutable).
-                conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))?;
-                Ok(conn)
-            })
-            .or_else(|_| {
                 let uri = format!("file:{}?immutable=1", uri_path(path));
-                Connection::open_with_flags(uri, flags | OpenFlags::SQLITE_OPEN_URI)
-            })
-            .map_err(|_| not_readable("cannot be read as a registry"))?;
+                Connection::open_with_flags(uri, flags | OpenFlags::SQLITE_OPEN_URI).and_then(keyed)
+            });
+        let conn = match opened {
+            Ok(conn) => conn,
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::NotADatabase =>
+            {
+                return Err(StoreError::WrongPassphrase {
+                    path: path.display().to_string(),
+                });
+            }
+            Err(_) => return Err(not_readable("cannot be read as a registry")),
+        };
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         let version: u32 = conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
@@ -489,6 +551,7 @@ impl Store {
             conn,
             path: Some(path.to_path_buf()),
             actor: None,
+            passphrase: Some(passphrase.clone()),
             read_only: true,
             _hold: hold_shared(path, false).ok().flatten(),
         })
@@ -497,21 +560,26 @@ impl Store {
     /// A registry that lives in memory only (tests, benchmarks), signed in as its own
     /// administrator: it holds no one's data.
     pub fn open_in_memory() -> Result<Store> {
-        let mut store = Self::init(Connection::open_in_memory()?, None)?;
+        let mut store = Self::init(Connection::open_in_memory()?, None, None)?;
         store.actor = Some(Actor::in_memory());
         Ok(store)
     }
 
-    fn init(mut conn: Connection, path: Option<PathBuf>) -> Result<Store> {
+    fn init(
+        mut conn: Connection,
+        path: Option<PathBuf>,
+        passphrase: Option<Passphrase>,
+    ) -> Result<Store> {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         // FULL: a committed change is on disk, in the WAL file, before the commit returns.
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        migrate(&mut conn, path.as_deref())?;
+        migrate(&mut conn, path.as_deref(), passphrase.as_ref())?;
         Ok(Store {
             conn,
             path,
             actor: None,
+            passphrase,
             read_only: false,
             _hold: None,
         })
@@ -755,7 +823,11 @@ fn code_or_id(conn: &Connection, table: &str, id: i64) -> rusqlite::Result<Strin
     .map(|code| code.unwrap_or_else(|| id.to_string()))
 }
 
-fn migrate(conn: &mut Connection, path: Option<&Path>) -> Result<()> {
+fn migrate(
+    conn: &mut Connection,
+    path: Option<&Path>,
+    passphrase: Option<&Passphrase>,
+) -> Result<()> {
     let known = schema::MIGRATIONS.len() as u32;
     let too_new = |found: u32| StoreError::TooNew {
         path: path.map(|p| p.display().to_string()).unwrap_or_default(),
@@ -771,9 +843,9 @@ fn migrate(conn: &mut Connection, path: Option<&Path>) -> Result<()> {
     }
     // A registry made by an older Yuva is copied before its schema changes.
     if current > 0
-        && let Some(path) = path
+        && let (Some(path), Some(passphrase)) = (path, passphrase)
     {
-        copy_before_upgrade(conn, path, current)?;
+        copy_before_upgrade(path, current, passphrase)?;
     }
     // One IMMEDIATE transaction for the whole set-up: a second process opening the same new
     // file waits for it, then finds the schema made (it reads the version again inside).
@@ -870,8 +942,12 @@ pub fn backups_folder(path: &Path) -> PathBuf {
 
 /// Makes today's automatic copy of the registry if there is none yet, and removes the oldest
 /// beyond [`DAILY_BACKUPS_KEPT`]. Returns the copy made, if one was.
-pub fn daily_backup(path: &Path, today: chrono::NaiveDate) -> Result<Option<PathBuf>> {
-    Store::open_read_only(path)?.daily_backup(today)
+pub fn daily_backup(
+    path: &Path,
+    today: chrono::NaiveDate,
+    passphrase: &Passphrase,
+) -> Result<Option<PathBuf>> {
+    Store::open_read_only(path, passphrase)?.daily_backup(today)
 }
 
 impl Store {
@@ -1009,4 +1085,115 @@ pub(crate) fn check_code_free(
         );
     }
     Ok(())
+}
+
+/// Encrypts a registry made before encryption, in place: the plain file is exported into an
+/// encrypted one beside it, which is checked whole and against the plain file's counts, kept
+/// as a copy in the backups folder, and then takes the registry's place; the plain file and
+/// its WAL are deleted. Nothing changes when any step fails, and only while no other window or
+/// command has the registry open.
+pub fn encrypt_plain_registry(path: &Path, passphrase: &Passphrase) -> Result<()> {
+    let _hold = hold_exclusive(path)?;
+    // Another process may have encrypted it while this one waited for the lock.
+    if encryption::file_kind(path).ok() != Some(FileKind::Plain) {
+        return Ok(());
+    }
+    let plain = Connection::open(path)?;
+    quick_check(&plain, path)?;
+    let version: u32 = plain.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    let tables: i64 = plain.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
+    let known = schema::MIGRATIONS.len() as u32;
+    if version > known {
+        return Err(StoreError::TooNew {
+            path: path.display().to_string(),
+            found: version,
+            known,
+        });
+    }
+    if version == 0 && tables > 0 {
+        return Err(StoreError::NotReadable {
+            path: path.display().to_string(),
+            reason: "is an SQLite file but not a Yuva registry",
+        });
+    }
+    // Every committed change into the main file first.
+    plain.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    let incoming = backup_path_beside(path, "encrypting");
+    export_into(path, None, &incoming, passphrase)?;
+    let counts = |conn: &Connection| -> rusqlite::Result<Vec<i64>> {
+        let mut names: Vec<String> = conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        names.sort();
+        names
+            .iter()
+            .map(|name| {
+                conn.query_row(&format!("SELECT count(*) FROM \"{name}\""), [], |r| {
+                    r.get(0)
+                })
+            })
+            .collect()
+    };
+    let checked = (|| {
+        check_backup_any_version(&incoming, passphrase)?;
+        let copy = Connection::open(&incoming)?;
+        encryption::apply_key(&copy, passphrase)?;
+        if counts(&copy)? != counts(&plain)? {
+            return Err(StoreError::Damaged {
+                path: incoming.display().to_string(),
+                detail: String::from("the encrypted copy does not hold every row"),
+            });
+        }
+        Ok(())
+    })();
+    if let Err(e) = checked {
+        let _ = std::fs::remove_file(&incoming);
+        return Err(e);
+    }
+    drop(plain);
+    let io = |source: std::io::Error| StoreError::Folder {
+        path: path.display().to_string(),
+        source,
+    };
+    let kept = in_backups(path, "before-encryption")?;
+    std::fs::copy(&incoming, &kept).map_err(io)?;
+    remove_companions(path).map_err(io)?;
+    if let Err(e) = std::fs::rename(&incoming, path) {
+        let _ = std::fs::remove_file(&incoming);
+        return Err(io(e));
+    }
+    // The plain automatic copies beside it would give away what was just encrypted.
+    remove_plain_copies(&backups_folder(path), &stem_of(path));
+    Ok(())
+}
+
+/// Deletes the plain (unencrypted) automatic copies of a registry in its backups folder.
+fn remove_plain_copies(folder: &Path, stem: &str) {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let ours = path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with(&format!("{stem}.")));
+        if ours && encryption::file_kind(&path).ok() == Some(FileKind::Plain) {
+            let _ = std::fs::remove_file(&path);
+        }
+    }
+}
+
+/// [`check_backup`] of a copy of any schema version (a registry being encrypted may be older
+/// than this Yuva).
+fn check_backup_any_version(path: &Path, passphrase: &Passphrase) -> Result<()> {
+    let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    encryption::apply_key(&conn, passphrase)?;
+    match integrity_verdict(&conn, "integrity_check")? {
+        None => Ok(()),
+        Some(detail) => Err(StoreError::Damaged {
+            path: path.display().to_string(),
+            detail,
+        }),
+    }
 }

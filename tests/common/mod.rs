@@ -8,6 +8,23 @@ use yuva::domain::*;
 use yuva::geo::Gazetteer;
 use yuva::store::Store;
 
+/// The passphrase of the test registries (`YUVA_PASSPHRASE` for the command line).
+pub const TEST_PASSPHRASE: &str = "sınaq-açarı-2026-yuva";
+
+/// The test registries' key.
+pub fn key() -> yuva::store::Passphrase {
+    yuva::store::Passphrase::given(TEST_PASSPHRASE)
+}
+
+/// A plain SQLite connection to an encrypted test registry (to look under the store, or to
+/// tamper with it as an attacker holding the passphrase would).
+pub fn raw_connection(path: &std::path::Path) -> rusqlite::Connection {
+    let conn = rusqlite::Connection::open(path).expect("raw connection");
+    conn.pragma_update(None, "key", TEST_PASSPHRASE)
+        .expect("keyed");
+    conn
+}
+
 /// The password of the test registries' administrator `admin`.
 pub const ADMIN_PASSWORD: &str = "sınaq-parolu-1";
 
@@ -27,7 +44,7 @@ pub fn sign_in_admin(store: &mut Store) {
 
 /// Opens (creating if needed) a registry and signs in as its administrator.
 pub fn open_as_admin(path: &std::path::Path) -> Store {
-    let mut store = Store::open(path).expect("the registry opens");
+    let mut store = Store::open(path, &key()).expect("the registry opens");
     sign_in_admin(&mut store);
     store
 }

@@ -88,6 +88,8 @@ pub fn launch_at_the_door(dir: &Path) -> App {
         settings_file: Some(dir.join("settings.json")),
         today: Some(today()),
         started: Instant::now(),
+        passphrase: Some(crate::common::key()),
+        keystore: false,
     })
 }
 

@@ -174,11 +174,11 @@ pub(super) fn restore_outcome(
     }
     let result = Store::open_in_memory()
         .map(|memory| ws.store = memory)
-        .and_then(|()| crate::store::restore(&ws.database, from, &actor));
+        .and_then(|()| crate::store::restore(&ws.database, from, &actor, &ws.passphrase));
     // Whatever happened, the window opens the registry file again, signed in as the same
     // person if the restored registry has their account (else the application shows the
     // sign-in screen).
-    let reopened = Store::open(&ws.database).map(|store| {
+    let reopened = Store::open(&ws.database, &ws.passphrase).map(|store| {
         ws.store = store;
         let _ = ws.store.resume(&actor);
         // What was restored decides whether it is a demo.

@@ -31,6 +31,10 @@ pub struct Launch {
     pub today: Option<NaiveDate>,
     /// When the process started, for the start-up timing report.
     pub started: Instant,
+    /// The registry's passphrase when it is known already (`YUVA_PASSPHRASE`; tests).
+    pub passphrase: Option<store::Passphrase>,
+    /// Keep and look up passphrases in the operating system's credential store (tests: no).
+    pub keystore: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -138,6 +142,8 @@ pub use crate::report::PackRequest;
 /// An open registry and the screens on it.
 struct Workspace {
     store: Store,
+    /// The registry's key, for the connections worker threads open.
+    passphrase: store::Passphrase,
     gazetteer: Gazetteer,
     registry: Registry,
     database: PathBuf,
@@ -199,6 +205,10 @@ impl Workspace {
     /// The screens on a registry someone has signed in to.
     fn open(launch: &Launch, lang: Lang, store: Store) -> Result<Workspace, String> {
         let gazetteer = Gazetteer::embedded().map_err(|e| e.to_string())?;
+        let passphrase = store
+            .passphrase()
+            .cloned()
+            .ok_or_else(|| String::from("the registry has no passphrase"))?;
         let registry = Registry::load(&store, &gazetteer).map_err(|e| e.to_string())?;
         let today = launch.today.unwrap_or_else(|| Local::now().date_naive());
         let is_demo = store.is_demo().map_err(|e| e.to_string())?;
@@ -213,6 +223,7 @@ impl Workspace {
         let mut workspace = Workspace {
             show_welcome: registry.is_empty(),
             store,
+            passphrase,
             registry,
             gazetteer,
             database: launch.database.clone(),
@@ -404,7 +415,7 @@ impl Workspace {
         self.store.may(crate::domain::access::Action::LoadDemo)?;
         let actor = self.store.actor().cloned();
         // The same people sign in to the new demo: its accounts come from the copy just made.
-        let accounts = Store::open_read_only(&self.database)?;
+        let accounts = Store::open_read_only(&self.database, &self.passphrase)?;
         // Close the file before deleting it (Windows refuses to delete an open file), delete it
         // only while no other window or command has it open, and open the file again whatever
         // happened — the window never goes on with edits that would not be kept.
@@ -415,7 +426,7 @@ impl Workspace {
                 source,
             })
         });
-        self.store = Store::open(&self.database)?;
+        self.store = Store::open(&self.database, &self.passphrase)?;
         let carried = match &deleted {
             Ok(()) => self.store.adopt_accounts(&accounts).map(|_| ()),
             Err(_) => Ok(()),
@@ -438,22 +449,11 @@ impl App {
             .map(UserSettings::load)
             .unwrap_or_default();
         let lang = user_settings.language;
-        // The registry opens now (a damaged or locked file says so at once); its records are
-        // read once someone has signed in.
-        let opened = Store::open(&launch.database).and_then(|store| {
-            let mode = if store.has_accounts()? {
-                sign_in::Mode::SignIn
-            } else {
-                sign_in::Mode::CreateAdministrator
-            };
-            Ok(Gate {
-                screen: sign_in::Screen::new(mode),
-                store: Some(store),
-            })
-        });
-        let (gate, workspace) = match opened {
+        // The registry opens now when its passphrase is known (a damaged or locked file says
+        // so at once); its records are read once someone has signed in.
+        let (gate, workspace) = match first_gate(&launch) {
             Ok(gate) => (Some(gate), Err(String::new())),
-            Err(e) => (None, Err(e.to_string())),
+            Err(reason) => (None, Err(reason)),
         };
         App {
             lang,
@@ -497,16 +497,82 @@ impl App {
                 self.sign_out();
                 return task;
             }
+            Some(sign_in::Event::Passphrase {
+                passphrase,
+                remember,
+            }) => {
+                let passphrase = store::Passphrase::given(&passphrase);
+                match Store::open(&self.launch.database, &passphrase) {
+                    Ok(store) => {
+                        if remember && self.launch.keystore {
+                            let _ = crate::keystore::remember(&self.launch.database, &passphrase);
+                        }
+                        *gate = account_gate(store);
+                        return task;
+                    }
+                    Err(e) => Err(e),
+                }
+            }
+            Some(sign_in::Event::Encrypt { passphrase }) => {
+                match store::Passphrase::new(&passphrase)
+                    .map_err(StoreError::Invalid)
+                    .and_then(|p| Store::open(&self.launch.database, &p).map(|s| (s, p)))
+                {
+                    Ok((store, passphrase)) => {
+                        if self.launch.keystore {
+                            let _ = crate::keystore::remember(&self.launch.database, &passphrase);
+                        }
+                        *gate = account_gate(store);
+                        return task;
+                    }
+                    Err(e) => Err(e),
+                }
+            }
             Some(sign_in::Event::CreateAdministrator {
                 login,
                 full_name,
                 password,
-            }) => match gate.store.as_mut() {
-                Some(store) => store
-                    .create_first_administrator(&login, &full_name, &password)
-                    .map(|_| ()),
-                None => Ok(()),
-            },
+                passphrase,
+            }) => {
+                // A new registry: checked before the file is made, then made with its key.
+                let checked =
+                    crate::domain::access::validate_account(&login, &full_name, &password);
+                let mut errors = checked;
+                let key = passphrase.map(|text| store::Passphrase::new(&text));
+                if let Some(Err(key_errors)) = &key {
+                    errors.extend(key_errors.clone());
+                }
+                if !errors.is_empty() {
+                    Err(StoreError::Invalid(errors))
+                } else {
+                    if gate.store.is_none()
+                        && let Some(Ok(passphrase)) = &key
+                    {
+                        match Store::open(&self.launch.database, passphrase) {
+                            Ok(store) => {
+                                if self.launch.keystore {
+                                    let _ = crate::keystore::remember(
+                                        &self.launch.database,
+                                        passphrase,
+                                    );
+                                }
+                                gate.store = Some(store);
+                            }
+                            Err(e) => {
+                                let text = store_failure(lang, &e).0;
+                                gate.screen.refused(Some(text), Default::default());
+                                return task;
+                            }
+                        }
+                    }
+                    match gate.store.as_mut() {
+                        Some(store) => store
+                            .create_first_administrator(&login, &full_name, &password)
+                            .map(|_| ()),
+                        None => Ok(()),
+                    }
+                }
+            }
             Some(sign_in::Event::SignIn { login, password }) => {
                 let store = match gate.store.as_mut() {
                     Some(store) => Some(store),
@@ -520,6 +586,12 @@ impl App {
         };
         match outcome {
             Err(StoreError::Invalid(errors)) => gate.screen.refused(None, errors),
+            Err(StoreError::WrongPassphrase { .. }) => {
+                gate.screen.refused(
+                    Some(tr(lang, "sign_in.wrong_passphrase")),
+                    Default::default(),
+                );
+            }
             Err(e) => {
                 let text = store_failure(lang, &e).0;
                 gate.screen.refused(Some(text), Default::default());
@@ -545,7 +617,7 @@ impl App {
     fn check_audit(&self) -> Task<Message> {
         match &self.workspace {
             Ok(ws) => Task::perform(
-                verify_audit_in_background(ws.database.clone(), ws.today),
+                verify_audit_in_background(ws.database.clone(), ws.passphrase.clone(), ws.today),
                 Message::AuditChecked,
             ),
             Err(_) => Task::none(),
@@ -1058,9 +1130,10 @@ impl App {
             Message::BackupPath(Some(path)) => {
                 let database = ws.database.clone();
                 let actor = ws.store.actor().cloned();
+                let passphrase = ws.passphrase.clone();
                 task = Task::perform(
                     on_worker(move || {
-                        let made = Store::open_read_only(&database)
+                        let made = Store::open_read_only(&database, &passphrase)
                             .and_then(|mut store| {
                                 if let Some(actor) = &actor {
                                     store.resume(actor)?;
@@ -1095,11 +1168,12 @@ impl App {
             Message::RestorePath(None) => {}
             Message::RestorePath(Some(path)) => {
                 // Checked before anything is asked: a damaged or foreign file is refused now.
+                let passphrase = ws.passphrase.clone();
                 task = Task::perform(
                     on_worker(move || {
-                        store::check_backup(&path)
+                        store::check_backup(&path, &passphrase)
                             .and_then(|()| {
-                                let backup = Store::open_read_only(&path)?;
+                                let backup = Store::open_read_only(&path, &passphrase)?;
                                 Ok(settings::PendingRestore {
                                     families: backup.families()?.len(),
                                     children: backup.children()?.len(),
@@ -1255,10 +1329,11 @@ impl App {
 /// log takes a moment), and makes the day's automatic copy of the registry if there is none.
 async fn verify_audit_in_background(
     database: PathBuf,
+    passphrase: store::Passphrase,
     today: NaiveDate,
 ) -> Result<Option<store::audit_chain::ChainBreak>, String> {
     on_worker(move || {
-        let result = Store::open_read_only(&database).and_then(|store| {
+        let result = Store::open_read_only(&database, &passphrase).and_then(|store| {
             let broken = store.verify_audit()?.broken;
             // An empty new registry has nothing to keep yet.
             if !store.is_empty()?
@@ -1325,5 +1400,60 @@ fn settings_changed(ws: &mut Workspace, lang: Lang, said: String) -> Option<(Str
     match ws.refresh_settings() {
         Ok(()) => Some((said, false)),
         Err(e) => Some(store_failure(lang, &e)),
+    }
+}
+
+/// The door a window starts at: the registry's passphrase when it is not known (or a new
+/// registry's), else the account screen on the opened registry. `Err`: why the registry cannot
+/// be opened at all.
+fn first_gate(launch: &Launch) -> Result<Gate, String> {
+    use crate::store::FileKind;
+    let kind = store::encryption::file_kind(&launch.database)
+        .map_err(|e| format!("{}: {e}", launch.database.display()))?;
+    let remembered = || {
+        launch
+            .keystore
+            .then(|| crate::keystore::remembered(&launch.database))
+            .flatten()
+    };
+    let known = launch.passphrase.clone().or_else(remembered);
+    let asking = |mode| Gate {
+        screen: sign_in::Screen::new(mode),
+        store: None,
+    };
+    let Some(passphrase) = known else {
+        return Ok(asking(match kind {
+            FileKind::New => sign_in::Mode::CreateAdministrator {
+                with_passphrase: true,
+            },
+            FileKind::Plain => sign_in::Mode::Encrypt,
+            FileKind::Encrypted => sign_in::Mode::Passphrase,
+        }));
+    };
+    match Store::open(&launch.database, &passphrase) {
+        Ok(store) => Ok(account_gate(store)),
+        Err(StoreError::WrongPassphrase { .. }) => {
+            // A passphrase kept on this computer that no longer opens the file (the registry
+            // was restored from another): asked again.
+            if launch.keystore && launch.passphrase.is_none() {
+                crate::keystore::forget(&launch.database);
+            }
+            Ok(asking(sign_in::Mode::Passphrase))
+        }
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// The account screen on an opened registry: its first administrator, or signing in.
+fn account_gate(store: Store) -> Gate {
+    let mode = match store.has_accounts() {
+        Ok(false) => sign_in::Mode::CreateAdministrator {
+            with_passphrase: false,
+        },
+        _ => sign_in::Mode::SignIn,
+    };
+    Gate {
+        screen: sign_in::Screen::new(mode),
+        store: Some(store),
     }
 }

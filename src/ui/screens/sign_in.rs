@@ -1,6 +1,7 @@
-//! The door of the window: the first start creates the registry's administrator; every start
-//! signs in; after minutes without input the window locks and asks for the same person's
-//! password (or lets someone else sign in).
+//! The door of the window: the registry's passphrase when this computer does not keep it (or
+//! a new one for a registry not encrypted yet); the first start creates the registry's
+//! administrator (and its passphrase); every start signs in; after minutes without input the
+//! window locks and asks for the same person's password (or lets someone else sign in).
 
 use iced::widget::{button, column, container, row, text, text_input};
 use iced::{Alignment, Element, Length, Task};
@@ -14,11 +15,20 @@ pub const LOGIN_ID: &str = "sign_in.login";
 pub const FULL_NAME_ID: &str = "sign_in.full_name";
 pub const PASSWORD_ID: &str = "sign_in.password";
 pub const REPEAT_ID: &str = "sign_in.repeat";
+pub const PASSPHRASE_ID: &str = "sign_in.passphrase";
+pub const PASSPHRASE_REPEAT_ID: &str = "sign_in.passphrase_repeat";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Mode {
-    /// A registry without accounts: its first account, an administrator.
-    CreateAdministrator,
+    /// An encrypted registry whose passphrase this computer does not keep.
+    Passphrase,
+    /// A registry from before encryption: the passphrase it will be encrypted with.
+    Encrypt,
+    /// A registry without accounts: its first account, an administrator (and, for a new
+    /// file, the registry's passphrase).
+    CreateAdministrator {
+        with_passphrase: bool,
+    },
     SignIn,
     /// Locked after idle minutes: the same person's password.
     Unlock {
@@ -33,6 +43,9 @@ pub enum Message {
     FullName(String),
     Password(String),
     Repeat(String),
+    Passphrase(String),
+    PassphraseRepeat(String),
+    Remember(bool),
     Submit,
     Language(Lang),
     /// From the lock: let someone else sign in.
@@ -40,10 +53,21 @@ pub enum Message {
 }
 
 pub enum Event {
+    /// Open the registry with this passphrase (kept on this computer if `remember`).
+    Passphrase {
+        passphrase: String,
+        remember: bool,
+    },
+    /// Encrypt the plain registry with this passphrase.
+    Encrypt {
+        passphrase: String,
+    },
     CreateAdministrator {
         login: String,
         full_name: String,
         password: String,
+        /// The new registry's passphrase, when the screen asked for it.
+        passphrase: Option<String>,
     },
     SignIn {
         login: String,
@@ -59,6 +83,9 @@ pub struct Screen {
     full_name: String,
     password: String,
     repeat: String,
+    passphrase: String,
+    passphrase_repeat: String,
+    remember: bool,
     /// Why the last attempt failed (a sign-in refusal), in the interface language.
     pub error: Option<String>,
     /// The first administrator's fields that are wrong.
@@ -68,9 +95,9 @@ pub struct Screen {
 impl Screen {
     pub fn new(mode: Mode) -> Screen {
         let login = match &mode {
-            Mode::CreateAdministrator => String::from("admin"),
+            Mode::CreateAdministrator { .. } => String::from("admin"),
             Mode::Unlock { login, .. } => login.clone(),
-            Mode::SignIn => String::new(),
+            _ => String::new(),
         };
         Screen {
             mode,
@@ -78,6 +105,9 @@ impl Screen {
             full_name: String::new(),
             password: String::new(),
             repeat: String::new(),
+            passphrase: String::new(),
+            passphrase_repeat: String::new(),
+            remember: true,
             error: None,
             errors: ValidationErrors::new(),
         }
@@ -93,6 +123,8 @@ impl Screen {
         self.errors = errors;
         self.password.clear();
         self.repeat.clear();
+        self.passphrase.clear();
+        self.passphrase_repeat.clear();
     }
 
     pub fn update(&mut self, message: Message) -> (Task<Message>, Option<Event>) {
@@ -113,6 +145,18 @@ impl Screen {
                 self.repeat = value;
                 None
             }
+            Message::Passphrase(value) => {
+                self.passphrase = value;
+                None
+            }
+            Message::PassphraseRepeat(value) => {
+                self.passphrase_repeat = value;
+                None
+            }
+            Message::Remember(value) => {
+                self.remember = value;
+                None
+            }
             Message::Language(lang) => Some(Event::Language(lang)),
             Message::SomeoneElse => Some(Event::SomeoneElse),
             Message::Submit => self.submit(),
@@ -123,8 +167,29 @@ impl Screen {
     fn submit(&mut self) -> Option<Event> {
         self.error = None;
         self.errors = ValidationErrors::new();
+        let with_passphrase = matches!(
+            self.mode,
+            Mode::Encrypt
+                | Mode::CreateAdministrator {
+                    with_passphrase: true
+                }
+        );
+        if with_passphrase && self.passphrase != self.passphrase_repeat {
+            self.errors
+                .push("passphrase_repeat", "error.passphrases_differ");
+            self.passphrase.clear();
+            self.passphrase_repeat.clear();
+            return None;
+        }
         match &self.mode {
-            Mode::CreateAdministrator => {
+            Mode::Passphrase => Some(Event::Passphrase {
+                passphrase: std::mem::take(&mut self.passphrase),
+                remember: self.remember,
+            }),
+            Mode::Encrypt => Some(Event::Encrypt {
+                passphrase: std::mem::take(&mut self.passphrase),
+            }),
+            Mode::CreateAdministrator { with_passphrase } => {
                 if self.password != self.repeat {
                     self.errors.push("repeat", "error.passwords_differ");
                     // Both typed again: nobody can see which one was wrong.
@@ -136,6 +201,7 @@ impl Screen {
                     login: self.login.clone(),
                     full_name: self.full_name.clone(),
                     password: std::mem::take(&mut self.password),
+                    passphrase: with_passphrase.then(|| self.passphrase.clone()),
                 })
             }
             Mode::SignIn | Mode::Unlock { .. } => Some(Event::SignIn {
@@ -158,7 +224,17 @@ impl Screen {
                 .width(Length::Fixed(360.0))
         };
         let (title, note, submit) = match &self.mode {
-            Mode::CreateAdministrator => (
+            Mode::Passphrase => (
+                t("sign_in.passphrase_title"),
+                t("sign_in.passphrase_note"),
+                t("sign_in.open"),
+            ),
+            Mode::Encrypt => (
+                t("sign_in.encrypt_title"),
+                t("sign_in.encrypt_note"),
+                t("sign_in.encrypt"),
+            ),
+            Mode::CreateAdministrator { .. } => (
                 t("sign_in.first_title"),
                 t("sign_in.first_note"),
                 t("sign_in.create"),
@@ -180,31 +256,77 @@ impl Screen {
             text(note).size(14).width(Length::Fixed(360.0)),
         ]
         .spacing(12);
-        if !matches!(self.mode, Mode::Unlock { .. }) {
+        let creating = matches!(self.mode, Mode::CreateAdministrator { .. });
+        let asks_passphrase = matches!(
+            self.mode,
+            Mode::Passphrase
+                | Mode::Encrypt
+                | Mode::CreateAdministrator {
+                    with_passphrase: true
+                }
+        );
+        let asks_password = !matches!(self.mode, Mode::Passphrase | Mode::Encrypt);
+        if asks_password && !matches!(self.mode, Mode::Unlock { .. }) {
             form = form.push(field(
                 t("sign_in.login"),
                 input(LOGIN_ID, &self.login, Message::Login, false),
                 error("login"),
             ));
         }
-        if self.mode == Mode::CreateAdministrator {
+        if creating {
             form = form.push(field(
                 t("sign_in.full_name"),
                 input(FULL_NAME_ID, &self.full_name, Message::FullName, false),
                 error("full_name"),
             ));
         }
-        form = form.push(field(
-            t("sign_in.password"),
-            input(PASSWORD_ID, &self.password, Message::Password, true),
-            error("password"),
-        ));
-        if self.mode == Mode::CreateAdministrator {
+        if asks_password {
+            form = form.push(field(
+                t("sign_in.password"),
+                input(PASSWORD_ID, &self.password, Message::Password, true),
+                error("password"),
+            ));
+        }
+        if creating {
             form = form.push(field(
                 t("sign_in.repeat"),
                 input(REPEAT_ID, &self.repeat, Message::Repeat, true),
                 error("repeat"),
             ));
+        }
+        if asks_passphrase {
+            if creating {
+                form = form.push(
+                    text(t("sign_in.passphrase_new_note"))
+                        .size(13)
+                        .style(style::muted_text)
+                        .width(Length::Fixed(360.0)),
+                );
+            }
+            form = form.push(field(
+                t("sign_in.passphrase"),
+                input(PASSPHRASE_ID, &self.passphrase, Message::Passphrase, true),
+                error("passphrase"),
+            ));
+            if self.mode == Mode::Passphrase {
+                form = form.push(
+                    iced::widget::checkbox(self.remember)
+                        .label(t("sign_in.remember"))
+                        .on_toggle(Message::Remember)
+                        .size(16),
+                );
+            } else {
+                form = form.push(field(
+                    t("sign_in.passphrase_repeat"),
+                    input(
+                        PASSPHRASE_REPEAT_ID,
+                        &self.passphrase_repeat,
+                        Message::PassphraseRepeat,
+                        true,
+                    ),
+                    error("passphrase_repeat"),
+                ));
+            }
         }
         if let Some(error) = &self.error {
             form = form.push(
