@@ -47,6 +47,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .max(1);
     let today = NaiveDate::from_ymd_opt(2026, 3, 15).ok_or("date")?;
     let gazetteer = Gazetteer::embedded()?;
+    let mut sqlcipher_cost = Vec::new();
 
     println!(
         "| children × families | generate + write | load from file | build indexes | query | median ms | worst ms | rows |"
@@ -187,6 +188,89 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
             line(name, samples, rows);
         }
+        sqlcipher_cost.push((
+            children,
+            families,
+            sqlcipher_cost_of(&path, &dir.path().join("plain.db"))?,
+        ));
+    }
+    // What encryption adds: the same registry opened and read whole, encrypted and as a plain
+    // SQLite copy (the list filters above work in memory and cost the same either way).
+    println!();
+    println!(
+        "| children × families | open + key (encrypted) | open (plain) | read every child and family (encrypted) | (plain) |"
+    );
+    println!("|---|---|---|---|---|");
+    for (children, families, (open_enc, open_plain, read_enc, read_plain)) in sqlcipher_cost {
+        println!(
+            "| {children} × {families} | {} ms | {} ms | {} ms | {} ms |",
+            ms(open_enc),
+            ms(open_plain),
+            ms(read_enc),
+            ms(read_plain)
+        );
     }
     Ok(())
+}
+
+/// Opening (with the key derivation) and reading every row of the children and families, on
+/// the encrypted registry and on a plain copy of it (medians of 5).
+fn sqlcipher_cost_of(
+    encrypted: &std::path::Path,
+    plain: &std::path::Path,
+) -> Result<(Duration, Duration, Duration, Duration), Box<dyn std::error::Error>> {
+    use rusqlite::Connection;
+    {
+        let conn = Connection::open(encrypted)?;
+        conn.pragma_update(None, "key", "benchmark passphrase")?;
+        conn.execute(
+            "ATTACH DATABASE ?1 AS plain KEY ''",
+            [plain.display().to_string()],
+        )?;
+        conn.query_row("SELECT sqlcipher_export('plain')", [], |_| Ok(()))?;
+        conn.execute_batch("DETACH DATABASE plain")?;
+    }
+    let read_all = |conn: &Connection| -> rusqlite::Result<usize> {
+        let mut rows = 0;
+        for table in ["children", "families"] {
+            let mut stmt = conn.prepare(&format!("SELECT * FROM {table}"))?;
+            let columns = stmt.column_count();
+            let mut cursor = stmt.query([])?;
+            while let Some(row) = cursor.next()? {
+                for i in 0..columns {
+                    let _: rusqlite::types::Value = row.get(i)?;
+                }
+                rows += 1;
+            }
+        }
+        Ok(rows)
+    };
+    let mut open_enc = Vec::new();
+    let mut open_plain = Vec::new();
+    let mut read_enc = Vec::new();
+    let mut read_plain = Vec::new();
+    for _ in 0..5 {
+        let started = Instant::now();
+        let conn = Connection::open(encrypted)?;
+        conn.pragma_update(None, "key", "benchmark passphrase")?;
+        conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))?;
+        open_enc.push(started.elapsed());
+        let started = Instant::now();
+        read_all(&conn)?;
+        read_enc.push(started.elapsed());
+
+        let started = Instant::now();
+        let conn = Connection::open(plain)?;
+        conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))?;
+        open_plain.push(started.elapsed());
+        let started = Instant::now();
+        read_all(&conn)?;
+        read_plain.push(started.elapsed());
+    }
+    Ok((
+        median_and_max(open_enc).0,
+        median_and_max(open_plain).0,
+        median_and_max(read_enc).0,
+        median_and_max(read_plain).0,
+    ))
 }

@@ -1,5 +1,6 @@
-//! Per-user preferences (interface language, the name written to the audit log) and the
-//! default places of the data: remembered across starts, whichever registry file is open.
+//! Per-user preferences (the interface language) and the default places of the data:
+//! remembered across starts, whichever registry file is open. (Who is writing is the signed-in
+//! account, never a preference.)
 
 use std::path::{Path, PathBuf};
 
@@ -11,15 +12,11 @@ use crate::i18n::Lang;
 #[serde(default)]
 pub struct UserSettings {
     pub language: Lang,
-    pub user_name: String,
 }
 
 impl Default for UserSettings {
     fn default() -> Self {
-        UserSettings {
-            language: Lang::Az,
-            user_name: String::new(),
-        }
+        UserSettings { language: Lang::Az }
     }
 }
 

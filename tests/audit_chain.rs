@@ -3,7 +3,6 @@
 //! added outside Yuva — even when whoever did it removed the append-only triggers first.
 
 use std::path::Path;
-use std::process::Command;
 
 use yuva::store::Store;
 use yuva::store::audit_chain::BreakKind;
@@ -56,18 +55,11 @@ fn tamper(path: &Path, sql: &str) {
 }
 
 fn verify_cli(path: &Path) -> (Option<i32>, String) {
-    let out = {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_yuva"));
-        command
-            .env("YUVA_USER", "admin")
-            .env("YUVA_PASSWORD", "sınaq-parolu-1")
-            .env("YUVA_PASSPHRASE", "sınaq-açarı-2026-yuva");
-        command
-    }
-    .args(["audit", "verify", "--db"])
-    .arg(path)
-    .output()
-    .expect("runs");
+    let out = common::yuva_command()
+        .args(["audit", "verify", "--db"])
+        .arg(path)
+        .output()
+        .expect("runs");
     (
         out.status.code(),
         String::from_utf8_lossy(&out.stdout).into_owned(),

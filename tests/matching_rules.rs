@@ -420,14 +420,7 @@ fn review_lapsed_and_full_families_are_not_eligible() {
 // --- the command line --------------------------------------------------------------------------
 
 fn yuva() -> Command {
-    {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_yuva"));
-        command
-            .env("YUVA_USER", "admin")
-            .env("YUVA_PASSWORD", "sınaq-parolu-1")
-            .env("YUVA_PASSPHRASE", "sınaq-açarı-2026-yuva");
-        command
-    }
+    common::yuva_command()
 }
 
 #[test]

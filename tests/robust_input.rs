@@ -5,7 +5,6 @@
 
 mod common;
 
-use std::process::Command;
 
 use serde_json::{Value, json};
 use yuva::matching::{InputError, SolveOptions, parse_instance, solve_with};
@@ -120,18 +119,11 @@ fn messages_are_one_line_without_control_characters_and_short() {
 #[test]
 fn the_command_line_never_panics_on_huge_demo_sizes() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let out = {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_yuva"));
-        command
-            .env("YUVA_USER", "admin")
-            .env("YUVA_PASSWORD", "sınaq-parolu-1")
-            .env("YUVA_PASSPHRASE", "sınaq-açarı-2026-yuva");
-        command
-    }
-    .args(["demo", "--children", "18446744073709551615", "--db"])
-    .arg(dir.path().join("r.db"))
-    .output()
-    .expect("runs");
+    let out = common::yuva_command()
+        .args(["demo", "--children", "18446744073709551615", "--db"])
+        .arg(dir.path().join("r.db"))
+        .output()
+        .expect("runs");
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("at most 100000"));
 }
@@ -140,14 +132,7 @@ fn the_command_line_never_panics_on_huge_demo_sizes() {
 fn export_instance_names_the_record_the_optimizer_would_refuse() {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("r.db");
-    let yuva = || {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_yuva"));
-        command
-            .env("YUVA_USER", "admin")
-            .env("YUVA_PASSWORD", "sınaq-parolu-1")
-            .env("YUVA_PASSPHRASE", "sınaq-açarı-2026-yuva");
-        command
-    };
+    let yuva = || common::yuva_command();
     let made = yuva()
         .args([
             "demo",

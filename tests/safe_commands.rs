@@ -6,24 +6,17 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use yuva::store::Store;
 
 fn yuva(args: &[&str], db: &Path) -> Output {
-    {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_yuva"));
-        command
-            .env("YUVA_USER", "admin")
-            .env("YUVA_PASSWORD", "sınaq-parolu-1")
-            .env("YUVA_PASSPHRASE", "sınaq-açarı-2026-yuva");
-        command
-    }
-    .args(args)
-    .arg("--db")
-    .arg(db)
-    .output()
-    .expect("runs")
+    common::yuva_command()
+        .args(args)
+        .arg("--db")
+        .arg(db)
+        .output()
+        .expect("runs")
 }
 
 fn stderr(out: &Output) -> String {
@@ -254,19 +247,12 @@ fn processes_setting_up_one_new_file_together_do_not_collide() {
     let db = dir.path().join("new.db");
     let children: Vec<_> = (0..6)
         .map(|_| {
-            {
-                let mut command = Command::new(env!("CARGO_BIN_EXE_yuva"));
-                command
-                    .env("YUVA_USER", "admin")
-                    .env("YUVA_PASSWORD", "sınaq-parolu-1")
-                    .env("YUVA_PASSPHRASE", "sınaq-açarı-2026-yuva");
-                command
-            }
-            .args(["init", "--db"])
-            .arg(&db)
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .expect("spawn")
+            common::yuva_command()
+                .args(["init", "--db"])
+                .arg(&db)
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("spawn")
         })
         .collect();
     for child in children {
@@ -292,19 +278,12 @@ fn a_demo_killed_at_any_moment_leaves_a_whole_demo_or_none() {
     let mut outcomes = (0, 0);
     for round in 0..8 {
         let db = dir.path().join(format!("killed-{round}.db"));
-        let mut child = {
-            let mut command = Command::new(env!("CARGO_BIN_EXE_yuva"));
-            command
-                .env("YUVA_USER", "admin")
-                .env("YUVA_PASSWORD", "sınaq-parolu-1")
-                .env("YUVA_PASSPHRASE", "sınaq-açarı-2026-yuva");
-            command
-        }
-        .args(["demo", "--children", "2000", "--families", "1200", "--db"])
-        .arg(&db)
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("spawn");
+        let mut child = common::yuva_command()
+            .args(["demo", "--children", "2000", "--families", "1200", "--db"])
+            .arg(&db)
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn");
         std::thread::sleep(std::time::Duration::from_millis(rng.u64(0..1500)));
         let _ = child.kill();
         let _ = child.wait();

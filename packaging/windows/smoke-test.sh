@@ -24,6 +24,9 @@ linux_yuva=${LINUX_YUVA:-target/debug/yuva}
 [ -f "$setup" ] || { echo "smoke-test: $setup missing: run packaging/windows/build.sh" >&2; exit 1; }
 [ -x "$linux_yuva" ] || cargo build --locked
 work=$(mktemp -d)
+# The registry's passphrase and the administrator's password (synthetic; Wine passes the
+# environment to yuva.exe).
+export YUVA_PASSPHRASE="smoke-test passphrase" YUVA_USER=admin YUVA_PASSWORD="smoke-test-password"
 export WINEPREFIX="$work/prefix" WINEDEBUG=-all WINEARCH=win64
 export DISPLAY=:${SMOKE_DISPLAY:-97}
 cleanup() {
@@ -62,6 +65,11 @@ wine "$installed/yuva.exe" demo --date 2026-03-15 > /dev/null 2>&1 || fail "yuva
 wineserver -w
 db=$(find "$user_dir/AppData/Roaming" -name yuva.db | head -1)
 [ -n "$db" ] || fail "the demo registry is not in AppData"
+python3 - "$db" <<'PY' || fail "the registry written by yuva.exe is not encrypted"
+import sys
+head = open(sys.argv[1], "rb").read(16)
+assert head != b"SQLite format 3\0", head
+PY
 
 # Start the window (software renderer: wgpu's DX12 path does not work under Wine 8).
 ICED_BACKEND=tiny-skia wine "$installed/yuva.exe" > "$work/app.log" 2>&1 &
@@ -70,7 +78,17 @@ window=$(timeout 120 xdotool search --sync --name "Yuva" | head -1) || fail "no 
 first_frame=$(date +%s.%N)
 sleep 8
 kill -0 "$app" 2> /dev/null || fail "yuva.exe died: $(cat "$work/app.log")"
+# The window opens at the sign-in screen, the login field focused: sign in as a person would.
+import -window root "$out/smoke-sign-in.png"
+xdotool windowactivate --sync "$window" 2> /dev/null || xdotool windowfocus "$window" || true
+xdotool type --delay 40 "admin"
+xdotool key Tab
+xdotool type --delay 40 "$YUVA_PASSWORD"
+xdotool key Return
+sleep 6
 import -window root "$out/smoke-dashboard.png"
+signed_in=$(compare -metric AE "$out/smoke-sign-in.png" "$out/smoke-dashboard.png" null: 2>&1 || true)
+[ "${signed_in%%.*}" -gt 1000 ] || fail "signing in did not open the registry ($signed_in pixels changed)"
 colours=$(convert "$out/smoke-dashboard.png" -format %k info:)
 [ "$colours" -gt 100 ] || fail "the window looks blank ($colours colours)"
 # A click on the second tab (Children) changes the screen.

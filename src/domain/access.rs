@@ -110,6 +110,20 @@ pub enum Action {
 }
 
 impl Action {
+    pub const ALL: [Action; 11] = [
+        Action::EditRecords,
+        Action::ProposePlacements,
+        Action::ManagePlacements,
+        Action::ManageExclusions,
+        Action::ManageSessions,
+        Action::RecordDecisions,
+        Action::PrintPacks,
+        Action::ManageAccounts,
+        Action::BackUpRestore,
+        Action::LoadDemo,
+        Action::ChangeSettings,
+    ];
+
     pub fn locale_key(self) -> &'static str {
         match self {
             Action::EditRecords => "action.edit_records",

@@ -171,46 +171,14 @@ impl Store {
     ) -> Result<Actor> {
         access::validate_account(login, full_name, password).into_result()?;
         let login = access::normalise_login(login);
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let exists: bool =
-            tx.query_row("SELECT EXISTS (SELECT 1 FROM accounts)", [], |r| r.get(0))?;
-        if exists {
-            return Err(refusal("refusal.accounts_exist", Vec::new()));
-        }
         let hash = hash_password(password)?;
-        tx.execute(
-            "INSERT INTO accounts(login, full_name, role, password_hash, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![
-                login,
-                full_name.trim(),
-                Role::Administrator.code(),
-                hash,
-                now()
-            ],
-        )?;
+        let tx = self.begin_without_accounts()?;
         let actor = Actor {
-            account_id: tx.last_insert_rowid(),
-            login: login.clone(),
+            account_id: insert_account(&tx, &login, full_name, Role::Administrator, &hash, None)?,
+            login,
             full_name: full_name.trim().to_owned(),
             role: Role::Administrator,
         };
-        audit(
-            &tx,
-            &actor.login,
-            "create",
-            "account",
-            Some(actor.account_id),
-            &AuditText::new(
-                "account_created",
-                vec![
-                    ("login", login),
-                    ("role", Role::Administrator.code().to_owned()),
-                ],
-            ),
-        )?;
         tx.commit()?;
         self.actor = Some(actor.clone());
         Ok(actor)
@@ -316,14 +284,7 @@ impl Store {
             })?
             .collect::<rusqlite::Result<_>>()?
         };
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let exists: bool =
-            tx.query_row("SELECT EXISTS (SELECT 1 FROM accounts)", [], |r| r.get(0))?;
-        if exists {
-            return Err(refusal("refusal.accounts_exist", Vec::new()));
-        }
+        let tx = self.begin_without_accounts()?;
         for (id, login, full_name, role, hash, disabled, created_at) in &rows {
             tx.execute(
                 "INSERT INTO accounts(id, login, full_name, role, password_hash, disabled,
@@ -415,23 +376,7 @@ impl Store {
         }
         let hash = hash_password(new.password)?;
         let tx = self.conn.transaction()?;
-        tx.execute(
-            "INSERT INTO accounts(login, full_name, role, password_hash, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![login, new.full_name.trim(), new.role.code(), hash, now()],
-        )?;
-        let id = tx.last_insert_rowid();
-        audit(
-            &tx,
-            &by,
-            "create",
-            "account",
-            Some(id),
-            &AuditText::new(
-                "account_created",
-                vec![("login", login), ("role", new.role.code().to_owned())],
-            ),
-        )?;
+        let id = insert_account(&tx, &login, new.full_name, new.role, &hash, Some(&by))?;
         tx.commit()?;
         Ok(id)
     }
@@ -571,6 +516,20 @@ impl Store {
         Ok(())
     }
 
+    /// An IMMEDIATE transaction on a registry that has no account yet (else refused): its
+    /// first accounts go in without a second process doing the same.
+    fn begin_without_accounts(&mut self) -> Result<rusqlite::Transaction<'_>> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let exists: bool =
+            tx.query_row("SELECT EXISTS (SELECT 1 FROM accounts)", [], |r| r.get(0))?;
+        if exists {
+            return Err(refusal("refusal.accounts_exist", Vec::new()));
+        }
+        Ok(tx)
+    }
+
     fn require_signed_in(&self) -> Result<&Actor> {
         self.actor
             .as_ref()
@@ -644,6 +603,39 @@ impl Store {
             std::thread::sleep(std::time::Duration::from_secs(1));
         }
     }
+}
+
+/// Inserts an account and its audit entry (by `by`, or by the new account itself for the
+/// first administrator) in the caller's transaction; returns its id.
+fn insert_account(
+    tx: &rusqlite::Transaction<'_>,
+    login: &str,
+    full_name: &str,
+    role: Role,
+    hash: &str,
+    by: Option<&str>,
+) -> Result<i64> {
+    tx.execute(
+        "INSERT INTO accounts(login, full_name, role, password_hash, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![login, full_name.trim(), role.code(), hash, now()],
+    )?;
+    let id = tx.last_insert_rowid();
+    audit(
+        tx,
+        by.unwrap_or(login),
+        "create",
+        "account",
+        Some(id),
+        &AuditText::new(
+            "account_created",
+            vec![
+                ("login", login.to_owned()),
+                ("role", role.code().to_owned()),
+            ],
+        ),
+    )?;
+    Ok(id)
 }
 
 /// Whether `actor` may do `action` on a registry that is (or is not) a demo; else a refusal

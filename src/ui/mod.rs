@@ -23,6 +23,15 @@ pub struct Env<'a> {
     pub gazetteer: &'a Gazetteer,
     pub registry: &'a Registry,
     pub today: NaiveDate,
+    /// What the signed-in person may do: screens offer only that (the store refuses the rest
+    /// anyway).
+    pub allowed: &'a [crate::domain::access::Action],
+}
+
+impl Env<'_> {
+    pub fn may(&self, action: crate::domain::access::Action) -> bool {
+        self.allowed.contains(&action)
+    }
 }
 
 /// The iced settings of the window and of the headless test simulator (same fonts).

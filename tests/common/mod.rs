@@ -42,6 +42,20 @@ pub fn sign_in_admin(store: &mut Store) {
     }
 }
 
+/// The `yuva` binary, signed in through the environment as the test administrator, with the
+/// test registries' passphrase.
+pub fn yuva_command() -> std::process::Command {
+    // (An example that borrows these helpers has no binary path: it finds `yuva` on PATH.)
+    let mut command =
+        std::process::Command::new(option_env!("CARGO_BIN_EXE_yuva").unwrap_or("yuva"));
+    command
+        .env("YUVA_USER", "admin")
+        .env("YUVA_PASSWORD", ADMIN_PASSWORD)
+        .env("YUVA_PASSPHRASE", TEST_PASSPHRASE)
+        .env_remove("YUVA_NEW_PASSWORD");
+    command
+}
+
 /// Opens (creating if needed) a registry and signs in as its administrator.
 pub fn open_as_admin(path: &std::path::Path) -> Store {
     let mut store = Store::open(path, &key()).expect("the registry opens");

@@ -191,6 +191,7 @@ macro_rules! screen_env {
             gazetteer: &$ws.gazetteer,
             registry: &$ws.registry,
             today: $ws.today,
+            allowed: &$ws.allowed,
         }
     };
 }
@@ -217,6 +218,7 @@ impl Workspace {
             gazetteer: &gazetteer,
             registry: &registry,
             today,
+            allowed: &[],
         };
         let families = families::Screen::new(&env);
         let children = children::Screen::new(&env);
@@ -264,23 +266,10 @@ impl Workspace {
 
     /// What the signed-in person may do here, for the screens to offer.
     fn refresh_allowed(&mut self) {
-        use crate::domain::access::Action::*;
-        self.allowed = [
-            EditRecords,
-            ProposePlacements,
-            ManagePlacements,
-            ManageExclusions,
-            ManageSessions,
-            RecordDecisions,
-            PrintPacks,
-            ManageAccounts,
-            BackUpRestore,
-            LoadDemo,
-            ChangeSettings,
-        ]
-        .into_iter()
-        .filter(|action| self.store.may(*action).is_ok())
-        .collect();
+        self.allowed = crate::domain::access::Action::ALL
+            .into_iter()
+            .filter(|action| self.store.may(*action).is_ok())
+            .collect();
     }
 
     /// Reloads what the workflow screens show: sessions and the open agenda, placements,
@@ -508,7 +497,7 @@ impl App {
                             let _ = crate::keystore::remember(&self.launch.database, &passphrase);
                         }
                         *gate = account_gate(store);
-                        return task;
+                        return Task::batch([task, self.focus_gate()]);
                     }
                     Err(e) => Err(e),
                 }
@@ -523,7 +512,7 @@ impl App {
                             let _ = crate::keystore::remember(&self.launch.database, &passphrase);
                         }
                         *gate = account_gate(store);
-                        return task;
+                        return Task::batch([task, self.focus_gate()]);
                     }
                     Err(e) => Err(e),
                 }
@@ -611,6 +600,14 @@ impl App {
             }
         }
         task
+    }
+
+    /// The keyboard in the door's first field (nothing when there is no door).
+    fn focus_gate(&self) -> Task<Message> {
+        match &self.gate {
+            Some(gate) => iced::widget::operation::focus(gate.screen.first_field()),
+            None => Task::none(),
+        }
     }
 
     /// The audit chain checked in the background (and the day's copy made).
@@ -772,18 +769,32 @@ impl App {
                     && now.saturating_duration_since(self.last_input) >= self.idle_limit()
                 {
                     self.lock();
+                    return self.focus_gate();
                 }
                 return Task::none();
             }
             Message::Lock => {
                 self.lock();
-                return Task::none();
+                return self.focus_gate();
             }
             Message::SignOut => {
                 self.sign_out();
-                return Task::none();
+                return self.focus_gate();
             }
-            // Behind the sign-in screen nothing else is handled (keys included).
+            // At the door, Tab moves between its fields; nothing else behind it is handled.
+            Message::Keyboard(keyboard::Event::KeyPressed { key, modifiers, .. })
+                if self.gate.is_some() =>
+            {
+                return match key {
+                    keyboard::Key::Named(keyboard::key::Named::Tab) if modifiers.shift() => {
+                        iced::widget::operation::focus_previous()
+                    }
+                    keyboard::Key::Named(keyboard::key::Named::Tab) => {
+                        iced::widget::operation::focus_next()
+                    }
+                    _ => Task::none(),
+                };
+            }
             _ if self.gate.is_some()
                 && !matches!(message, Message::Language(_) | Message::FirstFrame) =>
             {
@@ -806,7 +817,7 @@ impl App {
                 if std::env::var_os("YUVA_STARTUP_TIMING").is_some() {
                     report_startup(self.started, self.workspace.as_deref().ok());
                 }
-                return self.check_audit();
+                return Task::batch([self.check_audit(), self.focus_gate()]);
             }
             Message::AuditChecked(result) => {
                 let lang = self.lang;

@@ -1,6 +1,7 @@
 //! Children: the list (search, filters, Azerbaijani order, paging), a child's detail, and the
 //! form.
 
+use crate::domain::access::Action;
 use iced::widget::{button, column, container, row, scrollable, text, text_input};
 use iced::{Alignment, Element, Length, Task};
 
@@ -272,7 +273,7 @@ impl Screen {
                 &[("count", self.rows.len().to_string())],
             ),
             t("child.new"),
-            Message::New,
+            env.may(Action::EditRecords).then_some(Message::New),
         );
 
         let search = text_input(&t("common.search"), &self.query.text)
@@ -567,7 +568,7 @@ fn detail_view<'a>(
             .on_press(Message::History(child.code.clone()))
             .style(button::secondary),
         button(text(t("common.edit")))
-            .on_press(Message::Edit(id))
+            .on_press_maybe(env.may(Action::EditRecords).then_some(Message::Edit(id)))
             .style(button::primary),
     ]
     .spacing(16)

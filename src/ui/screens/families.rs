@@ -1,6 +1,7 @@
 //! Families: the list (search, filters, Azerbaijani order, paging), a family's detail, and the
 //! form to create or edit one.
 
+use crate::domain::access::Action;
 use iced::widget::{button, checkbox, column, container, row, scrollable, text, text_input};
 use iced::{Alignment, Element, Length, Task};
 
@@ -272,7 +273,7 @@ impl Screen {
                 &[("count", self.rows.len().to_string())],
             ),
             t("family.new"),
-            Message::New,
+            env.may(Action::EditRecords).then_some(Message::New),
         );
 
         let search = text_input(&t("common.search"), &self.query.text)
@@ -563,13 +564,13 @@ fn detail_view<'a>(family: &'a Family, env: &Env<'a>) -> Element<'a, Message> {
             text(family.display_name()).size(24),
             iced::widget::space::horizontal(),
             button(text(t("pack.print")))
-                .on_press(Message::Print(id))
+                .on_press_maybe(env.may(Action::PrintPacks).then_some(Message::Print(id)))
                 .style(button::secondary),
             button(text(t("placement.history")))
                 .on_press(Message::History(family.code.clone()))
                 .style(button::secondary),
             button(text(t("common.edit")))
-                .on_press(Message::Edit(id))
+                .on_press_maybe(env.may(Action::EditRecords).then_some(Message::Edit(id)))
                 .style(button::primary),
         ]
         .spacing(16)

@@ -3,6 +3,7 @@
 //! conditions, defer, reject — with reasons. A recorded decision is never edited: a correction
 //! is a new entry under it.
 
+use crate::domain::access::Action;
 use iced::widget::{button, checkbox, column, container, row, scrollable, text};
 use iced::{Alignment, Element, Length, Task};
 
@@ -311,7 +312,10 @@ impl Screen {
             row![
                 text(t("panel.title")).size(24),
                 iced::widget::space::horizontal(),
-                button(text(t("panel.new_session")).size(15)).on_press(Message::NewSession),
+                button(text(t("panel.new_session")).size(15)).on_press_maybe(
+                    env.may(Action::ManageSessions)
+                        .then_some(Message::NewSession)
+                ),
             ]
             .align_y(Alignment::Center)
         ]
@@ -414,7 +418,10 @@ impl Screen {
             .size(14)
             .style(style::muted_text),
             row![
-                button(text(t("panel.create")).size(15)).on_press(Message::CreateSession),
+                button(text(t("panel.create")).size(15)).on_press_maybe(
+                    env.may(Action::ManageSessions)
+                        .then_some(Message::CreateSession)
+                ),
                 button(text(t("common.cancel")).size(15))
                     .on_press(Message::Back)
                     .style(button::secondary),
@@ -446,7 +453,10 @@ impl Screen {
                     .style(button::secondary),
                 iced::widget::space::horizontal(),
                 button(text(t("pack.print")).size(14))
-                    .on_press(Message::PrintSession(id))
+                    .on_press_maybe(
+                        env.may(Action::PrintPacks)
+                            .then_some(Message::PrintSession(id))
+                    )
                     .style(button::secondary),
             ],
             text(tr_args(
@@ -564,7 +574,10 @@ impl Screen {
                             .on_press(Message::Select(item.id))
                             .style(button::secondary),
                         button(text(t("pack.print")).size(14))
-                            .on_press(Message::PrintItem(item.child_id, item.family_id))
+                            .on_press_maybe(
+                                env.may(Action::PrintPacks)
+                                    .then_some(Message::PrintItem(item.child_id, item.family_id)),
+                            )
                             .style(button::secondary),
                     ]
                     .spacing(8),
@@ -666,7 +679,10 @@ impl Screen {
             );
         }
         form_view
-            .push(button(text(t("panel.record")).size(14)).on_press(Message::Record))
+            .push(
+                button(text(t("panel.record")).size(14))
+                    .on_press_maybe(env.may(Action::RecordDecisions).then_some(Message::Record)),
+            )
             .into()
     }
 }

@@ -117,6 +117,17 @@ impl Screen {
         &self.mode
     }
 
+    /// The field the keyboard starts in (the screen opens with it focused).
+    pub fn first_field(&self) -> &'static str {
+        match self.mode {
+            Mode::Passphrase | Mode::Encrypt => PASSPHRASE_ID,
+            Mode::CreateAdministrator { .. } => FULL_NAME_ID,
+            Mode::SignIn if !self.login.is_empty() => PASSWORD_ID,
+            Mode::SignIn => LOGIN_ID,
+            Mode::Unlock { .. } => PASSWORD_ID,
+        }
+    }
+
     /// After a refused attempt: the password is typed again.
     pub fn refused(&mut self, error: Option<String>, errors: ValidationErrors) {
         self.error = error;
@@ -368,6 +379,7 @@ impl Screen {
         container(
             container(form.align_x(Alignment::Start))
                 .padding(32)
+                .max_width(460)
                 .style(style::section),
         )
         .center(Length::Fill)

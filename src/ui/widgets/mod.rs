@@ -328,14 +328,14 @@ pub fn list_header<'a, M: Clone + 'a>(
     title: String,
     count: String,
     new_label: String,
-    on_new: M,
+    on_new: Option<M>,
 ) -> Element<'a, M> {
     row![
         text(title).size(24),
         iced::widget::space::horizontal(),
         text(count).size(14),
         button(text(new_label))
-            .on_press(on_new)
+            .on_press_maybe(on_new)
             .style(button::primary),
     ]
     .spacing(16)

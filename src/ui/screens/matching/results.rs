@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use crate::domain::access::Action;
 use iced::widget::{button, checkbox, column, container, row, text, text_input};
 use iced::{Alignment, Element, Length};
 
@@ -204,8 +205,10 @@ impl Screen {
                 Message::TargetSession
             ))
             .width(Length::Fixed(320.0)),
-            button(text(t("matching.send")).size(14))
-                .on_press_maybe((!self.chosen.is_empty()).then_some(Message::Send)),
+            button(text(t("matching.send")).size(14)).on_press_maybe(
+                (!self.chosen.is_empty() && env.may(Action::ProposePlacements))
+                    .then_some(Message::Send),
+            ),
         ]
         .spacing(12)
         .align_y(Alignment::Center);
