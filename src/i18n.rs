@@ -265,6 +265,7 @@ pub fn audit_text(lang: Lang, text: &crate::domain::AuditText) -> String {
                 "from_status" | "to_status" => label(format!("child_status.{value}"), value),
                 "kind" => label(format!("audit.action.{value}"), value),
                 "quorum" => label(format!("common.{value}"), value),
+                "role" => label(format!("role.{value}"), value),
                 "reason" => pair_rule_reason(lang, value),
                 "fields" => value
                     .split(", ")

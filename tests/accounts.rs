@@ -248,6 +248,14 @@ fn wrong_passwords_slow_down_then_lock_and_an_administrator_unlocks() {
         last = refusal_key(store.sign_in_at("officer", "wrong-password", now));
     }
     assert_eq!(last, "refusal.sign_in_now_locked");
+    let logged = store.audit_entries(1).expect("audit").remove(0);
+    assert_eq!(
+        (logged.action.as_str(), logged.summary.as_str()),
+        (
+            "lock",
+            "Account officer locked after 6 wrong passwords in a row"
+        )
+    );
     now += chrono::Duration::seconds(60);
     assert_eq!(
         refusal_key(store.sign_in_at("officer", PASSWORD, now)),

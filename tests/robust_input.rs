@@ -5,7 +5,6 @@
 
 mod common;
 
-
 use serde_json::{Value, json};
 use yuva::matching::{InputError, SolveOptions, parse_instance, solve_with};
 

@@ -98,6 +98,10 @@ fn the_window_locks_when_idle_and_opens_where_it_was() {
     type_into(&mut app, "sign_in.password", "yanlış-parol-1");
     submit_at_the_door(&mut app);
     assert!(app.at_the_door());
+    assert!(
+        shows(&app, "Parol səhvdir."),
+        "the lock asks for a password only"
+    );
     type_into(&mut app, "sign_in.password", common::ADMIN_PASSWORD);
     submit_at_the_door(&mut app);
     assert!(!app.at_the_door());

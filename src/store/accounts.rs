@@ -225,10 +225,29 @@ impl Store {
                         .format(TIME_FORMAT)
                         .to_string()
                 });
-                self.conn.execute(
+                let tx = self.conn.transaction()?;
+                tx.execute(
                     "UPDATE accounts SET failed_attempts = ?2, locked_until = ?3 WHERE id = ?1",
                     params![account.id, failures, until],
                 )?;
+                // An account locked by wrong passwords is worth an administrator's look.
+                if delay >= access::LOCK_SECONDS {
+                    audit(
+                        &tx,
+                        &account.login,
+                        "lock",
+                        "account",
+                        Some(account.id),
+                        &AuditText::new(
+                            "account_locked",
+                            vec![
+                                ("login", account.login.clone()),
+                                ("failures", failures.to_string()),
+                            ],
+                        ),
+                    )?;
+                }
+                tx.commit()?;
             }
             return Err(if delay >= access::LOCK_SECONDS {
                 refusal(

@@ -581,6 +581,14 @@ impl App {
                     Default::default(),
                 );
             }
+            // The lock asks for a password only: a wrong one is said so.
+            Err(StoreError::Refused(refusal))
+                if refusal.key == "refusal.sign_in_wrong"
+                    && matches!(gate.screen.mode(), sign_in::Mode::Unlock { .. }) =>
+            {
+                gate.screen
+                    .refused(Some(tr(lang, "sign_in.wrong_password")), Default::default());
+            }
             Err(e) => {
                 let text = store_failure(lang, &e).0;
                 gate.screen.refused(Some(text), Default::default());
@@ -1387,9 +1395,7 @@ fn signed_in_menu(actor: Option<&store::Actor>, lang: Lang) -> Element<'static, 
     row![
         column![
             text(actor.full_name().to_owned()).size(13),
-            text(tr(lang, actor.role().locale_key()))
-                .size(11)
-                .style(style::muted_text),
+            text(tr(lang, actor.role().locale_key())).size(11),
         ]
         .spacing(0),
         button(text(tr(lang, "sign_in.lock")).size(13))
