@@ -244,6 +244,17 @@ pub fn pair_rule_reason(lang: Lang, reason: &str) -> String {
     }
 }
 
+/// The label of an audit entry's action or entity (`prefix` "audit.action" or "audit.entity"),
+/// or the code itself where there is none.
+pub fn audit_label(lang: Lang, prefix: &str, code: &str) -> String {
+    let key = format!("{prefix}.{code}");
+    if has_key(lang, &key) {
+        tr(lang, &key)
+    } else {
+        code.to_owned()
+    }
+}
+
 /// An audit entry's text in a language: its values that are codes (a decision, an end reason,
 /// a child's status, a lock or an exclusion, yes/no, the fields a change touched) get their
 /// labels; codes of records, dates and numbers stay as they are.

@@ -9,6 +9,7 @@ rust_i18n::i18n!("locales");
 pub mod assets;
 pub mod demo;
 pub mod domain;
+pub mod exchange;
 pub mod files;
 pub mod geo;
 pub mod i18n;

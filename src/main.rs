@@ -96,6 +96,22 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         from: PathBuf,
     },
+    /// Export a list as a spreadsheet: `yuva export children|families|placements|decisions|audit
+    /// --db X --output F.xlsx|F.csv` (the file carries personal data: it is owner-only, and the
+    /// export is recorded in the audit log).
+    Export {
+        /// children, families, placements, decisions or audit.
+        #[arg(value_parser = parse_list)]
+        list: yuva::exchange::List,
+        #[arg(long, value_name = "FILE.xlsx|FILE.csv")]
+        output: PathBuf,
+        /// Language of the headers and labels: az, ru or en (default: the interface language).
+        #[arg(long, value_parser = parse_lang)]
+        lang: Option<yuva::i18n::Lang>,
+        /// The date days waiting are counted on (YYYY-MM-DD; default: today).
+        #[arg(long, value_parser = parse_iso_date)]
+        date: Option<NaiveDate>,
+    },
     /// Accounts: `yuva user add|list|disable|enable|reset --db X --login NAME [--role ROLE]`.
     User {
         #[command(subcommand)]
@@ -182,6 +198,12 @@ enum PackKind {
     },
 }
 
+fn parse_list(value: &str) -> Result<yuva::exchange::List, String> {
+    yuva::exchange::List::from_code(value).ok_or_else(|| {
+        format!("{value:?} is not children, families, placements, decisions or audit")
+    })
+}
+
 fn parse_lang(value: &str) -> Result<yuva::i18n::Lang, String> {
     yuva::i18n::Lang::from_code(value).ok_or_else(|| format!("{value:?} is not az, ru or en"))
 }
@@ -245,6 +267,45 @@ fn main() -> ExitCode {
         Some(Command::Audit {
             command: AuditCommand::Verify,
         }) => verify_audit(&database),
+        Some(Command::Export {
+            list,
+            output,
+            lang,
+            date,
+        }) => {
+            let lang = lang.unwrap_or_else(|| {
+                paths
+                    .as_ref()
+                    .map(|p| yuva::settings::UserSettings::load(&p.settings))
+                    .unwrap_or_default()
+                    .language
+            });
+            let today = date.unwrap_or_else(|| Local::now().date_naive());
+            let exported = (|| {
+                if yuva::exchange::Format::of(&output).is_none() {
+                    return Err(Failure::input(format!(
+                        "{} must end in .xlsx or .csv",
+                        output.display()
+                    )));
+                }
+                let gazetteer = Gazetteer::embedded().map_err(|e| e.to_string())?;
+                let mut store = cli_accounts::open(&database)?;
+                yuva::exchange::export_list(&mut store, &gazetteer, list, lang, today, &output)
+                    .map_err(|e| match e {
+                        yuva::exchange::ExportError::Store(e) => cli_accounts::store_failure(e),
+                        other => Failure::input(other.to_string()),
+                    })
+            })();
+            finish(exported.map(|rows| {
+                eprintln!(
+                    "yuva: {} rows of {} written to {} (it holds personal data: keep it safe)",
+                    rows,
+                    list.code(),
+                    output.display()
+                );
+                ExitCode::SUCCESS
+            }))
+        }
         Some(Command::User { command }) => {
             finish(cli_accounts::run_user(&database, &command).map(|()| ExitCode::SUCCESS))
         }

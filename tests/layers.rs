@@ -15,6 +15,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("geo", &["domain", "i18n"]),
     ("store", &["domain", "i18n", "geo", "files"]),
     ("keystore", &["store"]),
+    ("exchange", &["domain", "geo", "store", "i18n", "files"]),
     ("matching", &["domain", "geo", "store", "i18n"]),
     ("demo", &["domain", "geo", "store", "matching"]),
     (

@@ -57,6 +57,7 @@ fn keys_used_in_source() -> BTreeSet<String> {
         "sign_in.",
         "role.",
         "action.",
+        "export.",
     ];
     let mut keys = BTreeSet::new();
     let mut stack = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];

@@ -165,3 +165,42 @@ fn a_new_registry_gets_its_passphrase_and_asks_for_it_on_a_computer_that_does_no
     sign_in(&mut app, "admin", "uzun-parol-2026");
     assert!(!app.at_the_door());
 }
+
+#[test]
+fn the_children_list_exports_what_it_shows() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut app = launch(dir.path());
+    click(&mut app, "Nümayiş reyestri yarat");
+    click(&mut app, "Uşaqlar");
+    assert!(shows(&app, "İxrac et…"), "an administrator may export");
+    type_into(&mut app, "children.search", "əli");
+    let path = dir.path().join("uşaqlar.xlsx");
+    // The save dialog's answer (a native dialog the simulator cannot show).
+    update(
+        &mut app,
+        Message::ExportPath(yuva::exchange::List::Children, Some(path.clone())),
+    );
+    let mut book = calamine::open_workbook_auto(&path).expect("an XLSX file");
+    use calamine::Reader;
+    let name = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&name).expect("sheet");
+    assert!(range.height() > 1, "rows were exported");
+    let said = format!(
+        "{} sətir yazıldı: {}. Faylda şəxsi məlumat var: onu yalnız sizin oxuya biləcəyiniz yerdə saxlayın və işiniz bitəndə silin.",
+        range.height() - 1,
+        path.display()
+    );
+    assert!(shows(&app, &said), "the warning about personal data");
+    let registry =
+        yuva::store::Store::open(&dir.path().join("registry.db"), &common::key()).expect("opens");
+    let all = registry.children().expect("children").len();
+    assert!(range.height() - 1 < all, "only the rows the search shows");
+    // The rows are those the list shows (its search looks at names, codes and places).
+    for row in range.rows().skip(1) {
+        assert!(
+            shows(&app, &row[0].to_string()),
+            "{} is not in the list",
+            row[0]
+        );
+    }
+}

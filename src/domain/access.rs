@@ -68,9 +68,17 @@ impl Role {
             Role::Trainer => registry_is_demo && !matches!(action, ManageAccounts | BackUpRestore),
             Role::Officer => matches!(
                 action,
-                EditRecords | ProposePlacements | ManagePlacements | ManageExclusions | PrintPacks
+                EditRecords
+                    | ProposePlacements
+                    | ManagePlacements
+                    | ManageExclusions
+                    | PrintPacks
+                    | ExportData
             ),
-            Role::PanelChair => matches!(action, ManageSessions | RecordDecisions | PrintPacks),
+            Role::PanelChair => matches!(
+                action,
+                ManageSessions | RecordDecisions | PrintPacks | ExportData
+            ),
             Role::PanelMember => matches!(action, RecordDecisions | PrintPacks),
             Role::Viewer => false,
         }
@@ -99,6 +107,8 @@ pub enum Action {
     RecordDecisions,
     /// Print assessment packs (they carry personal data).
     PrintPacks,
+    /// Export lists as spreadsheets (they carry personal data).
+    ExportData,
     /// Add, disable and reset accounts.
     ManageAccounts,
     /// Back the registry up and restore it.
@@ -110,7 +120,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 11] = [
+    pub const ALL: [Action; 12] = [
         Action::EditRecords,
         Action::ProposePlacements,
         Action::ManagePlacements,
@@ -118,6 +128,7 @@ impl Action {
         Action::ManageSessions,
         Action::RecordDecisions,
         Action::PrintPacks,
+        Action::ExportData,
         Action::ManageAccounts,
         Action::BackUpRestore,
         Action::LoadDemo,
@@ -133,6 +144,7 @@ impl Action {
             Action::ManageSessions => "action.manage_sessions",
             Action::RecordDecisions => "action.record_decisions",
             Action::PrintPacks => "action.print_packs",
+            Action::ExportData => "action.export_data",
             Action::ManageAccounts => "action.manage_accounts",
             Action::BackUpRestore => "action.back_up_restore",
             Action::LoadDemo => "action.load_demo",

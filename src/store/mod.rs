@@ -22,7 +22,7 @@ use crate::domain::ValidationErrors;
 pub use accounts::{Account, Actor, MAX_IDLE_LOCK_MINUTES, NewAccount, generate_password};
 pub use children::GroupChange;
 pub use encryption::{FileKind, Passphrase};
-pub use workflow::{AuditFilter, Proposal};
+pub use workflow::{AuditFilter, DecisionRow, Proposal};
 
 /// How the store can fail. Validation failures carry every broken rule, by field.
 #[derive(Debug, thiserror::Error)]

@@ -30,6 +30,19 @@ pub struct Proposal {
     pub explanation: Option<Explanation>,
 }
 
+/// A panel decision (or correction, `decision` `None`) as an export lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DecisionRow {
+    pub session_date: NaiveDate,
+    pub child_code: String,
+    pub family_code: String,
+    pub decision: Option<Decision>,
+    pub conditions: String,
+    pub reasons: String,
+    pub recorded_by: String,
+    pub recorded_at: String,
+}
+
 /// What the audit trail screen shows.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuditFilter {
@@ -297,6 +310,54 @@ impl Store {
                 })
             },
         )
+    }
+
+    /// Every panel decision and correction with its session and pair, oldest first (for
+    /// exports).
+    pub fn decision_rows(&self) -> Result<Vec<DecisionRow>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT s.session_date, c.code, f.code, d.decision, d.conditions, d.reasons,
+                    d.recorded_by, d.recorded_at
+             FROM panel_decisions d
+             JOIN panel_items i ON i.id = d.item_id
+             JOIN panel_sessions s ON s.id = i.session_id
+             JOIN children c ON c.id = i.child_id
+             JOIN families f ON f.id = i.family_id
+             ORDER BY d.id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+                r.get::<_, String>(7)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (date, child_code, family_code, decision, conditions, reasons, by, at) = row?;
+            out.push(DecisionRow {
+                session_date: NaiveDate::parse_from_str(&date, "%Y-%m-%d").map_err(|e| {
+                    StoreError::Corrupt {
+                        entity: "panel session",
+                        id: 0,
+                        message: e.to_string(),
+                    }
+                })?,
+                child_code,
+                family_code,
+                decision: decision.as_deref().and_then(Decision::from_code),
+                conditions,
+                reasons,
+                recorded_by: by,
+                recorded_at: at,
+            });
+        }
+        Ok(out)
     }
 
     /// The audit log, newest first, filtered.

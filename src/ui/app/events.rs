@@ -11,6 +11,10 @@ pub(super) fn handle_family_event(
     event: Option<families::Event>,
 ) -> Option<(String, bool)> {
     match event? {
+        families::Event::Export => {
+            ws.pending_export = Some(crate::exchange::List::Families);
+            None
+        }
         families::Event::Print(id) => {
             ws.pending_print = Some(PackRequest::Family(id));
             None
@@ -50,6 +54,10 @@ pub(super) fn handle_child_event(
     event: Option<children::Event>,
 ) -> Option<(String, bool)> {
     match event? {
+        children::Event::Export => {
+            ws.pending_export = Some(crate::exchange::List::Children);
+            None
+        }
         children::Event::History(code) => {
             ws.placements.show_history(&code);
             ws.tab = Tab::Placements;
@@ -121,6 +129,81 @@ pub(super) fn save_dialog(ws: &Workspace, request: PackRequest) -> Task<Message>
         },
         move |path| Message::PackPath(request.clone(), path),
     )
+}
+
+/// The native save dialog for an exported list (XLSX, or CSV by the name's extension).
+pub(super) fn export_dialog(ws: &Workspace, list: crate::exchange::List) -> Task<Message> {
+    let name = format!("{}-{}.xlsx", list.code(), ws.today);
+    Task::perform(
+        async move {
+            rfd::AsyncFileDialog::new()
+                .set_file_name(name)
+                .add_filter("Excel", &["xlsx"])
+                .add_filter("CSV", &["csv"])
+                .save_file()
+                .await
+                .map(|file| file.path().to_path_buf())
+        },
+        move |path| Message::ExportPath(list, path),
+    )
+}
+
+/// Writes the rows a list shows now to `path` and says how it went.
+pub(super) fn export_outcome(
+    ws: &mut Workspace,
+    lang: Lang,
+    list: crate::exchange::List,
+    path: &std::path::Path,
+) -> Notice {
+    use crate::exchange;
+    let registry = &ws.registry;
+    let table = match list {
+        exchange::List::Families => {
+            let families: Vec<crate::domain::Family> = ws
+                .families
+                .shown_rows()
+                .iter()
+                .filter_map(|&i| registry.families.get(i).cloned())
+                .collect();
+            exchange::families_table(&families, &registry.occupied, &ws.gazetteer, lang)
+        }
+        _ => {
+            let children: Vec<crate::domain::Child> = ws
+                .children
+                .shown_rows()
+                .iter()
+                .filter_map(|&i| registry.children.get(i).cloned())
+                .collect();
+            exchange::children_table(&children, &ws.gazetteer, lang, ws.today)
+        }
+    };
+    match exchange::export_table(&mut ws.store, list, &table, path) {
+        Ok(rows) => Notice {
+            text: tr_args(
+                lang,
+                "export.done",
+                &[
+                    ("rows", rows.to_string()),
+                    ("path", path.display().to_string()),
+                ],
+            ),
+            is_error: false,
+            open: Some(path.to_path_buf()),
+        },
+        Err(crate::exchange::ExportError::Store(e)) => {
+            let (text, is_error) = store_failure(lang, &e);
+            Notice {
+                text,
+                is_error,
+                open: None,
+            }
+        }
+        Err(e) => Notice {
+            text: tr_args(lang, "export.failed", &[("reason", e.to_string())]),
+            is_error: true,
+            open: None,
+        },
+    }
 }
 
 /// The native save dialog for a copy of the registry, named by the day.

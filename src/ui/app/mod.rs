@@ -113,6 +113,8 @@ pub enum Message {
     RestoreChecked(Result<settings::PendingRestore, String>),
     /// The sign-in (or lock) screen.
     SignIn(sign_in::Message),
+    /// Where to save an exported list (`None`: no file chosen).
+    ExportPath(crate::exchange::List, Option<PathBuf>),
     /// A click or a scroll: the person is there (keys count too).
     Activity,
     /// Every few seconds while a registry is open: lock when idle too long.
@@ -157,6 +159,8 @@ struct Workspace {
     settings: settings::Screen,
     /// A pack a screen asked to print, answered with the save dialog after the update.
     pending_print: Option<PackRequest>,
+    /// A list a screen asked to export, answered with the save dialog after the update.
+    pending_export: Option<crate::exchange::List>,
     dashboard: dashboard::Screen,
     matching: matching::Screen,
     panel: panel::Screen,
@@ -237,6 +241,7 @@ impl Workspace {
             children,
             settings: settings::Screen::default(),
             pending_print: None,
+            pending_export: None,
             dashboard: dashboard::Screen::default(),
             matching: matching::Screen::new(today),
             panel: panel::Screen::new(),
@@ -1144,6 +1149,11 @@ impl App {
                 }
                 None => {}
             },
+            Message::ExportPath(_, None) => {}
+            Message::ExportPath(list, Some(path)) => {
+                self.notice = Some(export_outcome(ws, lang, list, &path));
+                return Task::none();
+            }
             Message::BackupPath(None) => {}
             // Copying and checking a registry takes a while: off the window's thread.
             Message::BackupPath(Some(path)) => {
@@ -1225,6 +1235,9 @@ impl App {
         }
         if let Some(request) = ws.pending_print.take() {
             task = save_dialog(ws, request);
+        }
+        if let Some(list) = ws.pending_export.take() {
+            task = export_dialog(ws, list);
         }
         if let Some((text, is_error)) = notice {
             self.notify(text, is_error);

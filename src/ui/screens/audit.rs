@@ -5,7 +5,7 @@
 use iced::widget::{column, container, row, scrollable, text, text_input};
 use iced::{Element, Length, Task};
 
-use crate::i18n::{has_key, tr, tr_args};
+use crate::i18n::{tr, tr_args};
 use crate::store::{AuditEntry, AuditFilter};
 use crate::ui::Env;
 use crate::ui::style;
@@ -86,14 +86,7 @@ impl Screen {
         let lang = env.lang;
         let t = |key: &str| tr(lang, key);
         // Entity and action codes have labels where the locale has them.
-        let label = |prefix: &str, code: &str| {
-            let key = format!("{prefix}.{code}");
-            if has_key(lang, &key) {
-                tr(lang, &key)
-            } else {
-                code.to_owned()
-            }
-        };
+        let label = |prefix: &str, code: &str| crate::i18n::audit_label(lang, prefix, code);
         let choices = |values: &[String], prefix: &str| -> Vec<Choice<Option<String>>> {
             std::iter::once(Choice {
                 value: None,

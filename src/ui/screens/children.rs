@@ -34,6 +34,8 @@ pub enum Message {
     Page(usize),
     Open(i64),
     New,
+    /// Export the list as it is filtered now.
+    Export,
     Edit(i64),
     Back,
     /// The placements of this record, active and ended.
@@ -48,6 +50,8 @@ pub enum Message {
 }
 
 pub enum Event {
+    /// Export the rows the list shows now (ask where to save them).
+    Export,
     /// Show the placement history of the record with this code.
     History(String),
     /// Rank every family against this child; answer with [`Screen::show_fits`].
@@ -73,6 +77,11 @@ pub struct Screen {
 }
 
 impl Screen {
+    /// The registry's rows the list shows now (its filters and order), for an export.
+    pub fn shown_rows(&self) -> &[usize] {
+        &self.rows
+    }
+
     pub fn new(env: &Env<'_>) -> Self {
         let mut screen = Screen {
             mode: Mode::List,
@@ -180,6 +189,7 @@ impl Screen {
                 requery = false;
             }
             Message::New => return Some(Event::NeedCodes),
+            Message::Export => return Some(Event::Export),
             Message::Edit(id) => return Some(Event::EditWithCodes(id)),
             Message::History(code) => return Some(Event::History(code)),
             Message::FindFamily(id) => return Some(Event::FindFamily(id)),
@@ -274,6 +284,8 @@ impl Screen {
             ),
             t("child.new"),
             env.may(Action::EditRecords).then_some(Message::New),
+            env.may(Action::ExportData)
+                .then(|| (t("export.button"), Message::Export)),
         );
 
         let search = text_input(&t("common.search"), &self.query.text)

@@ -32,6 +32,8 @@ pub enum Message {
     Page(usize),
     Open(i64),
     New,
+    /// Export the list as it is filtered now.
+    Export,
     Edit(i64),
     Back,
     /// Print the family assessment pack.
@@ -49,6 +51,8 @@ pub enum Message {
 
 /// What the screen asks of the application.
 pub enum Event {
+    /// Export the rows the list shows now (ask where to save them).
+    Export,
     Print(i64),
     /// Show the placement history of the record with this code.
     History(String),
@@ -73,6 +77,11 @@ pub struct Screen {
 }
 
 impl Screen {
+    /// The registry's rows the list shows now (its filters and order), for an export.
+    pub fn shown_rows(&self) -> &[usize] {
+        &self.rows
+    }
+
     pub fn new(env: &Env<'_>) -> Self {
         let mut screen = Screen {
             mode: Mode::List,
@@ -170,6 +179,7 @@ impl Screen {
                 requery = false;
             }
             Message::New => return Some(Event::NeedCode),
+            Message::Export => return Some(Event::Export),
             Message::Edit(id) => {
                 if let Some(family) = env.registry.family(id) {
                     self.mode = Mode::Form(Box::new(Form::edit(family, env)));
@@ -274,6 +284,8 @@ impl Screen {
             ),
             t("family.new"),
             env.may(Action::EditRecords).then_some(Message::New),
+            env.may(Action::ExportData)
+                .then(|| (t("export.button"), Message::Export)),
         );
 
         let search = text_input(&t("common.search"), &self.query.text)

@@ -329,15 +329,23 @@ pub fn list_header<'a, M: Clone + 'a>(
     count: String,
     new_label: String,
     on_new: Option<M>,
+    export: Option<(String, M)>,
 ) -> Element<'a, M> {
     row![
         text(title).size(24),
         iced::widget::space::horizontal(),
         text(count).size(14),
+    ]
+    .push(export.map(|(label, message)| {
+        button(text(label))
+            .on_press(message)
+            .style(button::secondary)
+    }))
+    .push(
         button(text(new_label))
             .on_press_maybe(on_new)
             .style(button::primary),
-    ]
+    )
     .spacing(16)
     .align_y(Alignment::Center)
     .into()
