@@ -203,4 +203,17 @@ fn the_children_list_exports_what_it_shows() {
             row[0]
         );
     }
+    // The audit trail exports the entries it shows, the children's export among them.
+    click(&mut app, "Jurnal");
+    assert!(shows(&app, "İxrac et…"));
+    let audit = dir.path().join("jurnal.csv");
+    update(
+        &mut app,
+        Message::ExportPath(yuva::exchange::List::Audit, Some(audit.clone())),
+    );
+    let text = std::fs::read_to_string(&audit).expect("csv");
+    assert!(
+        text.contains("uşaqlar.xlsx"),
+        "the children's export is in the trail"
+    );
 }

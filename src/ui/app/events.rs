@@ -158,6 +158,7 @@ pub(super) fn export_outcome(
     use crate::exchange;
     let registry = &ws.registry;
     let table = match list {
+        exchange::List::Audit => exchange::audit_table(&ws.audit.entries, lang),
         exchange::List::Families => {
             let families: Vec<crate::domain::Family> = ws
                 .families

@@ -1010,6 +1010,9 @@ impl App {
                     Some(audit::Event::OpenRecord(record)) => {
                         return open_record(ws, record);
                     }
+                    Some(audit::Event::Export) => {
+                        ws.pending_export = Some(crate::exchange::List::Audit);
+                    }
                     None => {}
                 }
             }

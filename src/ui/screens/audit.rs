@@ -2,7 +2,7 @@
 //! newest first, filtered by text, user, record kind and action. Read-only: the log has no
 //! edit or delete path.
 
-use iced::widget::{column, container, row, scrollable, text, text_input};
+use iced::widget::{button, column, container, row, scrollable, text, text_input};
 use iced::{Element, Length, Task};
 
 use crate::i18n::{tr, tr_args};
@@ -23,6 +23,8 @@ pub enum Message {
     Action(Option<String>),
     /// Open the record an entry is about.
     OpenRecord(RecordLink),
+    /// Export the entries shown.
+    Export,
 }
 
 /// What the application is asked to do.
@@ -30,6 +32,8 @@ pub enum Event {
     /// The filter changed: query the entries again.
     FilterChanged,
     OpenRecord(RecordLink),
+    /// Export the entries shown (ask where).
+    Export,
 }
 
 /// The record an entry is about, where a page shows it.
@@ -78,6 +82,7 @@ impl Screen {
             Message::Entity(v) => self.filter.entity = v,
             Message::Action(v) => self.filter.action = v,
             Message::OpenRecord(record) => return (Task::none(), Some(Event::OpenRecord(record))),
+            Message::Export => return (Task::none(), Some(Event::Export)),
         }
         (Task::none(), Some(Event::FilterChanged))
     }
@@ -174,7 +179,15 @@ impl Screen {
             );
         }
         column![
-            text(t("audit.title")).size(24),
+            row![
+                text(t("audit.title")).size(24),
+                iced::widget::space::horizontal()
+            ]
+            .push(env.may(crate::domain::access::Action::ExportData).then(|| {
+                button(text(t("export.button")))
+                    .on_press(Message::Export)
+                    .style(button::secondary)
+            })),
             text(tr_args(
                 lang,
                 "audit.count",
