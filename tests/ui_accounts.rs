@@ -217,3 +217,31 @@ fn the_children_list_exports_what_it_shows() {
         "the children's export is in the trail"
     );
 }
+
+#[test]
+fn a_run_that_finishes_while_the_window_is_locked_is_there_after_unlocking() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut app = launch(dir.path());
+    click(&mut app, "Nümayiş reyestri yarat");
+    click(&mut app, "Uyğunlaşdırma");
+    click(&mut app, "Uyğunlaşdırmanı başlat");
+    assert!(app.matching_running());
+    update(&mut app, Message::Lock);
+    assert!(app.at_the_door());
+    let started = Instant::now();
+    while app.matching_running() {
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "the run finishes"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+        deliver(&mut app);
+    }
+    type_into(&mut app, "sign_in.password", common::ADMIN_PASSWORD);
+    submit_at_the_door(&mut app);
+    assert!(!app.at_the_door());
+    assert!(
+        app.matching_plan().is_some(),
+        "the plan found while locked is on screen"
+    );
+}

@@ -808,11 +808,9 @@ impl App {
                     _ => Task::none(),
                 };
             }
-            _ if self.gate.is_some()
-                && !matches!(message, Message::Language(_) | Message::FirstFrame) =>
-            {
-                return Task::none();
-            }
+            // Behind the door nothing of the registry is on screen, so what still arrives is the
+            // answer of work started before the lock (a run, a backup): it is taken in, and shown
+            // once the same person is back.
             Message::Language(new) => {
                 self.lang = new;
                 if let Ok(ws) = &mut self.workspace {
