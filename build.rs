@@ -14,6 +14,10 @@ fn main() {
             "Yuva — foster-care registry and placement matching",
         )
         .set("LegalCopyright", "Yuva team");
+    // mingw's C++ runtime and threads (HiGHS is C++) go into the .exe: no DLL to ship.
+    if std::env::var("CARGO_CFG_TARGET_ENV").as_deref() == Ok("gnu") {
+        println!("cargo:rustc-link-arg-bins=-static");
+    }
     // Cross-building on Linux: mingw's windres compiles the resource.
     if std::env::var("CARGO_CFG_TARGET_ENV").as_deref() == Ok("gnu")
         && std::env::var_os("HOST").is_some_and(|h| !h.to_string_lossy().contains("windows"))

@@ -112,6 +112,25 @@ enum Command {
         #[arg(long, value_parser = parse_iso_date)]
         date: Option<NaiveDate>,
     },
+    /// Import families or children from a spreadsheet (XLSX or CSV): every row is checked
+    /// first; nothing is written when a row is wrong (unless --valid-rows-only), and rows that
+    /// are already in the registry are skipped. Exit 2 with the row and column of each error.
+    Import {
+        /// families or children.
+        #[arg(value_parser = parse_import_kind)]
+        kind: yuva::exchange::import::Kind,
+        #[arg(long, value_name = "FILE.xlsx|FILE.csv")]
+        from: PathBuf,
+        /// Check and report only; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Write the valid rows even when others are wrong.
+        #[arg(long)]
+        valid_rows_only: bool,
+        /// Language of the messages: az, ru or en (default: the interface language).
+        #[arg(long, value_parser = parse_lang)]
+        lang: Option<yuva::i18n::Lang>,
+    },
     /// Accounts: `yuva user add|list|disable|enable|reset --db X --login NAME [--role ROLE]`.
     User {
         #[command(subcommand)]
@@ -196,6 +215,14 @@ enum PackKind {
         #[arg(long, value_name = "ID")]
         session: i64,
     },
+}
+
+fn parse_import_kind(value: &str) -> Result<yuva::exchange::import::Kind, String> {
+    match value {
+        "families" => Ok(yuva::exchange::import::Kind::Families),
+        "children" => Ok(yuva::exchange::import::Kind::Children),
+        _ => Err(format!("{value:?} is not families or children")),
+    }
 }
 
 fn parse_list(value: &str) -> Result<yuva::exchange::List, String> {
@@ -305,6 +332,29 @@ fn main() -> ExitCode {
                 );
                 ExitCode::SUCCESS
             }))
+        }
+        Some(Command::Import {
+            kind,
+            from,
+            dry_run,
+            valid_rows_only,
+            lang,
+        }) => {
+            let lang = lang.unwrap_or_else(|| {
+                paths
+                    .as_ref()
+                    .map(|p| yuva::settings::UserSettings::load(&p.settings))
+                    .unwrap_or_default()
+                    .language
+            });
+            finish(run_import(
+                &database,
+                kind,
+                &from,
+                lang,
+                dry_run,
+                valid_rows_only,
+            ))
         }
         Some(Command::User { command }) => {
             finish(cli_accounts::run_user(&database, &command).map(|()| ExitCode::SUCCESS))
@@ -464,6 +514,63 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// `yuva import`: the outcome on stderr, a line per problem (row, column, message).
+fn run_import(
+    database: &std::path::Path,
+    kind: yuva::exchange::import::Kind,
+    from: &std::path::Path,
+    lang: yuva::i18n::Lang,
+    dry_run: bool,
+    valid_rows_only: bool,
+) -> Result<ExitCode, Failure> {
+    use yuva::exchange::import;
+    let gazetteer = Gazetteer::embedded().map_err(|e| e.to_string())?;
+    let mut store = cli_accounts::open(database)?;
+    let outcome = import::import(
+        &mut store,
+        &gazetteer,
+        kind,
+        from,
+        lang,
+        Local::now().date_naive(),
+        import::Options {
+            dry_run,
+            valid_rows_only,
+        },
+    )
+    .map_err(|e| match e {
+        import::ImportError::Store(e) => cli_accounts::store_failure(e),
+        import::ImportError::File(message) => Failure::input(message),
+    })?;
+    let name = from.display();
+    for problem in outcome.problems.iter().chain(&outcome.duplicates) {
+        match &problem.column {
+            Some(column) => eprintln!("{name}: row {}, {column}: {}", problem.row, problem.message),
+            None => eprintln!("{name}: row {}: {}", problem.row, problem.message),
+        }
+    }
+    eprintln!(
+        "yuva: {} rows read, {} valid, {} already in the registry, {} with errors; {} written{}",
+        outcome.rows,
+        outcome.valid,
+        outcome.duplicates.len(),
+        outcome.rows - outcome.valid - outcome.duplicates.len(),
+        outcome.written,
+        if dry_run {
+            " (dry run)"
+        } else if outcome.written == 0 && !outcome.problems.is_empty() {
+            " (nothing is written while a row is wrong: correct the file, or pass --valid-rows-only)"
+        } else {
+            ""
+        }
+    );
+    Ok(if outcome.problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
 }
 
 /// The exit code of a command: its own, or its failure's after the message on stderr.

@@ -58,6 +58,7 @@ fn keys_used_in_source() -> BTreeSet<String> {
         "role.",
         "action.",
         "export.",
+        "import.",
     ];
     let mut keys = BTreeSet::new();
     let mut stack = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];

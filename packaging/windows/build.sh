@@ -4,10 +4,14 @@
 # Debian's Rust (rustc-web 1.96 with its standard-library source) builds the standard library
 # for x86_64-pc-windows-gnu (-Zbuild-std; rustup has no Windows target here), mingw-w64 links,
 # makensis packs the installer. See shared/windows.md for the measured recipe.
+# The installer ships the fast solver, HiGHS (`--features highs`): CMake cross-builds it with
+# packaging/windows/mingw-toolchain.cmake (mingw's POSIX-thread g++), bindgen reads its C
+# header with the build machine's libclang.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-packages=(rustc-web cargo-web rust-web-src gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 nsis)
+packages=(rustc-web cargo-web rust-web-src gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64
+  g++-mingw-w64-x86-64-posix cmake libclang-dev nsis)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" > /dev/null 2>&1 || missing+=("$p")
@@ -29,9 +33,11 @@ started=$(date +%s)
 # compiler. A separate target folder keeps the Linux build warm.
 PATH="/usr/bin:$PATH" RUSTC_BOOTSTRAP=1 CARGO_PROFILE_RELEASE_STRIP=true \
   CARGO_TARGET_DIR="$out/cargo" \
-  cargo build --release --locked --target x86_64-pc-windows-gnu \
+  CMAKE_TOOLCHAIN_FILE_x86_64_pc_windows_gnu="$(realpath packaging/windows/mingw-toolchain.cmake)" \
+  CXX_x86_64_pc_windows_gnu=x86_64-w64-mingw32-g++-posix \
+  cargo build --release --locked --target x86_64-pc-windows-gnu --features highs \
   -Zbuild-std=std,panic_abort \
-  --config 'target.x86_64-pc-windows-gnu.linker="x86_64-w64-mingw32-gcc"'
+  --config 'target.x86_64-pc-windows-gnu.linker="x86_64-w64-mingw32-gcc-posix"'
 cp "$out/cargo/x86_64-pc-windows-gnu/release/yuva.exe" "$out/yuva.exe"
 echo "build.sh: yuva.exe cross-built in $(( $(date +%s) - started )) s, $(du -h "$out/yuva.exe" | cut -f1)"
 

@@ -114,6 +114,8 @@ linux, windows = (json.load(open(p)) for p in sys.argv[1:3])
 # Both plans are proven optimal: the same objective (the placements may differ where several
 # plans are worth the same, e.g. when the Linux build uses HiGHS).
 assert linux["proven_optimal"] and windows["proven_optimal"]
+# The officers' build is the fast build: the installed yuva.exe solves with HiGHS.
+assert windows["solver"] == "highs", windows["solver"]
 assert abs(linux["objective"] - windows["objective"]) < 1e-3, (linux["objective"], windows["objective"])
 print(f"smoke-test: plan objective {windows['objective']:.2f} on Windows ({windows['solver']}) "
       f"and Linux ({linux['solver']}), {len(windows['placements'])} placements")

@@ -8,6 +8,8 @@
 //! strings, and a CSV cell starting with `=`, `+`, `-` or `@` is written with a leading `'`, as
 //! spreadsheet programs read text (OWASP's CSV-injection advice).
 
+pub mod import;
+
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -152,33 +154,69 @@ fn headers(lang: Lang, keys: &[&str]) -> Vec<String> {
         .collect()
 }
 
-/// The children, as the children's list shows them.
+/// The families' columns, in order: what an export writes and an import reads (`occupied` is
+/// written only).
+pub const FAMILY_COLUMNS: &[&str] = &[
+    "code",
+    "main_carer",
+    "main_carer_birth",
+    "phone",
+    "district",
+    "settlement",
+    "address",
+    "family_status",
+    "approval_date",
+    "review_due",
+    "care_types",
+    "age_min",
+    "age_max",
+    "sex_preference",
+    "places",
+    "languages",
+    "notes",
+    "occupied",
+];
+
+/// The children's columns, in order: what an export writes and an import reads
+/// (`days_waiting` is written only).
+pub const CHILD_COLUMNS: &[&str] = &[
+    "code",
+    "last_name",
+    "first_name",
+    "birth_date",
+    "sex",
+    "legal_status",
+    "situation",
+    "district",
+    "settlement",
+    "address",
+    "urgency",
+    "care_type",
+    "needs",
+    "languages",
+    "referral_date",
+    "status",
+    "sibling_group",
+    "notes",
+    "days_waiting",
+];
+
+/// The children, with what an import needs to make them again.
 pub fn children_table(
     children: &[Child],
+    groups: &[crate::domain::SiblingGroup],
     gazetteer: &Gazetteer,
     lang: Lang,
     today: NaiveDate,
 ) -> Table {
+    let group_code = |id: Option<i64>| {
+        id.and_then(|id| groups.iter().find(|g| g.id == Some(id)))
+            .map(|g| g.code.clone())
+            .unwrap_or_default()
+    };
     Table {
         name: tr(lang, List::Children.locale_key()),
-        headers: headers(
-            lang,
-            &[
-                "code",
-                "last_name",
-                "first_name",
-                "birth_date",
-                "sex",
-                "status",
-                "district",
-                "settlement",
-                "urgency",
-                "care_type",
-                "needs",
-                "referral_date",
-                "days_waiting",
-            ],
-        ),
+        headers: headers(lang, CHILD_COLUMNS),
         rows: children
             .iter()
             .map(|c| {
@@ -188,13 +226,21 @@ pub fn children_table(
                     Cell::Text(c.first_name.clone()),
                     Cell::Date(c.birth_date),
                     Cell::Text(tr(lang, &c.sex.locale_key())),
-                    Cell::Text(tr(lang, &c.status.locale_key())),
+                    Cell::Text(tr(lang, &c.legal_status.locale_key())),
+                    Cell::Text(tr(lang, &c.situation.locale_key())),
                     place_name(gazetteer, lang, Some(&c.location.district_code)),
                     place_name(gazetteer, lang, c.location.settlement_code.as_deref()),
+                    Cell::from(c.location.address.clone()),
                     Cell::Text(tr(lang, &c.urgency.locale_key())),
                     Cell::Text(tr(lang, &c.care_type.locale_key())),
                     Cell::from(labels(lang, c.needs.iter().copied(), |n| n.locale_key())),
+                    Cell::from(labels(lang, c.languages.iter().copied(), |l| {
+                        l.locale_key()
+                    })),
                     Cell::Date(c.referral_date),
+                    Cell::Text(tr(lang, &c.status.locale_key())),
+                    Cell::from(group_code(c.sibling_group_id)),
+                    Cell::from(c.notes.clone()),
                     Cell::Number(c.days_waiting(today) as f64),
                 ]
             })
@@ -202,7 +248,7 @@ pub fn children_table(
     }
 }
 
-/// The families, as the families' list shows them, with the places taken now.
+/// The families, with the places taken now.
 pub fn families_table(
     families: &[Family],
     occupied: &std::collections::HashMap<i64, u32>,
@@ -211,25 +257,7 @@ pub fn families_table(
 ) -> Table {
     Table {
         name: tr(lang, List::Families.locale_key()),
-        headers: headers(
-            lang,
-            &[
-                "code",
-                "main_carer",
-                "phone",
-                "district",
-                "settlement",
-                "address",
-                "family_status",
-                "approval_date",
-                "review_due",
-                "care_types",
-                "age_min",
-                "age_max",
-                "places",
-                "occupied",
-            ],
-        ),
+        headers: headers(lang, FAMILY_COLUMNS),
         rows: families
             .iter()
             .map(|f| {
@@ -237,6 +265,7 @@ pub fn families_table(
                 vec![
                     Cell::Text(f.code.clone()),
                     Cell::Text(f.main_carer.full_name.clone()),
+                    Cell::from(f.main_carer.birth_date),
                     Cell::from(f.main_carer.phone.clone()),
                     place_name(gazetteer, lang, Some(&f.location.district_code)),
                     place_name(gazetteer, lang, f.location.settlement_code.as_deref()),
@@ -249,7 +278,12 @@ pub fn families_table(
                     })),
                     Cell::Number(f64::from(f.terms.age_min)),
                     Cell::Number(f64::from(f.terms.age_max)),
+                    Cell::Text(tr(lang, &f.terms.sex_preference.locale_key())),
                     Cell::Number(f64::from(f.terms.places)),
+                    Cell::from(labels(lang, f.languages.iter().copied(), |l| {
+                        l.locale_key()
+                    })),
+                    Cell::from(f.notes.clone()),
                     Cell::Number(f64::from(taken)),
                 ]
             })
@@ -387,7 +421,13 @@ pub fn table_of(
     today: NaiveDate,
 ) -> Result<Table, StoreError> {
     Ok(match list {
-        List::Children => children_table(&store.children()?, gazetteer, lang, today),
+        List::Children => children_table(
+            &store.children()?,
+            &store.sibling_groups()?,
+            gazetteer,
+            lang,
+            today,
+        ),
         List::Families => families_table(
             &store.families()?,
             &store.occupied_places()?,

@@ -175,7 +175,7 @@ pub(super) fn export_outcome(
                 .iter()
                 .filter_map(|&i| registry.children.get(i).cloned())
                 .collect();
-            exchange::children_table(&children, &ws.gazetteer, lang, ws.today)
+            exchange::children_table(&children, &registry.groups, &ws.gazetteer, lang, ws.today)
         }
     };
     match exchange::export_table(&mut ws.store, list, &table, path) {

@@ -1,0 +1,847 @@
+//! Families and children into the registry from a spreadsheet (XLSX by `calamine`, or CSV in
+//! UTF-8, Windows-1251 or Windows-1254, detected by `chardetng`, separated by `,` or `;`).
+//!
+//! Columns are matched by their header in Azerbaijani, Russian or English (the export's
+//! headers, or the column's code), values by code or by label in any of the three languages,
+//! places by name in any of them — all folded the Azerbaijani way (`fold_for_search`). Every
+//! row is read and checked with the same rules as the window before anything is written; then
+//! all valid rows go in one transaction with one audit entry — or, by default, nothing at all
+//! when any row is wrong.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use super::{CHILD_COLUMNS, FAMILY_COLUMNS};
+use crate::domain::text::fold_for_search;
+use crate::domain::validation::{validate_child, validate_family};
+use crate::domain::*;
+use crate::geo::Gazetteer;
+use crate::i18n::{Lang, tr, tr_args};
+use crate::store::{GroupChange, Store, StoreError};
+
+/// What is imported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Families,
+    Children,
+}
+
+/// A cell as read from the file.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Raw {
+    Text(String),
+    Number(f64),
+    Date(NaiveDate),
+    Empty,
+}
+
+impl Raw {
+    fn text(&self) -> String {
+        match self {
+            // Undo the export's guard against formulas ("'=…" was written for "=…").
+            Raw::Text(t) => match t.strip_prefix('\'') {
+                Some(rest) if rest.starts_with(['=', '+', '-', '@']) => rest.trim().to_owned(),
+                _ => t.trim().to_owned(),
+            },
+            Raw::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{}", *n as i64),
+            Raw::Number(n) => n.to_string(),
+            Raw::Date(d) => format_date(*d),
+            Raw::Empty => String::new(),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.text().is_empty()
+    }
+}
+
+/// A sheet as read: its header row and data rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sheet {
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<Raw>>,
+}
+
+/// Why a file cannot be imported at all (nothing is written).
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    File(String),
+}
+
+/// One problem of one row: the sheet's row number (the header is row 1), the column's header
+/// as the file has it, and what is wrong, in the interface language.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowProblem {
+    pub row: usize,
+    pub column: Option<String>,
+    pub message: String,
+}
+
+/// What an import found (and, unless a dry run or refused, wrote).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Outcome {
+    pub rows: usize,
+    /// Rows that are whole and new.
+    pub valid: usize,
+    /// Rows written (0 on a dry run or when refused).
+    pub written: usize,
+    /// Rows that match a record already in the registry (the same code, or the same name and
+    /// birth date): skipped, never overwritten.
+    pub duplicates: Vec<RowProblem>,
+    pub problems: Vec<RowProblem>,
+}
+
+/// How to import.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Check and report only.
+    pub dry_run: bool,
+    /// Write the valid rows even when others are wrong (otherwise nothing is written).
+    pub valid_rows_only: bool,
+}
+
+/// The most rows one file may have.
+pub const MAX_ROWS: usize = 50_000;
+
+/// Reads the first sheet of an XLSX/XLS/ODS file, or a CSV file, as header and rows.
+pub fn read_sheet(path: &Path) -> Result<Sheet, ImportError> {
+    let shown = path.display().to_string();
+    let extension = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let mut rows: Vec<Vec<Raw>> = if extension == "csv" {
+        let bytes = std::fs::read(path)
+            .map_err(|e| ImportError::File(format!("cannot read {shown}: {e}")))?;
+        csv_rows(&bytes).map_err(|e| ImportError::File(format!("{shown}: {e}")))?
+    } else {
+        use calamine::Reader;
+        let mut book = calamine::open_workbook_auto(path).map_err(|e| {
+            ImportError::File(format!(
+                "{shown} is not a spreadsheet Yuva can read (XLSX or CSV), or it is password-protected: {}",
+                first_line(&e.to_string())
+            ))
+        })?;
+        let first = book
+            .sheet_names()
+            .first()
+            .cloned()
+            .ok_or_else(|| ImportError::File(format!("{shown} has no sheet")))?;
+        let range = book
+            .worksheet_range(&first)
+            .map_err(|e| ImportError::File(format!("{shown}: {}", first_line(&e.to_string()))))?;
+        range
+            .rows()
+            .map(|row| row.iter().map(raw_of).collect())
+            .collect()
+    };
+    // Trailing empty rows are not rows.
+    while rows.last().is_some_and(|r| r.iter().all(Raw::is_empty)) {
+        rows.pop();
+    }
+    if rows.is_empty() {
+        return Err(ImportError::File(format!("{shown} is empty")));
+    }
+    let headers = rows.remove(0).iter().map(Raw::text).collect();
+    if rows.len() > MAX_ROWS {
+        return Err(ImportError::File(format!(
+            "{shown} has {} rows; at most {MAX_ROWS} can be imported at once: split the file",
+            rows.len()
+        )));
+    }
+    Ok(Sheet { headers, rows })
+}
+
+fn first_line(text: &str) -> String {
+    text.lines()
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .take(200)
+        .collect()
+}
+
+fn raw_of(data: &calamine::Data) -> Raw {
+    use calamine::Data;
+    match data {
+        Data::String(s) => Raw::Text(s.clone()),
+        Data::Int(i) => Raw::Number(*i as f64),
+        Data::Float(f) => Raw::Number(*f),
+        Data::Bool(b) => Raw::Text(b.to_string()),
+        Data::DateTime(d) => d
+            .as_datetime()
+            .map(|t| Raw::Date(t.date()))
+            .unwrap_or(Raw::Empty),
+        Data::DateTimeIso(s) => NaiveDate::parse_from_str(&s[..s.len().min(10)], "%Y-%m-%d")
+            .map(Raw::Date)
+            .unwrap_or_else(|_| Raw::Text(s.clone())),
+        Data::DurationIso(s) => Raw::Text(s.clone()),
+        Data::Error(_) | Data::Empty => Raw::Empty,
+    }
+}
+
+/// CSV rows: the encoding by the byte-order mark, else UTF-8 if it is valid, else guessed
+/// (Excel writes Windows-1251 on Russian and Windows-1254 on Azerbaijani Windows); the
+/// separator by the header line (`;` where Excel's list separator is a semicolon).
+fn csv_rows(bytes: &[u8]) -> Result<Vec<Vec<Raw>>, String> {
+    let text = if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        String::from_utf8_lossy(rest).into_owned()
+    } else if let Ok(text) = std::str::from_utf8(bytes) {
+        text.to_owned()
+    } else {
+        let mut detector = chardetng::EncodingDetector::new();
+        detector.feed(bytes, true);
+        let encoding = detector.guess(None, true);
+        encoding.decode(bytes).0.into_owned()
+    };
+    if text.contains('\0') {
+        return Err(String::from("is not a text (CSV) file"));
+    }
+    let header_line = text.lines().next().unwrap_or_default();
+    let separator = if header_line.matches(';').count() > header_line.matches(',').count() {
+        b';'
+    } else {
+        b','
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(separator)
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    for (n, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| format!("row {}: {e}", n + 1))?;
+        rows.push(
+            record
+                .iter()
+                .map(|v| {
+                    if v.trim().is_empty() {
+                        Raw::Empty
+                    } else {
+                        Raw::Text(v.to_owned())
+                    }
+                })
+                .collect(),
+        );
+    }
+    Ok(rows)
+}
+
+/// The column keys a header names (by code, or the export's header in any language).
+fn column_of(header: &str, keys: &[&'static str]) -> Option<&'static str> {
+    let folded = fold_for_search(header);
+    if folded.is_empty() {
+        return None;
+    }
+    keys.iter().copied().find(|key| {
+        fold_for_search(key) == folded
+            || Lang::ALL
+                .iter()
+                .any(|&lang| fold_for_search(&tr(lang, &format!("export.{key}"))) == folded)
+    })
+}
+
+/// A coded value by its code or its label in any language.
+fn coded<T: Copy>(
+    text: &str,
+    all: &[T],
+    code: impl Fn(T) -> &'static str,
+    key: impl Fn(T) -> String,
+) -> Option<T> {
+    let folded = fold_for_search(text);
+    all.iter().copied().find(|&value| {
+        fold_for_search(code(value)) == folded
+            || Lang::ALL
+                .iter()
+                .any(|&lang| fold_for_search(&tr(lang, &key(value))) == folded)
+    })
+}
+
+/// A row being read: its cells by column key, and its problems.
+struct RowReader<'a> {
+    row: usize,
+    cells: HashMap<&'static str, &'a Raw>,
+    headers: &'a HashMap<&'static str, String>,
+    lang: Lang,
+    problems: Vec<RowProblem>,
+}
+
+impl RowReader<'_> {
+    fn problem(&mut self, key: &str, message: String) {
+        self.problems.push(RowProblem {
+            row: self.row,
+            column: self.headers.get(key).cloned(),
+            message,
+        });
+    }
+
+    /// The domain's errors, each on its column — but not a second one on a cell already said
+    /// to be wrong (an unknown district is not also "choose a district").
+    fn rule_errors(&mut self, errors: ValidationErrors) {
+        for error in errors.errors {
+            let key = column_of_field(&error.field);
+            let column = self.headers.get(key).cloned();
+            if column.is_some() && self.problems.iter().any(|p| p.column == column) {
+                continue;
+            }
+            let message = tr_args(self.lang, error.key, &error.args);
+            self.problem(key, message);
+        }
+    }
+
+    fn text(&self, key: &str) -> String {
+        self.cells.get(key).map(|r| r.text()).unwrap_or_default()
+    }
+
+    fn date(&mut self, key: &str) -> Option<NaiveDate> {
+        match self.cells.get(key).copied() {
+            None | Some(Raw::Empty) => None,
+            Some(Raw::Date(d)) => Some(*d),
+            // An Excel date serial in a cell without a date format.
+            Some(Raw::Number(n)) if (1.0..2_958_465.0).contains(n) => {
+                NaiveDate::from_ymd_opt(1899, 12, 30)
+                    .and_then(|epoch| epoch.checked_add_days(chrono::Days::new(*n as u64)))
+            }
+            Some(other) => {
+                let text = other.text();
+                let parsed = parse_date(&text);
+                if parsed.is_none() && !text.is_empty() {
+                    let message = tr(self.lang, date_error_key(&text));
+                    self.problem(key, message);
+                }
+                parsed
+            }
+        }
+    }
+
+    fn number(&mut self, key: &str, max: u32) -> Option<u8> {
+        let text = self.text(key);
+        if text.is_empty() {
+            return None;
+        }
+        match text.replace(',', ".").parse::<f64>() {
+            Ok(n) if n.fract() == 0.0 && (0.0..=f64::from(max)).contains(&n) => Some(n as u8),
+            _ => {
+                let message = tr_args(
+                    self.lang,
+                    "error.number_between",
+                    &[("min", String::from("0")), ("max", max.to_string())],
+                );
+                self.problem(key, message);
+                None
+            }
+        }
+    }
+
+    fn one<T: Copy>(
+        &mut self,
+        key: &str,
+        all: &[T],
+        code: impl Fn(T) -> &'static str,
+        locale: impl Fn(T) -> String,
+    ) -> Option<T> {
+        let text = self.text(key);
+        if text.is_empty() {
+            return None;
+        }
+        let found = coded(&text, all, &code, &locale);
+        if found.is_none() {
+            let message = tr_args(self.lang, "import.unknown_value", &[("value", text)]);
+            self.problem(key, message);
+        }
+        found
+    }
+
+    fn many<T: Copy + Ord>(
+        &mut self,
+        key: &str,
+        all: &[T],
+        code: impl Fn(T) -> &'static str,
+        locale: impl Fn(T) -> String,
+    ) -> BTreeSet<T> {
+        let text = self.text(key);
+        let mut found = BTreeSet::new();
+        for part in text
+            .split([',', ';'])
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
+            match coded(part, all, &code, &locale) {
+                Some(value) => {
+                    found.insert(value);
+                }
+                None => {
+                    let message = tr_args(
+                        self.lang,
+                        "import.unknown_value",
+                        &[("value", part.to_owned())],
+                    );
+                    self.problem(key, message);
+                }
+            }
+        }
+        found
+    }
+
+    /// District and settlement by name (any language) or code, and the point the gazetteer
+    /// gives them.
+    fn location(&mut self, gazetteer: &Gazetteer) -> Location {
+        let district_text = self.text("district");
+        let district = gazetteer
+            .districts()
+            .find(|u| {
+                u.code.eq_ignore_ascii_case(&district_text)
+                    || [&u.name_az, &u.name_ru, &u.name_en].iter().any(|n| {
+                        !n.is_empty() && fold_for_search(n) == fold_for_search(&district_text)
+                    })
+            })
+            .map(|u| u.code.clone());
+        if district.is_none() && !district_text.is_empty() {
+            let message = tr_args(
+                self.lang,
+                "import.unknown_place",
+                &[("value", district_text.clone())],
+            );
+            self.problem("district", message);
+        }
+        let settlement_text = self.text("settlement");
+        let settlement = district.as_deref().and_then(|d| {
+            gazetteer
+                .settlements_of(d)
+                .into_iter()
+                .find(|u| {
+                    u.code.eq_ignore_ascii_case(&settlement_text)
+                        || [&u.name_az, &u.name_ru, &u.name_en].iter().any(|n| {
+                            !n.is_empty() && fold_for_search(n) == fold_for_search(&settlement_text)
+                        })
+                })
+                .map(|u| u.code.clone())
+        });
+        if settlement.is_none() && !settlement_text.is_empty() && district.is_some() {
+            let message = tr_args(
+                self.lang,
+                "import.unknown_place",
+                &[("value", settlement_text)],
+            );
+            self.problem("settlement", message);
+        }
+        let district_code = district.unwrap_or_default();
+        let (lat, lon) = gazetteer
+            .point(&district_code, settlement.as_deref())
+            .unwrap_or((0.0, 0.0));
+        Location {
+            address: self.text("address"),
+            district_code,
+            settlement_code: settlement,
+            lat,
+            lon,
+        }
+    }
+}
+
+/// The column a validation error's field belongs to.
+fn column_of_field(field: &str) -> &'static str {
+    let field = field.split('[').next().unwrap_or(field);
+    match field {
+        "main_carer.full_name" => "main_carer",
+        "main_carer.birth_date" => "main_carer_birth",
+        "main_carer.phone" => "phone",
+        f if f.starts_with("location.settlement") => "settlement",
+        f if f.starts_with("location") => "district",
+        "status" => "status",
+        "approval_date" => "approval_date",
+        "review_due" => "review_due",
+        f if f.starts_with("terms.care_types") => "care_types",
+        "terms.age_min" => "age_min",
+        "terms.age_max" => "age_max",
+        "terms.places" => "places",
+        "first_name" => "first_name",
+        "last_name" => "last_name",
+        "birth_date" => "birth_date",
+        "referral_date" => "referral_date",
+        "code" => "code",
+        _ => "",
+    }
+}
+
+/// Reads, checks and (unless a dry run or refused) writes the rows of `path`.
+pub fn import(
+    store: &mut Store,
+    gazetteer: &Gazetteer,
+    kind: Kind,
+    path: &Path,
+    lang: Lang,
+    today: NaiveDate,
+    options: Options,
+) -> Result<Outcome, ImportError> {
+    store.may(crate::domain::access::Action::EditRecords)?;
+    let sheet = read_sheet(path)?;
+    let keys: &[&'static str] = match kind {
+        Kind::Families => FAMILY_COLUMNS,
+        Kind::Children => CHILD_COLUMNS,
+    };
+    // Which column is which; the file's own header text is kept for messages.
+    let mut index: HashMap<&'static str, usize> = HashMap::new();
+    let mut headers: HashMap<&'static str, String> = HashMap::new();
+    for (i, header) in sheet.headers.iter().enumerate() {
+        if let Some(key) = column_of(header, keys) {
+            index.entry(key).or_insert(i);
+            headers.entry(key).or_insert_with(|| header.clone());
+        }
+    }
+    let required: &[&str] = match kind {
+        Kind::Families => &["main_carer", "district"],
+        Kind::Children => &["last_name", "first_name", "birth_date", "sex", "district"],
+    };
+    let missing: Vec<String> = required
+        .iter()
+        .filter(|k| !index.contains_key(*k))
+        .map(|k| tr(lang, &format!("export.{k}")))
+        .collect();
+    if !missing.is_empty() {
+        return Err(ImportError::File(tr_args(
+            lang,
+            "import.missing_columns",
+            &[("columns", missing.join(", "))],
+        )));
+    }
+    let ctx = Context { today, gazetteer };
+    let mut outcome = Outcome {
+        rows: sheet.rows.len(),
+        ..Outcome::default()
+    };
+    match kind {
+        Kind::Families => {
+            let existing = store.families()?;
+            let mut next = next_number(store, "F-")?;
+            let mut seen: BTreeSet<String> = BTreeSet::new();
+            let mut records = Vec::new();
+            for (n, row) in sheet.rows.iter().enumerate() {
+                let mut reader = row_reader(n + 2, row, &index, &headers, lang);
+                let family = read_family(&mut reader, gazetteer, &mut next);
+                let duplicate = existing.iter().find(|f| {
+                    f.code.eq_ignore_ascii_case(&family.code)
+                        || (fold_for_search(&f.main_carer.full_name)
+                            == fold_for_search(&family.main_carer.full_name)
+                            && f.main_carer.birth_date.is_some()
+                            && f.main_carer.birth_date == family.main_carer.birth_date)
+                });
+                if let Some(existing) = duplicate {
+                    outcome.duplicates.push(RowProblem {
+                        row: n + 2,
+                        column: None,
+                        message: tr_args(
+                            lang,
+                            "import.duplicate",
+                            &[("code", existing.code.clone())],
+                        ),
+                    });
+                    continue;
+                }
+                if !seen.insert(family.code.to_uppercase()) {
+                    reader.problem(
+                        "code",
+                        tr_args(
+                            lang,
+                            "error.duplicate_code",
+                            &[("code", family.code.clone())],
+                        ),
+                    );
+                }
+                reader.rule_errors(validate_family(&family, 0, &ctx));
+                if reader.problems.is_empty() {
+                    records.push((n + 2, family));
+                } else {
+                    outcome.problems.append(&mut reader.problems);
+                }
+            }
+            outcome.valid = records.len();
+            if write_allowed(&outcome, options) {
+                let file = file_name(path);
+                outcome.written = store.write(|w| {
+                    w.without_record_audit();
+                    for (_, family) in &records {
+                        w.save_family(family, &ctx)?;
+                    }
+                    w.audit_note("import", "family", &imported_text(&file, records.len()))?;
+                    Ok(records.len())
+                })?;
+            }
+        }
+        Kind::Children => {
+            let existing = store.children()?;
+            let groups = store.sibling_groups()?;
+            let mut next = next_number(store, "C-")?;
+            let mut seen: BTreeSet<String> = BTreeSet::new();
+            let mut records = Vec::new();
+            for (n, row) in sheet.rows.iter().enumerate() {
+                let mut reader = row_reader(n + 2, row, &index, &headers, lang);
+                let (child, group_code) = read_child(&mut reader, gazetteer, &mut next, today);
+                let duplicate = existing.iter().find(|c| {
+                    c.code.eq_ignore_ascii_case(&child.code)
+                        || (fold_for_search(&c.full_name()) == fold_for_search(&child.full_name())
+                            && c.birth_date == child.birth_date)
+                });
+                if let Some(existing) = duplicate {
+                    outcome.duplicates.push(RowProblem {
+                        row: n + 2,
+                        column: None,
+                        message: tr_args(
+                            lang,
+                            "import.duplicate",
+                            &[("code", existing.code.clone())],
+                        ),
+                    });
+                    continue;
+                }
+                if !seen.insert(child.code.to_uppercase()) {
+                    reader.problem(
+                        "code",
+                        tr_args(
+                            lang,
+                            "error.duplicate_code",
+                            &[("code", child.code.clone())],
+                        ),
+                    );
+                }
+                if matches!(child.status, ChildStatus::Placed | ChildStatus::Proposed) {
+                    let message = tr(lang, "import.status_not_imported");
+                    reader.problem("status", message);
+                }
+                reader.rule_errors(validate_child(&child, None, &ctx));
+                if reader.problems.is_empty() {
+                    records.push((n + 2, child, group_code));
+                } else {
+                    outcome.problems.append(&mut reader.problems);
+                }
+            }
+            outcome.valid = records.len();
+            if write_allowed(&outcome, options) {
+                let file = file_name(path);
+                outcome.written = store.write(|w| {
+                    w.without_record_audit();
+                    // Sibling groups by their code: existing ones joined, new ones made with
+                    // their first child (they stay together unless a person decides otherwise).
+                    let mut group_ids: HashMap<String, i64> = groups
+                        .iter()
+                        .filter_map(|g| g.id.map(|id| (g.code.to_uppercase(), id)))
+                        .collect();
+                    for (_, child, group_code) in &records {
+                        let change = match group_code {
+                            None => GroupChange::NoGroup,
+                            Some(code) => {
+                                let group = SiblingGroup {
+                                    id: group_ids.get(&code.to_uppercase()).copied(),
+                                    code: code.clone(),
+                                    may_split: false,
+                                    split_reason: String::new(),
+                                };
+                                match group.id {
+                                    Some(_) => GroupChange::Existing(group),
+                                    None => GroupChange::New(group),
+                                }
+                            }
+                        };
+                        let id = w.save_child(child, &change, &ctx)?;
+                        if let Some(code) = group_code
+                            && let Some(group_id) = w.group_of_child(id)?
+                        {
+                            group_ids.insert(code.to_uppercase(), group_id);
+                        }
+                    }
+                    w.audit_note("import", "child", &imported_text(&file, records.len()))?;
+                    Ok(records.len())
+                })?;
+            }
+        }
+    }
+    Ok(outcome)
+}
+
+fn write_allowed(outcome: &Outcome, options: Options) -> bool {
+    !options.dry_run
+        && outcome.valid > 0
+        && (outcome.problems.is_empty() || options.valid_rows_only)
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+fn imported_text(file: &str, rows: usize) -> AuditText {
+    AuditText::new(
+        "imported",
+        vec![("file", file.to_owned()), ("rows", rows.to_string())],
+    )
+}
+
+/// The number of the next free code with `prefix` ("F-0042" → 42).
+fn next_number(store: &Store, prefix: &str) -> Result<u32, StoreError> {
+    let code = store.next_code(prefix)?;
+    Ok(code[prefix.len()..].parse().unwrap_or(1))
+}
+
+fn row_reader<'a>(
+    row: usize,
+    cells: &'a [Raw],
+    index: &HashMap<&'static str, usize>,
+    headers: &'a HashMap<&'static str, String>,
+    lang: Lang,
+) -> RowReader<'a> {
+    RowReader {
+        row,
+        cells: index
+            .iter()
+            .filter_map(|(key, &i)| cells.get(i).map(|c| (*key, c)))
+            .collect(),
+        headers,
+        lang,
+        problems: Vec::new(),
+    }
+}
+
+fn code_or_next(reader: &RowReader<'_>, prefix: &str, next: &mut u32) -> String {
+    let code = reader.text("code");
+    if code.is_empty() {
+        let code = format!("{prefix}{:04}", *next);
+        *next += 1;
+        code
+    } else {
+        code
+    }
+}
+
+fn read_family(reader: &mut RowReader<'_>, gazetteer: &Gazetteer, next: &mut u32) -> Family {
+    let mut family = Family::new(code_or_next(reader, "F-", next));
+    family.main_carer = Carer {
+        full_name: reader.text("main_carer"),
+        birth_date: reader.date("main_carer_birth"),
+        phone: reader.text("phone"),
+    };
+    family.location = reader.location(gazetteer);
+    family.status = reader
+        .one(
+            "family_status",
+            FamilyStatus::ALL,
+            FamilyStatus::code,
+            FamilyStatus::locale_key,
+        )
+        .unwrap_or(FamilyStatus::Applicant);
+    family.approval_date = reader.date("approval_date");
+    family.review_due = reader.date("review_due");
+    family.terms.care_types = reader.many(
+        "care_types",
+        CareType::ALL,
+        CareType::code,
+        CareType::locale_key,
+    );
+    if let Some(age) = reader.number("age_min", 17) {
+        family.terms.age_min = age;
+    }
+    if let Some(age) = reader.number("age_max", 17) {
+        family.terms.age_max = age;
+    }
+    if let Some(sex) = reader.one(
+        "sex_preference",
+        SexPreference::ALL,
+        SexPreference::code,
+        SexPreference::locale_key,
+    ) {
+        family.terms.sex_preference = sex;
+    }
+    if let Some(places) = reader.number("places", 100) {
+        family.terms.places = places;
+    }
+    family.languages = reader.many(
+        "languages",
+        Language::ALL,
+        Language::code,
+        Language::locale_key,
+    );
+    family.notes = reader.text("notes");
+    family
+}
+
+fn read_child(
+    reader: &mut RowReader<'_>,
+    gazetteer: &Gazetteer,
+    next: &mut u32,
+    today: NaiveDate,
+) -> (Child, Option<String>) {
+    let code = code_or_next(reader, "C-", next);
+    let birth_date = reader.date("birth_date").unwrap_or(today);
+    let sex = reader.one("sex", Sex::ALL, Sex::code, Sex::locale_key);
+    if sex.is_none() && reader.text("sex").is_empty() {
+        let message = tr(reader.lang, "error.required");
+        reader.problem("sex", message);
+    }
+    let child = Child {
+        id: None,
+        code,
+        first_name: reader.text("first_name"),
+        last_name: reader.text("last_name"),
+        birth_date,
+        birth_date_estimated: false,
+        sex: sex.unwrap_or(Sex::Female),
+        legal_status: reader
+            .one(
+                "legal_status",
+                LegalStatus::ALL,
+                LegalStatus::code,
+                LegalStatus::locale_key,
+            )
+            .unwrap_or(LegalStatus::ALL[0]),
+        situation: reader
+            .one(
+                "situation",
+                Situation::ALL,
+                Situation::code,
+                Situation::locale_key,
+            )
+            .unwrap_or(Situation::ALL[0]),
+        location: reader.location(gazetteer),
+        school: String::new(),
+        languages: reader.many(
+            "languages",
+            Language::ALL,
+            Language::code,
+            Language::locale_key,
+        ),
+        needs: reader.many("needs", Need::ALL, Need::code, Need::locale_key),
+        needs_description: String::new(),
+        urgency: reader
+            .one("urgency", Urgency::ALL, Urgency::code, Urgency::locale_key)
+            .unwrap_or(Urgency::Routine),
+        care_type: reader
+            .one(
+                "care_type",
+                CareType::ALL,
+                CareType::code,
+                CareType::locale_key,
+            )
+            .unwrap_or(CareType::LongTerm),
+        sibling_group_id: None,
+        wishes: String::new(),
+        contact_arrangements: String::new(),
+        status: reader
+            .one(
+                "status",
+                ChildStatus::ALL,
+                ChildStatus::code,
+                ChildStatus::locale_key,
+            )
+            .unwrap_or(ChildStatus::Awaiting),
+        referral_date: reader.date("referral_date").unwrap_or(today),
+        max_distance_km: None,
+        notes: reader.text("notes"),
+    };
+    let group = Some(reader.text("sibling_group")).filter(|g| !g.is_empty());
+    (child, group)
+}

@@ -1,0 +1,408 @@
+//! Families and children in from spreadsheets: export → import into an empty registry gives
+//! the same records, in every header language and both formats; one bad row writes nothing and
+//! names its row and column; Windows code pages; duplicates skipped; files that are not
+//! spreadsheets refused in one line; who may import.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+use yuva::domain::{Child, ChildStatus, Family};
+use yuva::exchange::import::{self, Kind, Options};
+use yuva::exchange::{self, List, Table};
+use yuva::i18n::Lang;
+use yuva::store::Store;
+
+fn demo_registry(path: &Path) -> Store {
+    let mut store = open_as_admin(path);
+    yuva::demo::populate(
+        &mut store,
+        &yuva::demo::DemoOptions {
+            families: 20,
+            children: 30,
+            ..yuva::demo::DemoOptions::new(today())
+        },
+        &gazetteer(),
+    )
+    .expect("demo");
+    store
+}
+
+/// What a family row carries (the import makes no household, training or checks).
+fn family_key(f: &Family) -> String {
+    format!(
+        "{}|{}|{:?}|{}|{}|{:?}|{}|{:?}|{:?}|{:?}|{:?}|{}|{}|{:?}|{}|{:?}|{}",
+        f.code,
+        f.main_carer.full_name,
+        f.main_carer.birth_date,
+        f.main_carer.phone,
+        f.location.district_code,
+        f.location.settlement_code,
+        f.location.address,
+        f.status,
+        f.approval_date,
+        f.review_due,
+        f.terms.care_types,
+        f.terms.age_min,
+        f.terms.age_max,
+        f.terms.sex_preference,
+        f.terms.places,
+        f.languages,
+        f.notes
+    )
+}
+
+fn child_key(c: &Child, groups: &[yuva::domain::SiblingGroup]) -> String {
+    let group = c
+        .sibling_group_id
+        .and_then(|id| groups.iter().find(|g| g.id == Some(id)))
+        .map(|g| g.code.clone());
+    format!(
+        "{}|{}|{}|{}|{:?}|{:?}|{:?}|{}|{:?}|{}|{:?}|{:?}|{:?}|{:?}|{}|{:?}|{:?}|{}",
+        c.code,
+        c.last_name,
+        c.first_name,
+        c.birth_date,
+        c.sex,
+        c.legal_status,
+        c.situation,
+        c.location.district_code,
+        c.location.settlement_code,
+        c.location.address,
+        c.urgency,
+        c.care_type,
+        c.needs,
+        c.languages,
+        c.referral_date,
+        c.status,
+        group,
+        c.notes
+    )
+}
+
+fn run(store: &mut Store, kind: Kind, path: &Path, options: Options) -> import::Outcome {
+    import::import(store, &gazetteer(), kind, path, Lang::Az, today(), options).expect("imports")
+}
+
+#[test]
+fn export_then_import_into_an_empty_registry_gives_the_same_records_in_every_language() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let source = demo_registry(&dir.path().join("source.db"));
+    let g = gazetteer();
+    let families = source.families().expect("families");
+    let groups = source.sibling_groups().expect("groups");
+    // Placements are not imported: the children awaiting (and those who left care).
+    let children: Vec<Child> = source
+        .children()
+        .expect("children")
+        .into_iter()
+        .filter(|c| !matches!(c.status, ChildStatus::Placed | ChildStatus::Proposed))
+        .collect();
+    assert!(children.len() > 10);
+    for (n, (lang, extension)) in [
+        (Lang::Az, "xlsx"),
+        (Lang::Ru, "csv"),
+        (Lang::En, "xlsx"),
+        (Lang::Az, "csv"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let families_file = dir.path().join(format!("families-{n}.{extension}"));
+        let children_file = dir.path().join(format!("children-{n}.{extension}"));
+        exchange::write(
+            &exchange::families_table(&families, &Default::default(), &g, lang),
+            &families_file,
+        )
+        .expect("families written");
+        exchange::write(
+            &exchange::children_table(&children, &groups, &g, lang, today()),
+            &children_file,
+        )
+        .expect("children written");
+        let mut target = open_as_admin(&dir.path().join(format!("target-{n}.db")));
+        let outcome = run(
+            &mut target,
+            Kind::Families,
+            &families_file,
+            Options::default(),
+        );
+        assert!(
+            outcome.problems.is_empty(),
+            "{lang:?} {extension}: {:?}",
+            outcome.problems
+        );
+        assert_eq!(outcome.written, families.len());
+        let outcome = run(
+            &mut target,
+            Kind::Children,
+            &children_file,
+            Options::default(),
+        );
+        assert!(
+            outcome.problems.is_empty(),
+            "{lang:?} {extension}: {:?}",
+            outcome.problems
+        );
+        assert_eq!(outcome.written, children.len());
+        let mut want: Vec<String> = families.iter().map(family_key).collect();
+        let mut got: Vec<String> = target
+            .families()
+            .expect("f")
+            .iter()
+            .map(family_key)
+            .collect();
+        want.sort();
+        got.sort();
+        assert_eq!(got, want, "{lang:?} {extension}: families");
+        let new_groups = target.sibling_groups().expect("groups");
+        let mut want: Vec<String> = children.iter().map(|c| child_key(c, &groups)).collect();
+        let mut got: Vec<String> = target
+            .children()
+            .expect("c")
+            .iter()
+            .map(|c| child_key(c, &new_groups))
+            .collect();
+        want.sort();
+        got.sort();
+        assert_eq!(got, want, "{lang:?} {extension}: children");
+        // One audit entry per import.
+        let imports = target
+            .audit_entries(1000)
+            .expect("audit")
+            .into_iter()
+            .filter(|e| e.action == "import")
+            .count();
+        assert_eq!(imports, 2);
+    }
+}
+
+fn table(headers: &[&str], rows: &[&[&str]]) -> Table {
+    Table {
+        name: String::from("Ailələr"),
+        headers: headers.iter().map(|h| h.to_string()).collect(),
+        rows: rows
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .map(|c| exchange::Cell::from(c.to_string()))
+                    .collect()
+            })
+            .collect(),
+    }
+}
+
+#[test]
+fn one_bad_row_writes_nothing_and_names_its_row_and_column() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut store = open_as_admin(&dir.path().join("registry.db"));
+    let file = dir.path().join("ailələr.csv");
+    exchange::write(
+        &table(
+            &[
+                "Əsas himayədar",
+                "Rayon / şəhər",
+                "Təsdiq vəziyyəti",
+                "Əsas himayədarın doğum tarixi",
+            ],
+            &[
+                &["Gülnarə Şükürova", "Bakı", "Ərizəçi", "09.04.1982"],
+                &["Leyla Həsənova", "Gəncə", "Ərizəçi", "31.02.1980"],
+                &["Aysel Quliyeva", "Atlantis", "Ərizəçi", ""],
+            ],
+        ),
+        &file,
+    )
+    .expect("written");
+    let outcome = run(&mut store, Kind::Families, &file, Options::default());
+    assert_eq!(
+        outcome.written, 0,
+        "nothing is written while a row is wrong"
+    );
+    assert!(store.families().expect("f").is_empty());
+    let problems: Vec<(usize, Option<String>)> = outcome
+        .problems
+        .iter()
+        .map(|p| (p.row, p.column.clone()))
+        .collect();
+    assert!(
+        problems.contains(&(3, Some(String::from("Əsas himayədarın doğum tarixi")))),
+        "{problems:?}"
+    );
+    assert!(
+        problems.contains(&(4, Some(String::from("Rayon / şəhər")))),
+        "{problems:?}"
+    );
+    assert!(
+        outcome
+            .problems
+            .iter()
+            .any(|p| p.message.contains("Atlantis"))
+    );
+    // The valid row alone, when asked for.
+    let outcome = run(
+        &mut store,
+        Kind::Families,
+        &file,
+        Options {
+            valid_rows_only: true,
+            ..Options::default()
+        },
+    );
+    assert_eq!(outcome.written, 1, "{:?}", outcome.problems);
+    assert_eq!(
+        store.families().expect("f")[0].main_carer.full_name,
+        "Gülnarə Şükürova"
+    );
+    // The same file again: the written row is a duplicate, skipped.
+    let outcome = run(
+        &mut store,
+        Kind::Families,
+        &file,
+        Options {
+            valid_rows_only: true,
+            dry_run: true,
+        },
+    );
+    assert_eq!(outcome.duplicates.len(), 1);
+    assert_eq!(outcome.written, 0);
+}
+
+#[test]
+fn csv_from_russian_and_turkish_windows_code_pages_and_semicolons() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut store = open_as_admin(&dir.path().join("registry.db"));
+    // What Excel on Russian Windows saves: Windows-1251, `;` between cells.
+    let text =
+        "Основной воспитатель;Район / город;Статус одобрения\r\nЕлена Иванова;Баку;Заявитель\r\n";
+    let (bytes, _, _) = encoding_rs::WINDOWS_1251.encode(text);
+    let file = dir.path().join("семьи.csv");
+    std::fs::write(&file, &bytes).expect("written");
+    let outcome = run(&mut store, Kind::Families, &file, Options::default());
+    assert!(outcome.problems.is_empty(), "{:?}", outcome.problems);
+    assert_eq!(
+        store.families().expect("f")[0].main_carer.full_name,
+        "Елена Иванова"
+    );
+    // Windows-1254 (Latin letters of Azerbaijani that it has: ş ğ ı İ ç ö ü).
+    let text = "main_carer,district,family_status\r\nŞükür Gülüşov İsmayıl oğlu,Şəki,applicant\r\n"
+        .replace("Şəki", "AZ-SAK");
+    let (bytes, _, unmappable) = encoding_rs::WINDOWS_1254.encode(&text);
+    assert!(!unmappable);
+    let file = dir.path().join("aileler.csv");
+    std::fs::write(&file, &bytes).expect("written");
+    let outcome = run(&mut store, Kind::Families, &file, Options::default());
+    assert!(outcome.problems.is_empty(), "{:?}", outcome.problems);
+    assert!(
+        store
+            .families()
+            .expect("f")
+            .iter()
+            .any(|f| f.main_carer.full_name == "Şükür Gülüşov İsmayıl oğlu")
+    );
+}
+
+#[test]
+fn files_that_cannot_be_imported_are_refused_in_one_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut store = open_as_admin(&dir.path().join("registry.db"));
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "garbage.xlsx",
+            vec![0x50, 0x4B, 1, 2, 3, 4, 5],
+            "is not a spreadsheet",
+        ),
+        ("empty.csv", Vec::new(), "is empty"),
+        (
+            "other.csv",
+            b"name,age\nx,1\n".to_vec(),
+            "lacks the columns",
+        ),
+    ];
+    for (name, bytes, said) in cases {
+        let file = dir.path().join(name);
+        std::fs::write(&file, bytes).expect("written");
+        let error = import::import(
+            &mut store,
+            &gazetteer(),
+            Kind::Families,
+            &file,
+            Lang::En,
+            today(),
+            Options::default(),
+        )
+        .expect_err("refused")
+        .to_string();
+        assert!(error.contains(said), "{name}: {error}");
+        assert_eq!(error.lines().count(), 1, "{error}");
+    }
+    assert!(store.families().expect("f").is_empty());
+}
+
+#[test]
+fn a_viewer_cannot_import_and_the_command_line_says_which_rows_are_wrong() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("registry.db");
+    let mut store = demo_registry(&db);
+    let file = dir.path().join("families.xlsx");
+    exchange::export_list(
+        &mut store,
+        &gazetteer(),
+        List::Families,
+        Lang::En,
+        today(),
+        &file,
+    )
+    .expect("exported");
+    store
+        .add_account(&yuva::store::NewAccount {
+            login: "viewer",
+            full_name: "Baxan",
+            role: yuva::domain::access::Role::Viewer,
+            password: "baxan-parol-1",
+        })
+        .expect("viewer");
+    store.sign_in("viewer", "baxan-parol-1").expect("viewer");
+    assert!(
+        import::import(
+            &mut store,
+            &gazetteer(),
+            Kind::Families,
+            &file,
+            Lang::En,
+            today(),
+            Options::default()
+        )
+        .is_err()
+    );
+    drop(store);
+    // Into the same registry: every row is already there.
+    let out = yuva_command()
+        .args(["import", "families", "--db"])
+        .arg(&db)
+        .arg("--from")
+        .arg(&file)
+        .args(["--lang", "en"])
+        .output()
+        .expect("runs");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("20 already in the registry"), "{said}");
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "main_carer,district,age_min\nA B,Bakı,twelve\n").expect("written");
+    let out = yuva_command()
+        .args(["import", "families", "--db"])
+        .arg(&db)
+        .arg("--from")
+        .arg(&bad)
+        .args(["--lang", "en"])
+        .output()
+        .expect("runs");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{said}");
+    assert!(
+        said.contains("bad.csv: row 2, age_min: Enter a number from 0 to 17."),
+        "{said}"
+    );
+}
