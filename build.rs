@@ -15,8 +15,15 @@ fn main() {
         )
         .set("LegalCopyright", "Yuva team");
     // mingw's C++ runtime and threads (HiGHS is C++) go into the .exe: no DLL to ship.
+    // highs-sys asks for `stdc++` as a dynamic library, and rustc links it so even under
+    // `-static`; build.sh puts a folder with only the static `libstdc++.a` first on the
+    // linker's search path, where the linker finds it before mingw's import library.
+    println!("cargo:rerun-if-env-changed=YUVA_WINDOWS_STATIC_LIBS");
     if std::env::var("CARGO_CFG_TARGET_ENV").as_deref() == Ok("gnu") {
         println!("cargo:rustc-link-arg-bins=-static");
+        if let Ok(folder) = std::env::var("YUVA_WINDOWS_STATIC_LIBS") {
+            println!("cargo:rustc-link-search=native={folder}");
+        }
     }
     // Cross-building on Linux: mingw's windres compiles the resource.
     if std::env::var("CARGO_CFG_TARGET_ENV").as_deref() == Ok("gnu")

@@ -241,6 +241,33 @@ fn parse_iso_date(value: &str) -> Result<NaiveDate, String> {
 }
 
 fn main() -> ExitCode {
+    let code = run();
+    #[cfg(all(windows, feature = "highs"))]
+    exit_through_exit_process(code);
+    code
+}
+
+/// On Windows, leaves through ExitProcess: HiGHS's worker threads, parked in its global
+/// scheduler, are not joined by C++ static destructors at exit (which hung yuva.exe after a
+/// solve under Wine). Every value of `run` has been dropped by now.
+#[cfg(all(windows, feature = "highs"))]
+fn exit_through_exit_process(code: ExitCode) -> ! {
+    use std::io::Write;
+    let _ = std::io::stdout().flush();
+    let _ = std::io::stderr().flush();
+    let status = if code == ExitCode::SUCCESS {
+        0
+    } else if code == ExitCode::from(1) {
+        1
+    } else if code == ExitCode::from(cli_accounts::EXIT_ACCESS) {
+        i32::from(cli_accounts::EXIT_ACCESS)
+    } else {
+        2
+    };
+    std::process::exit(status)
+}
+
+fn run() -> ExitCode {
     let started = Instant::now();
     let cli = Cli::parse();
     let paths = DataPaths::for_user();

@@ -245,3 +245,65 @@ fn a_run_that_finishes_while_the_window_is_locked_is_there_after_unlocking() {
         "the plan found while locked is on screen"
     );
 }
+
+/// Lets the window's worker threads answer until `done` holds.
+fn wait_for(app: &mut yuva::ui::App, done: impl Fn(&yuva::ui::App) -> bool) {
+    let started = Instant::now();
+    while !done(app) {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the worker answers"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+        deliver(app);
+    }
+}
+
+#[test]
+fn settings_import_shows_each_problem_and_imports_the_valid_rows_when_asked() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("ailələr.csv");
+    std::fs::write(
+        &file,
+        "Əsas himayədar,Rayon / şəhər,Təsdiq vəziyyəti\n\
+         Gülnarə Şükürova,Bakı,Ərizəçi\n\
+         Leyla Həsənova,Atlantis,Ərizəçi\n\
+         Nərmin Əliyeva,Gəncə,Ərizəçi\n",
+    )
+    .expect("written");
+    let mut app = launch(dir.path());
+    click(&mut app, "Boş reyestrlə başla");
+    click(&mut app, "Tənzimləmələr");
+    assert!(shows(&app, "Ailələri idxal et…"));
+    // The open dialog's answer (a native dialog the simulator cannot show).
+    update(
+        &mut app,
+        Message::ImportPath(yuva::exchange::import::Kind::Families, Some(file.clone())),
+    );
+    let checked = format!(
+        "{}: 3 sətir — 2 hazırdır, 0 artıq reyestrdə var, 1 səhvlidir.",
+        file.display()
+    );
+    wait_for(&mut app, |app| shows(app, &checked));
+    assert!(shows(&app, "Sətir 3, Rayon / şəhər"));
+    assert!(shows(
+        &app,
+        "Azərbaycanın yer adları siyahısında belə yer yoxdur: “Atlantis”."
+    ));
+    // Nothing is written yet.
+    let families = |dir: &std::path::Path| {
+        yuva::store::Store::open(&dir.join("registry.db"), &common::key())
+            .and_then(|s| s.families())
+            .expect("families")
+            .len()
+    };
+    assert_eq!(families(dir.path()), 0);
+    click(&mut app, "Yalnız 2 düzgün sətri idxal et");
+    wait_for(&mut app, |app| shows(app, "2 qeyd idxal edildi."));
+    assert_eq!(families(dir.path()), 2);
+    click(&mut app, "Ailələr");
+    assert!(
+        shows(&app, "Nərmin Əliyeva"),
+        "the list shows the imported families"
+    );
+}

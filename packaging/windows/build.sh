@@ -28,6 +28,12 @@ fi
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 out=target/windows
 mkdir -p "$out"
+# The static C++ runtime of mingw's POSIX-thread compiler, alone in a folder that build.rs puts
+# first on the linker's search path (see build.rs): yuva.exe needs no libstdc++-6.dll.
+static_libs="$(realpath "$out")/static-libs"
+mkdir -p "$static_libs"
+cp "$(x86_64-w64-mingw32-g++-posix -print-file-name=libstdc++.a)" "$static_libs/"
+export YUVA_WINDOWS_STATIC_LIBS="$static_libs"
 started=$(date +%s)
 # Debian's cargo and rustc (not rustup's); -Zbuild-std needs RUSTC_BOOTSTRAP on a stable
 # compiler. A separate target folder keeps the Linux build warm.
@@ -39,6 +45,11 @@ PATH="/usr/bin:$PATH" RUSTC_BOOTSTRAP=1 CARGO_PROFILE_RELEASE_STRIP=true \
   -Zbuild-std=std,panic_abort \
   --config 'target.x86_64-pc-windows-gnu.linker="x86_64-w64-mingw32-gcc-posix"'
 cp "$out/cargo/x86_64-pc-windows-gnu/release/yuva.exe" "$out/yuva.exe"
+# Only Windows' own DLLs: nothing of mingw's may be needed beside the .exe.
+if x86_64-w64-mingw32-objdump -p "$out/yuva.exe" | grep -E "DLL Name: (libstdc|libgcc|libwinpthread)"; then
+  echo "build.sh: yuva.exe depends on a mingw DLL" >&2
+  exit 1
+fi
 echo "build.sh: yuva.exe cross-built in $(( $(date +%s) - started )) s, $(du -h "$out/yuva.exe" | cut -f1)"
 
 makensis -V2 -DVERSION="$version" -DEXE="$(realpath "$out/yuva.exe")" \

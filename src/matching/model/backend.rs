@@ -80,6 +80,11 @@ impl Backend for Highs {
 
     fn model(problem: UnsolvedProblem) -> Self::Model {
         let mut model = problem.using(good_lp::highs);
+        // One thread on Windows: HiGHS's parallel scheduler crashed yuva.exe under Wine (a page
+        // fault); its branch and bound is mostly sequential anyway.
+        if cfg!(windows) {
+            model = model.set_option("threads", 1);
+        }
         if std::env::var_os("YUVA_HIGHS_VERBOSE").is_some() {
             model.set_verbose(true);
         }

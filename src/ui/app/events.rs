@@ -131,6 +131,75 @@ pub(super) fn save_dialog(ws: &Workspace, request: PackRequest) -> Task<Message>
     )
 }
 
+/// The native open dialog for a spreadsheet to import.
+pub(super) fn import_dialog(kind: crate::ui::screens::settings::ImportKind) -> Task<Message> {
+    Task::perform(
+        async move {
+            rfd::AsyncFileDialog::new()
+                .add_filter("Excel, CSV", &["xlsx", "xls", "ods", "csv"])
+                .pick_file()
+                .await
+                .map(|file| file.path().to_path_buf())
+        },
+        move |path| Message::ImportPath(kind, path),
+    )
+}
+
+/// Reads and checks (`dry_run`), or imports, a file on a worker thread, on a connection of its
+/// own signed in as the same person; the window stays responsive meanwhile.
+pub(super) fn import_on_worker(
+    ws: &Workspace,
+    lang: Lang,
+    pending: crate::ui::screens::settings::PendingImport,
+    dry_run: bool,
+) -> Task<Message> {
+    use crate::exchange::import;
+    let database = ws.database.clone();
+    let passphrase = ws.passphrase.clone();
+    let actor = ws.store.actor().cloned();
+    let today = ws.today;
+    // Importing after a check: the valid rows only when the check found wrong ones (the
+    // person saw them and chose to go on).
+    let valid_rows_only = !dry_run && !pending.outcome.problems.is_empty();
+    let work = move || -> Result<crate::ui::screens::settings::PendingImport, String> {
+        let gazetteer = Gazetteer::embedded().map_err(|e| e.to_string())?;
+        let mut store = Store::open(&database, &passphrase).map_err(|e| e.to_string())?;
+        if let Some(actor) = &actor {
+            store.resume(actor).map_err(|e| e.to_string())?;
+        }
+        let outcome = import::import(
+            &mut store,
+            &gazetteer,
+            pending.kind,
+            &pending.path,
+            lang,
+            today,
+            import::Options {
+                dry_run,
+                valid_rows_only,
+            },
+        )
+        .map_err(|e| match e {
+            import::ImportError::Store(StoreError::Refused(refusal)) => refusal.message(lang),
+            other => other.to_string(),
+        })?;
+        Ok(crate::ui::screens::settings::PendingImport { outcome, ..pending })
+    };
+    if dry_run {
+        Task::perform(on_worker(work), |result| {
+            Message::ImportChecked(result.and_then(|checked| checked))
+        })
+    } else {
+        Task::perform(on_worker(work), |result| {
+            Message::ImportDone(
+                result
+                    .and_then(|done| done)
+                    .map(|done| done.outcome.written),
+            )
+        })
+    }
+}
+
 /// The native save dialog for an exported list (XLSX, or CSV by the name's extension).
 pub(super) fn export_dialog(ws: &Workspace, list: crate::exchange::List) -> Task<Message> {
     let name = format!("{}-{}.xlsx", list.code(), ws.today);

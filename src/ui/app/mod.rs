@@ -113,6 +113,12 @@ pub enum Message {
     RestoreChecked(Result<settings::PendingRestore, String>),
     /// The sign-in (or lock) screen.
     SignIn(sign_in::Message),
+    /// Which file to import (`None`: none chosen).
+    ImportPath(settings::ImportKind, Option<PathBuf>),
+    /// The chosen file read and checked on a worker thread (nothing written).
+    ImportChecked(Result<settings::PendingImport, String>),
+    /// The import done on a worker thread: the rows written, or why not.
+    ImportDone(Result<usize, String>),
     /// Where to save an exported list (`None`: no file chosen).
     ExportPath(crate::exchange::List, Option<PathBuf>),
     /// A click or a scroll: the person is there (keys count too).
@@ -1134,6 +1140,10 @@ impl App {
                         Err(e) => Some(store_failure(lang, &e)),
                     };
                 }
+                Some(settings::Event::ChooseImport(kind)) => task = import_dialog(kind),
+                Some(settings::Event::Import(pending)) => {
+                    task = import_on_worker(ws, lang, pending, false);
+                }
                 Some(settings::Event::CreateDemo) => notice = Some(demo_outcome(ws, lang, false)),
                 Some(settings::Event::ResetDemo) => notice = Some(demo_outcome(ws, lang, true)),
                 Some(settings::Event::BackUp) => task = backup_dialog(ws),
@@ -1150,6 +1160,26 @@ impl App {
                 }
                 None => {}
             },
+            Message::ImportPath(_, None) => {}
+            Message::ImportPath(kind, Some(path)) => {
+                let pending = settings::PendingImport {
+                    kind,
+                    path,
+                    outcome: Default::default(),
+                };
+                task = import_on_worker(ws, lang, pending, true);
+            }
+            Message::ImportChecked(Ok(pending)) => ws.settings.pending_import = Some(pending),
+            Message::ImportChecked(Err(reason)) | Message::ImportDone(Err(reason)) => {
+                notice = Some((tr_args(lang, "import.failed", &[("reason", reason)]), true));
+            }
+            Message::ImportDone(Ok(written)) => {
+                notice = reloaded(
+                    ws,
+                    lang,
+                    tr_args(lang, "import.done", &[("count", written.to_string())]),
+                );
+            }
             Message::ExportPath(_, None) => {}
             Message::ExportPath(list, Some(path)) => {
                 self.notice = Some(export_outcome(ws, lang, list, &path));

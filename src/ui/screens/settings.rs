@@ -30,6 +30,9 @@ pub enum Message {
     ResetPassword(i64),
     IdleMinutes(String),
     SaveIdleMinutes,
+    ChooseImport(ImportKind),
+    ConfirmImport,
+    CancelImport,
     CreateDemo,
     AskReset,
     ConfirmReset,
@@ -52,6 +55,10 @@ pub enum Event {
     /// Give the account a new generated password (shown once).
     ResetPassword(i64),
     IdleLock(u32),
+    /// Ask which file to import.
+    ChooseImport(ImportKind),
+    /// Import the checked file (the valid rows only when some are wrong).
+    Import(PendingImport),
     CreateDemo,
     ResetDemo,
     /// Ask where to save a copy of the registry.
@@ -60,6 +67,17 @@ pub enum Event {
     ChooseBackup,
     /// Restore this (checked) backup.
     Restore(std::path::PathBuf),
+}
+
+pub use crate::exchange::import::Kind as ImportKind;
+
+/// A file chosen for importing, read and checked (nothing written yet), waiting for the
+/// user's yes.
+#[derive(Debug, Clone)]
+pub struct PendingImport {
+    pub kind: ImportKind,
+    pub path: std::path::PathBuf,
+    pub outcome: crate::exchange::import::Outcome,
 }
 
 /// A backup chosen for restoring, checked, waiting for the user's yes.
@@ -86,6 +104,8 @@ pub struct Screen {
     /// What is wrong with the new account, by field.
     pub account_errors: ValidationErrors,
     idle_minutes: Option<String>,
+    /// Set by the application once the chosen file has been checked.
+    pub pending_import: Option<PendingImport>,
 }
 
 /// What the settings screen shows about the open registry.
@@ -201,6 +221,12 @@ impl Screen {
             Message::ResetPassword(id) => Some(Event::ResetPassword(id)),
             Message::IdleMinutes(value) => {
                 self.idle_minutes = Some(value);
+                None
+            }
+            Message::ChooseImport(kind) => Some(Event::ChooseImport(kind)),
+            Message::ConfirmImport => self.pending_import.take().map(Event::Import),
+            Message::CancelImport => {
+                self.pending_import = None;
                 None
             }
             Message::SaveIdleMinutes => {
@@ -335,6 +361,9 @@ impl Screen {
                 .align_y(Alignment::Center),
             ));
         }
+        if info.allowed.contains(&Action::EditRecords) {
+            content = content.push(section(t("import.title"), self.import_view(lang)));
+        }
         let content = content.extend([
             section(
                 t("settings.database"),
@@ -373,6 +402,113 @@ impl Screen {
             ),
         ]);
         scrollable(content).height(Length::Fill).into()
+    }
+
+    /// Import: choose a file; once it is checked, what it holds and each problem by row and
+    /// column, then Import or Cancel.
+    fn import_view(&self, lang: Lang) -> Element<'_, Message> {
+        let t = |key: &str| tr(lang, key);
+        let mut content = column![
+            text(t("import.hint")).size(13).style(style::muted_text),
+            row![
+                button(text(t("import.families")))
+                    .on_press(Message::ChooseImport(ImportKind::Families))
+                    .style(button::secondary),
+                button(text(t("import.children")))
+                    .on_press(Message::ChooseImport(ImportKind::Children))
+                    .style(button::secondary),
+            ]
+            .spacing(10),
+        ]
+        .spacing(8);
+        let Some(pending) = &self.pending_import else {
+            return content.into();
+        };
+        let outcome = &pending.outcome;
+        content = content.push(
+            text(tr_args(
+                lang,
+                "import.checked",
+                &[
+                    ("file", pending.path.display().to_string()),
+                    ("rows", outcome.rows.to_string()),
+                    ("valid", outcome.valid.to_string()),
+                    ("duplicates", outcome.duplicates.len().to_string()),
+                    (
+                        "wrong",
+                        (outcome.rows - outcome.valid - outcome.duplicates.len()).to_string(),
+                    ),
+                ],
+            ))
+            .size(14),
+        );
+        const SHOWN: usize = 50;
+        for problem in outcome
+            .problems
+            .iter()
+            .chain(&outcome.duplicates)
+            .take(SHOWN)
+        {
+            let place = match &problem.column {
+                Some(column) => tr_args(
+                    lang,
+                    "import.row_column",
+                    &[("row", problem.row.to_string()), ("column", column.clone())],
+                ),
+                None => tr_args(lang, "import.row", &[("row", problem.row.to_string())]),
+            };
+            content = content.push(
+                row![
+                    text(place).size(13).width(Length::Fixed(260.0)),
+                    text(problem.message.clone())
+                        .size(13)
+                        .style(style::error_text),
+                ]
+                .spacing(8),
+            );
+        }
+        let listed = outcome.problems.len() + outcome.duplicates.len();
+        if listed > SHOWN {
+            content = content.push(
+                text(tr_args(
+                    lang,
+                    "import.more",
+                    &[("count", (listed - SHOWN).to_string())],
+                ))
+                .size(13),
+            );
+        }
+        let confirm = if outcome.valid == 0 {
+            None
+        } else if outcome.problems.is_empty() {
+            Some(tr_args(
+                lang,
+                "import.confirm",
+                &[("count", outcome.valid.to_string())],
+            ))
+        } else {
+            Some(tr_args(
+                lang,
+                "import.confirm_valid_only",
+                &[("count", outcome.valid.to_string())],
+            ))
+        };
+        content
+            .push(
+                row![]
+                    .push(confirm.map(|label| {
+                        button(text(label))
+                            .on_press(Message::ConfirmImport)
+                            .style(button::primary)
+                    }))
+                    .push(
+                        button(text(t("common.cancel")))
+                            .on_press(Message::CancelImport)
+                            .style(button::secondary),
+                    )
+                    .spacing(10),
+            )
+            .into()
     }
 
     /// The accounts, each with its state and buttons, then the form for a new one.
