@@ -73,9 +73,14 @@ pub(super) fn check_all(
         .collect();
     let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, total.max(1));
+    // One worker on Windows with HiGHS: checks run side by side there hung yuva.exe under Wine.
+    let workers = if cfg!(all(windows, feature = "highs")) {
+        1
+    } else {
+        std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, total.max(1))
+    };
     std::thread::scope(|scope| {
         for _ in 0..workers {
             scope.spawn(|| {
