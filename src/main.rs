@@ -217,6 +217,16 @@ enum PackKind {
     },
 }
 
+/// The language asked for, else the interface language of this user's settings.
+fn interface_lang(lang: Option<yuva::i18n::Lang>, paths: Option<&DataPaths>) -> yuva::i18n::Lang {
+    lang.unwrap_or_else(|| {
+        paths
+            .map(|p| yuva::settings::UserSettings::load(&p.settings))
+            .unwrap_or_default()
+            .language
+    })
+}
+
 fn parse_import_kind(value: &str) -> Result<yuva::exchange::import::Kind, String> {
     match value {
         "families" => Ok(yuva::exchange::import::Kind::Families),
@@ -327,13 +337,7 @@ fn run() -> ExitCode {
             lang,
             date,
         }) => {
-            let lang = lang.unwrap_or_else(|| {
-                paths
-                    .as_ref()
-                    .map(|p| yuva::settings::UserSettings::load(&p.settings))
-                    .unwrap_or_default()
-                    .language
-            });
+            let lang = interface_lang(lang, paths.as_ref());
             let today = date.unwrap_or_else(|| Local::now().date_naive());
             let exported = (|| {
                 if yuva::exchange::Format::of(&output).is_none() {
@@ -367,13 +371,7 @@ fn run() -> ExitCode {
             valid_rows_only,
             lang,
         }) => {
-            let lang = lang.unwrap_or_else(|| {
-                paths
-                    .as_ref()
-                    .map(|p| yuva::settings::UserSettings::load(&p.settings))
-                    .unwrap_or_default()
-                    .language
-            });
+            let lang = interface_lang(lang, paths.as_ref());
             finish(run_import(
                 &database,
                 kind,
@@ -494,13 +492,7 @@ fn run() -> ExitCode {
             lang,
             date,
         }) => {
-            let lang = lang.unwrap_or_else(|| {
-                paths
-                    .as_ref()
-                    .map(|p| yuva::settings::UserSettings::load(&p.settings))
-                    .unwrap_or_default()
-                    .language
-            });
+            let lang = interface_lang(lang, paths.as_ref());
             match run_pack(&database, &kind, output, lang, date) {
                 Ok((path, pages, bytes, ms)) => {
                     eprintln!(

@@ -10,22 +10,6 @@ use calamine::{Data, Reader};
 use common::*;
 use yuva::exchange::{List, export_list};
 use yuva::i18n::Lang;
-use yuva::store::Store;
-
-fn demo_registry(path: &Path) -> Store {
-    let mut store = open_as_admin(path);
-    yuva::demo::populate(
-        &mut store,
-        &yuva::demo::DemoOptions {
-            families: 15,
-            children: 25,
-            ..yuva::demo::DemoOptions::new(today())
-        },
-        &gazetteer(),
-    )
-    .expect("demo");
-    store
-}
 
 fn sheet(path: &Path) -> calamine::Range<Data> {
     let mut book = calamine::open_workbook_auto(path).expect("opens as a workbook");
@@ -36,7 +20,7 @@ fn sheet(path: &Path) -> calamine::Range<Data> {
 #[test]
 fn every_list_exports_to_xlsx_that_reads_back_row_for_row() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut store = demo_registry(&dir.path().join("registry.db"));
+    let mut store = demo_registry(&dir.path().join("registry.db"), 15, 25);
     let g = gazetteer();
     let children = store.children().expect("children");
     let path = dir.path().join("children.xlsx");
@@ -98,7 +82,7 @@ fn every_list_exports_to_xlsx_that_reads_back_row_for_row() {
 #[test]
 fn csv_has_a_byte_order_mark_headers_in_the_language_and_no_formula() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut store = demo_registry(&dir.path().join("registry.db"));
+    let mut store = demo_registry(&dir.path().join("registry.db"), 15, 25);
     let g = gazetteer();
     let ctx = yuva::domain::Context {
         today: today(),
@@ -147,7 +131,7 @@ fn csv_has_a_byte_order_mark_headers_in_the_language_and_no_formula() {
 #[test]
 fn a_viewer_cannot_export_and_no_file_is_left() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut store = demo_registry(&dir.path().join("registry.db"));
+    let mut store = demo_registry(&dir.path().join("registry.db"), 15, 25);
     store
         .add_account(&yuva::store::NewAccount {
             login: "viewer",
@@ -174,7 +158,7 @@ fn a_viewer_cannot_export_and_no_file_is_left() {
 fn the_command_line_exports_and_refuses_other_extensions() {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("registry.db");
-    drop(demo_registry(&db));
+    drop(demo_registry(&db, 15, 25));
     let out = yuva_command()
         .args(["export", "children", "--db"])
         .arg(&db)

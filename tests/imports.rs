@@ -14,21 +14,6 @@ use yuva::exchange::{self, List, Table};
 use yuva::i18n::Lang;
 use yuva::store::Store;
 
-fn demo_registry(path: &Path) -> Store {
-    let mut store = open_as_admin(path);
-    yuva::demo::populate(
-        &mut store,
-        &yuva::demo::DemoOptions {
-            families: 20,
-            children: 30,
-            ..yuva::demo::DemoOptions::new(today())
-        },
-        &gazetteer(),
-    )
-    .expect("demo");
-    store
-}
-
 /// What a family row carries (the import makes no household, training or checks).
 fn family_key(f: &Family) -> String {
     format!(
@@ -88,7 +73,7 @@ fn run(store: &mut Store, kind: Kind, path: &Path, options: Options) -> import::
 #[test]
 fn export_then_import_into_an_empty_registry_gives_the_same_records_in_every_language() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let source = demo_registry(&dir.path().join("source.db"));
+    let source = demo_registry(&dir.path().join("source.db"), 20, 30);
     let g = gazetteer();
     let families = source.families().expect("families");
     let groups = source.sibling_groups().expect("groups");
@@ -344,7 +329,7 @@ fn files_that_cannot_be_imported_are_refused_in_one_line() {
 fn a_viewer_cannot_import_and_the_command_line_says_which_rows_are_wrong() {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("registry.db");
-    let mut store = demo_registry(&db);
+    let mut store = demo_registry(&db, 20, 30);
     let file = dir.path().join("families.xlsx");
     exchange::export_list(
         &mut store,

@@ -246,19 +246,6 @@ fn a_run_that_finishes_while_the_window_is_locked_is_there_after_unlocking() {
     );
 }
 
-/// Lets the window's worker threads answer until `done` holds.
-fn wait_for(app: &mut yuva::ui::App, done: impl Fn(&yuva::ui::App) -> bool) {
-    let started = Instant::now();
-    while !done(app) {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "the worker answers"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-        deliver(app);
-    }
-}
-
 #[test]
 fn settings_import_shows_each_problem_and_imports_the_valid_rows_when_asked() {
     let dir = tempfile::tempdir().expect("temp dir");

@@ -56,6 +56,22 @@ pub fn yuva_command() -> std::process::Command {
     command
 }
 
+/// A demo registry of `families` and `children`, signed in as its administrator.
+pub fn demo_registry(path: &std::path::Path, families: usize, children: usize) -> Store {
+    let mut store = open_as_admin(path);
+    yuva::demo::populate(
+        &mut store,
+        &yuva::demo::DemoOptions {
+            families,
+            children,
+            ..yuva::demo::DemoOptions::new(today())
+        },
+        &gazetteer(),
+    )
+    .expect("demo");
+    store
+}
+
 /// Opens (creating if needed) a registry and signs in as its administrator.
 pub fn open_as_admin(path: &std::path::Path) -> Store {
     let mut store = Store::open(path, &key()).expect("the registry opens");

@@ -152,14 +152,19 @@ pub fn shows(app: &App, text: &str) -> bool {
 pub fn run_matching(app: &mut App) {
     click(app, "Uyğunlaşdırmanı başlat");
     assert!(app.matching_running(), "the run is on a worker thread");
+    wait_for(app, |app| !app.matching_running());
+    assert!(app.matching_plan().is_some(), "a plan is on screen");
+}
+
+/// Lets the window's worker threads answer until `done` holds (two minutes at most).
+pub fn wait_for(app: &mut App, done: impl Fn(&App) -> bool) {
     let started = Instant::now();
-    while app.matching_running() {
+    while !done(app) {
         assert!(
             started.elapsed() < Duration::from_secs(120),
-            "the run finishes"
+            "the worker answers"
         );
         std::thread::sleep(Duration::from_millis(20));
         deliver(app);
     }
-    assert!(app.matching_plan().is_some(), "a plan is on screen");
 }
