@@ -112,9 +112,11 @@ fn password_matches(stored: &str, password: &str) -> bool {
 /// A hash of no one's password, verified when a login does not exist so that an unknown login
 /// takes as long to refuse as a wrong password.
 fn decoy_check(password: &str) {
-    const DECOY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$Jrj/mXoqVGBXuEvX2P8z3uE8GWfmkvDO8nBgYFcBPVQ";
     let _ = password_matches(DECOY, password);
 }
+
+/// An Argon2id hash (the same parameters as every account's) of no one's password.
+const DECOY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$Jrj/mXoqVGBXuEvX2P8z3uE8GWfmkvDO8nBgYFcBPVQ";
 
 struct StoredAccount {
     id: i64,
@@ -696,4 +698,19 @@ pub fn generate_password() -> Result<String> {
         .iter()
         .map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]))
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_decoy_is_a_real_argon2id_hash_that_matches_nothing() {
+        // An unknown login must cost a whole Argon2id check, like a wrong password.
+        assert!(PasswordHash::new(DECOY).is_ok());
+        assert!(!password_matches(DECOY, "anything"));
+        let real = hash_password("uzun-parol-2026").expect("hash");
+        assert!(real.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+        assert!(password_matches(&real, "uzun-parol-2026"));
+    }
 }
