@@ -132,15 +132,7 @@ fn csv_has_a_byte_order_mark_headers_in_the_language_and_no_formula() {
 fn a_viewer_cannot_export_and_no_file_is_left() {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut store = demo_registry(&dir.path().join("registry.db"), 15, 25);
-    store
-        .add_account(&yuva::store::NewAccount {
-            login: "viewer",
-            full_name: "Baxan",
-            role: yuva::domain::access::Role::Viewer,
-            password: "baxan-parol-1",
-        })
-        .expect("viewer");
-    store.sign_in("viewer", "baxan-parol-1").expect("signs in");
+    sign_in_as_viewer(&mut store);
     let path = dir.path().join("children.xlsx");
     let result = export_list(
         &mut store,

@@ -340,15 +340,7 @@ fn a_viewer_cannot_import_and_the_command_line_says_which_rows_are_wrong() {
         &file,
     )
     .expect("exported");
-    store
-        .add_account(&yuva::store::NewAccount {
-            login: "viewer",
-            full_name: "Baxan",
-            role: yuva::domain::access::Role::Viewer,
-            password: "baxan-parol-1",
-        })
-        .expect("viewer");
-    store.sign_in("viewer", "baxan-parol-1").expect("viewer");
+    sign_in_as_viewer(&mut store);
     assert!(
         import::import(
             &mut store,

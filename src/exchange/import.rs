@@ -519,53 +519,33 @@ pub fn import(
         Kind::Families => {
             let existing = store.families()?;
             let mut next = next_number(store, "F-")?;
-            let mut seen: BTreeSet<String> = BTreeSet::new();
-            let mut records = Vec::new();
-            for (n, row) in sheet.rows.iter().enumerate() {
-                let mut reader = row_reader(n + 2, row, &index, &headers, lang);
-                let family = read_family(&mut reader, gazetteer, &mut next);
-                let duplicate = existing.iter().find(|f| {
-                    f.code.eq_ignore_ascii_case(&family.code)
-                        || (fold_for_search(&f.main_carer.full_name)
-                            == fold_for_search(&family.main_carer.full_name)
-                            && f.main_carer.birth_date.is_some()
-                            && f.main_carer.birth_date == family.main_carer.birth_date)
-                });
-                if let Some(existing) = duplicate {
-                    outcome.duplicates.push(RowProblem {
-                        row: n + 2,
-                        column: None,
-                        message: tr_args(
-                            lang,
-                            "import.duplicate",
-                            &[("code", existing.code.clone())],
-                        ),
-                    });
-                    continue;
-                }
-                if !seen.insert(family.code.to_uppercase()) {
-                    reader.problem(
-                        "code",
-                        tr_args(
-                            lang,
-                            "error.duplicate_code",
-                            &[("code", family.code.clone())],
-                        ),
-                    );
-                }
-                reader.rule_errors(validate_family(&family, 0, &ctx));
-                if reader.problems.is_empty() {
-                    records.push((n + 2, family));
-                } else {
-                    outcome.problems.append(&mut reader.problems);
-                }
-            }
-            outcome.valid = records.len();
+            let records = check_rows(
+                &sheet,
+                &index,
+                &headers,
+                lang,
+                &mut outcome,
+                |reader| read_family(reader, gazetteer, &mut next),
+                |family| &family.code,
+                |family| {
+                    existing
+                        .iter()
+                        .find(|f| {
+                            f.code.eq_ignore_ascii_case(&family.code)
+                                || (fold_for_search(&f.main_carer.full_name)
+                                    == fold_for_search(&family.main_carer.full_name)
+                                    && f.main_carer.birth_date.is_some()
+                                    && f.main_carer.birth_date == family.main_carer.birth_date)
+                        })
+                        .map(|f| f.code.clone())
+                },
+                |family, reader| reader.rule_errors(validate_family(family, 0, &ctx)),
+            );
             if write_allowed(&outcome, options) {
                 let file = file_name(path);
                 outcome.written = store.write(|w| {
                     w.without_record_audit();
-                    for (_, family) in &records {
+                    for family in &records {
                         w.save_family(family, &ctx)?;
                     }
                     w.audit_note("import", "family", &imported_text(&file, records.len()))?;
@@ -577,50 +557,33 @@ pub fn import(
             let existing = store.children()?;
             let groups = store.sibling_groups()?;
             let mut next = next_number(store, "C-")?;
-            let mut seen: BTreeSet<String> = BTreeSet::new();
-            let mut records = Vec::new();
-            for (n, row) in sheet.rows.iter().enumerate() {
-                let mut reader = row_reader(n + 2, row, &index, &headers, lang);
-                let (child, group_code) = read_child(&mut reader, gazetteer, &mut next, today);
-                let duplicate = existing.iter().find(|c| {
-                    c.code.eq_ignore_ascii_case(&child.code)
-                        || (fold_for_search(&c.full_name()) == fold_for_search(&child.full_name())
-                            && c.birth_date == child.birth_date)
-                });
-                if let Some(existing) = duplicate {
-                    outcome.duplicates.push(RowProblem {
-                        row: n + 2,
-                        column: None,
-                        message: tr_args(
-                            lang,
-                            "import.duplicate",
-                            &[("code", existing.code.clone())],
-                        ),
-                    });
-                    continue;
-                }
-                if !seen.insert(child.code.to_uppercase()) {
-                    reader.problem(
-                        "code",
-                        tr_args(
-                            lang,
-                            "error.duplicate_code",
-                            &[("code", child.code.clone())],
-                        ),
-                    );
-                }
-                if matches!(child.status, ChildStatus::Placed | ChildStatus::Proposed) {
-                    let message = tr(lang, "import.status_not_imported");
-                    reader.problem("status", message);
-                }
-                reader.rule_errors(validate_child(&child, None, &ctx));
-                if reader.problems.is_empty() {
-                    records.push((n + 2, child, group_code));
-                } else {
-                    outcome.problems.append(&mut reader.problems);
-                }
-            }
-            outcome.valid = records.len();
+            let records = check_rows(
+                &sheet,
+                &index,
+                &headers,
+                lang,
+                &mut outcome,
+                |reader| read_child(reader, gazetteer, &mut next, today),
+                |(child, _)| &child.code,
+                |(child, _)| {
+                    existing
+                        .iter()
+                        .find(|c| {
+                            c.code.eq_ignore_ascii_case(&child.code)
+                                || (fold_for_search(&c.full_name())
+                                    == fold_for_search(&child.full_name())
+                                    && c.birth_date == child.birth_date)
+                        })
+                        .map(|c| c.code.clone())
+                },
+                |(child, _), reader| {
+                    if matches!(child.status, ChildStatus::Placed | ChildStatus::Proposed) {
+                        let message = tr(lang, "import.status_not_imported");
+                        reader.problem("status", message);
+                    }
+                    reader.rule_errors(validate_child(child, None, &ctx));
+                },
+            );
             if write_allowed(&outcome, options) {
                 let file = file_name(path);
                 outcome.written = store.write(|w| {
@@ -631,7 +594,7 @@ pub fn import(
                         .iter()
                         .filter_map(|g| g.id.map(|id| (g.code.to_uppercase(), id)))
                         .collect();
-                    for (_, child, group_code) in &records {
+                    for (child, group_code) in &records {
                         let change = match group_code {
                             None => GroupChange::NoGroup,
                             Some(code) => {
@@ -661,6 +624,52 @@ pub fn import(
         }
     }
     Ok(outcome)
+}
+
+/// Reads and checks every row: a row matching a record already in the registry (`already`
+/// gives its code) is listed as a duplicate and skipped; a row with problems adds them to the
+/// outcome; the whole rows are returned, and counted as valid.
+#[allow(clippy::too_many_arguments)]
+fn check_rows<R>(
+    sheet: &Sheet,
+    index: &HashMap<&'static str, usize>,
+    headers: &HashMap<&'static str, String>,
+    lang: Lang,
+    outcome: &mut Outcome,
+    mut read: impl FnMut(&mut RowReader<'_>) -> R,
+    code_of: impl Fn(&R) -> &str,
+    already: impl Fn(&R) -> Option<String>,
+    check: impl Fn(&R, &mut RowReader<'_>),
+) -> Vec<R> {
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    let mut records = Vec::new();
+    for (n, row) in sheet.rows.iter().enumerate() {
+        let mut reader = row_reader(n + 2, row, index, headers, lang);
+        let record = read(&mut reader);
+        if let Some(code) = already(&record) {
+            outcome.duplicates.push(RowProblem {
+                row: n + 2,
+                column: None,
+                message: tr_args(lang, "import.duplicate", &[("code", code)]),
+            });
+            continue;
+        }
+        let code = code_of(&record).to_owned();
+        if !seen.insert(code.to_uppercase()) {
+            reader.problem(
+                "code",
+                tr_args(lang, "error.duplicate_code", &[("code", code)]),
+            );
+        }
+        check(&record, &mut reader);
+        if reader.problems.is_empty() {
+            records.push(record);
+        } else {
+            outcome.problems.append(&mut reader.problems);
+        }
+    }
+    outcome.valid = records.len();
+    records
 }
 
 fn write_allowed(outcome: &Outcome, options: Options) -> bool {

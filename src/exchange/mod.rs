@@ -456,6 +456,7 @@ pub fn export_list(
     today: NaiveDate,
     path: &Path,
 ) -> Result<usize, ExportError> {
+    // Asked before the list is built (`export_table` asks again before writing).
     store.may(crate::domain::access::Action::ExportData)?;
     let table = table_of(store, gazetteer, list, lang, today)?;
     export_table(store, list, &table, path)

@@ -72,6 +72,21 @@ pub fn demo_registry(path: &std::path::Path, families: usize, children: usize) -
     store
 }
 
+/// Adds a viewer account (by the signed-in administrator) and signs in as it.
+pub fn sign_in_as_viewer(store: &mut Store) {
+    store
+        .add_account(&yuva::store::NewAccount {
+            login: "viewer",
+            full_name: "Baxan",
+            role: yuva::domain::access::Role::Viewer,
+            password: "baxan-parol-1",
+        })
+        .expect("viewer");
+    store
+        .sign_in("viewer", "baxan-parol-1")
+        .expect("viewer signs in");
+}
+
 /// Opens (creating if needed) a registry and signs in as its administrator.
 pub fn open_as_admin(path: &std::path::Path) -> Store {
     let mut store = Store::open(path, &key()).expect("the registry opens");
