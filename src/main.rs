@@ -131,6 +131,11 @@ enum Command {
         #[arg(long, value_parser = parse_lang)]
         lang: Option<yuva::i18n::Lang>,
     },
+    /// Reports: `yuva report indicators --db X [--from D --to D] --output F.pdf|F.xlsx`.
+    Report {
+        #[command(subcommand)]
+        kind: ReportKind,
+    },
     /// Accounts: `yuva user add|list|disable|enable|reset --db X --login NAME [--role ROLE]`.
     User {
         #[command(subcommand)]
@@ -182,6 +187,27 @@ enum Command {
         /// Delete an existing registry file first (otherwise a non-empty registry is refused).
         #[arg(long)]
         replace: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ReportKind {
+    /// The programme's indicators for a period: children in foster families by district and
+    /// month, placed, reunified, adopted, aged out, moved out of institutions, sibling groups
+    /// kept together, days waiting, breakdowns, families; the pilot districts beside the rest.
+    /// PDF with charts, or an Excel workbook, by the output's extension.
+    Indicators {
+        /// The period's first day (DD.MM.YYYY or YYYY-MM-DD; default: 1 January of this year).
+        #[arg(long, value_parser = parse_any_date)]
+        from: Option<NaiveDate>,
+        /// The period's last day (DD.MM.YYYY or YYYY-MM-DD; default: today).
+        #[arg(long, value_parser = parse_any_date)]
+        to: Option<NaiveDate>,
+        #[arg(long, value_name = "FILE.pdf|FILE.xlsx")]
+        output: PathBuf,
+        /// Language of the report: az, ru or en (default: the interface language).
+        #[arg(long, value_parser = parse_lang)]
+        lang: Option<yuva::i18n::Lang>,
     },
 }
 
@@ -243,6 +269,11 @@ fn parse_list(value: &str) -> Result<yuva::exchange::List, String> {
 
 fn parse_lang(value: &str) -> Result<yuva::i18n::Lang, String> {
     yuva::i18n::Lang::from_code(value).ok_or_else(|| format!("{value:?} is not az, ru or en"))
+}
+
+fn parse_any_date(value: &str) -> Result<NaiveDate, String> {
+    yuva::domain::parse_date(value)
+        .ok_or_else(|| format!("{value:?} is not a date (DD.MM.YYYY or YYYY-MM-DD)"))
 }
 
 fn parse_iso_date(value: &str) -> Result<NaiveDate, String> {
@@ -380,6 +411,18 @@ fn run() -> ExitCode {
                 dry_run,
                 valid_rows_only,
             ))
+        }
+        Some(Command::Report {
+            kind:
+                ReportKind::Indicators {
+                    from,
+                    to,
+                    output,
+                    lang,
+                },
+        }) => {
+            let lang = interface_lang(lang, paths.as_ref());
+            finish(run_indicators(&database, from, to, &output, lang))
         }
         Some(Command::User { command }) => {
             finish(cli_accounts::run_user(&database, &command).map(|()| ExitCode::SUCCESS))
@@ -649,6 +692,56 @@ fn open_window(
 ) -> ExitCode {
     eprintln!("yuva: this build has no window (built without the `ui` feature); see `yuva --help`");
     ExitCode::from(2)
+}
+
+/// Writes the indicators report and says what it holds.
+fn run_indicators(
+    database: &std::path::Path,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    output: &std::path::Path,
+    lang: yuva::i18n::Lang,
+) -> Result<ExitCode, Failure> {
+    use yuva::domain::indicators::Period;
+    use yuva::report::{self, indicators};
+    if indicators::ReportFormat::of(output).is_none() {
+        return Err(Failure::input(format!(
+            "{} must end in .pdf or .xlsx",
+            output.display()
+        )));
+    }
+    let now = Local::now().naive_local();
+    let year = Period::year_to_date(now.date());
+    let (from, to) = (from.unwrap_or(year.from), to.unwrap_or(now.date()));
+    let period = Period::new(from, to).ok_or_else(|| {
+        Failure::input(format!(
+            "the period ends ({to}) before it starts ({from}): --to must not be before --from"
+        ))
+    })?;
+    let gazetteer = Gazetteer::embedded().map_err(|e| e.to_string())?;
+    let mut store = cli_accounts::open(database)?;
+    let info = report::PackInfo {
+        lang,
+        user: String::new(),
+        generated: now,
+        today: now.date(),
+    };
+    let figures = indicators::write_indicators(&mut store, &gazetteer, period, &info, output)
+        .map_err(|e| match e {
+            report::ReportError::Store(e) => cli_accounts::store_failure(e),
+            other => Failure::input(other.to_string()),
+        })?;
+    eprintln!(
+        "yuva: indicators {} – {} written to {}: {} children in foster families at the end, {} placed, {} reunified, {} waiting",
+        period.from,
+        period.to,
+        output.display(),
+        figures.all.in_families_at_end,
+        figures.all.placed,
+        figures.all.reunified,
+        figures.all.waiting_at_end
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Writes a pack; returns its path, pages, size and the time it took.

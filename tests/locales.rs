@@ -59,6 +59,7 @@ fn keys_used_in_source() -> BTreeSet<String> {
         "action.",
         "export.",
         "import.",
+        "indicators.",
     ];
     let mut keys = BTreeSet::new();
     let mut stack = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];

@@ -5,9 +5,6 @@
 
 mod common;
 
-use std::path::Path;
-use std::process::Command;
-
 use common::*;
 use yuva::demo::{DemoOptions, populate};
 use yuva::domain::*;
@@ -15,27 +12,6 @@ use yuva::i18n::{Lang, tr};
 use yuva::matching::{self, Settings};
 use yuva::report::{self, PackInfo, ReportError};
 use yuva::store::{Proposal, Store};
-
-/// The text of a PDF as pdftotext gives it. Without pdftotext the check is skipped on a
-/// developer's machine and fails on CI (which installs poppler-utils).
-fn pdftotext(path: &Path) -> Option<String> {
-    match Command::new("pdftotext").arg(path).arg("-").output() {
-        Ok(out) if out.status.success() => Some(String::from_utf8_lossy(&out.stdout).into_owned()),
-        Ok(out) => panic!(
-            "pdftotext failed on {}: {}",
-            path.display(),
-            String::from_utf8_lossy(&out.stderr)
-        ),
-        Err(e) => {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "pdftotext is missing on CI: {e}"
-            );
-            eprintln!("pdftotext not found ({e}): text checks skipped");
-            None
-        }
-    }
-}
 
 fn info(lang: Lang) -> PackInfo {
     PackInfo {

@@ -335,3 +335,74 @@ fn resetting_a_demo_keeps_a_copy_of_it_first() {
     yuva::store::check_backup(&copies[0].path(), &common::key()).expect("a whole copy");
     assert!(family_count(dir.path()) > 0, "a fresh demo in its place");
 }
+
+#[test]
+fn the_dashboard_writes_the_indicators_report_of_a_period() {
+    use yuva::ui::screens::dashboard;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut app = launch(dir.path());
+    click(&mut app, "Nümayiş reyestri yarat");
+    click(&mut app, "Ümumi baxış");
+    click(&mut app, "Hesabat…");
+    assert!(
+        has_field(&app, dashboard::REPORT_FROM_ID),
+        "the period is asked"
+    );
+    // The year so far is offered.
+    assert!(shows(&app, "01.01.2026") && shows(&app, "15.03.2026"));
+    // A period that ends before it starts is refused next to the fields, no file asked for.
+    update(
+        &mut app,
+        Message::Dashboard(dashboard::Message::ReportTo(String::from("31.12.2025"))),
+    );
+    click(&mut app, "PDF kimi saxla…");
+    assert!(shows(&app, "Dövr başlamazdan əvvəl bitir."));
+    update(
+        &mut app,
+        Message::Dashboard(dashboard::Message::ReportTo(String::from("31.02.2026"))),
+    );
+    click(&mut app, "Excel kimi saxla…");
+    assert!(shows(&app, "Belə tarix yoxdur (məs., 31.02 olmur)."));
+    // The save dialog's answer (a native dialog the simulator cannot show).
+    let path = dir.path().join("göstəricilər.pdf");
+    let period = yuva::domain::indicators::Period::new(
+        chrono::NaiveDate::from_ymd_opt(2025, 6, 1).expect("date"),
+        chrono::NaiveDate::from_ymd_opt(2026, 2, 28).expect("date"),
+    )
+    .expect("period");
+    update(&mut app, Message::ReportPath(period, Some(path.clone())));
+    assert!(path.exists(), "the report is written");
+    assert!(shows(
+        &app,
+        &format!("Göstəricilər hesabatı yazıldı: {}.", path.display())
+    ));
+    if let Some(text) = common::pdftotext(&path) {
+        assert!(text.contains("Dövr: 01.06.2025 – 28.02.2026"));
+    }
+}
+
+#[test]
+fn an_administrator_chooses_the_pilot_districts_in_settings() {
+    use yuva::ui::screens::settings;
+    use yuva::ui::widgets::Choice;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut app = launch(dir.path());
+    click(&mut app, "Tənzimləmələr");
+    assert!(shows(&app, "Pilot rayonlar"));
+    click(&mut app, "Bakı  ×");
+    update(
+        &mut app,
+        Message::Settings(settings::Message::PilotChoose(Choice {
+            value: String::from("AZ-QBA"),
+            label: String::from("Quba"),
+        })),
+    );
+    click(&mut app, "Siyahıya əlavə et");
+    click(&mut app, "Pilot rayonları saxla");
+    assert!(shows(&app, "Pilot rayonlar saxlanıldı."));
+    assert!(shows(&app, "Quba  ×"), "the new district is listed");
+    let store = Store::open(&dir.path().join("registry.db"), &common::key()).expect("opens");
+    let saved = store.pilot_districts().expect("read");
+    assert!(!saved.contains(&String::from("AZ-BA")));
+    assert_eq!(saved.last().map(String::as_str), Some("AZ-QBA"));
+}

@@ -6,6 +6,7 @@ pub mod advice;
 pub mod codes;
 pub mod compatibility;
 pub mod dashboard;
+pub mod indicators;
 pub mod listing;
 pub mod model;
 pub mod places;

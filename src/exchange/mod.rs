@@ -549,65 +549,118 @@ fn csv_bytes(table: &Table) -> Vec<u8> {
 }
 
 fn xlsx_bytes(table: &Table) -> Result<Vec<u8>, ExportError> {
-    use rust_xlsxwriter::{ExcelDateTime, Format as XlsxFormat, Workbook};
-    let error = |e: rust_xlsxwriter::XlsxError| ExportError::Xlsx(e.to_string());
-    let mut workbook = Workbook::new();
-    let sheet = workbook.add_worksheet();
-    // Excel allows 31 characters and no []:*?/\ in a sheet name.
-    let name: String = table
-        .name
-        .chars()
+    workbook_bytes(&[Sheet {
+        table: table.clone(),
+        chart: None,
+    }])
+}
+
+/// A column chart beside a sheet's table: the categories from one column, one series per
+/// value column (each named by its header), over all the table's rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SheetChart {
+    pub title: String,
+    pub categories: u16,
+    pub values: Vec<u16>,
+}
+
+/// One sheet of a workbook: a table, and a chart of it if any.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sheet {
+    pub table: Table,
+    pub chart: Option<SheetChart>,
+}
+
+/// Writes several tables as the sheets of one XLSX workbook, whole or not at all, owner-only.
+pub fn write_workbook(sheets: &[Sheet], path: &Path) -> Result<(), ExportError> {
+    let bytes = workbook_bytes(sheets)?;
+    crate::files::write_atomically(path, &bytes).map_err(|source| ExportError::Write {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
+/// A sheet's name as Excel allows it: at most 31 characters, none of `[]:*?/\`.
+fn sheet_name(name: &str) -> String {
+    name.chars()
         .filter(|c| !"[]:*?/\\".contains(*c))
         .take(31)
-        .collect();
-    sheet.set_name(&name).map_err(error)?;
+        .collect()
+}
+
+fn workbook_bytes(sheets: &[Sheet]) -> Result<Vec<u8>, ExportError> {
+    use rust_xlsxwriter::{Chart, ChartType, ExcelDateTime, Format as XlsxFormat, Workbook};
+    let error = |e: rust_xlsxwriter::XlsxError| ExportError::Xlsx(e.to_string());
+    let mut workbook = Workbook::new();
     let bold = XlsxFormat::new().set_bold();
     let date_format = XlsxFormat::new().set_num_format("dd.mm.yyyy");
-    let mut widths: Vec<usize> = table.headers.iter().map(|h| h.chars().count()).collect();
-    for (col, header) in table.headers.iter().enumerate() {
-        sheet
-            .write_string_with_format(0, col as u16, header, &bold)
-            .map_err(error)?;
-    }
-    for (r, row) in table.rows.iter().enumerate() {
-        let r = (r + 1) as u32;
-        for (col, cell) in row.iter().enumerate() {
-            let c = col as u16;
-            let width = match cell {
-                // A string cell is text whatever it starts with: never a formula.
-                Cell::Text(text) => {
-                    sheet.write_string(r, c, text).map_err(error)?;
-                    text.chars().count()
-                }
-                Cell::Date(date) => {
-                    use chrono::Datelike;
-                    let value = ExcelDateTime::from_ymd(
-                        date.year() as u16,
-                        date.month() as u8,
-                        date.day() as u8,
-                    )
-                    .map_err(error)?;
-                    sheet
-                        .write_datetime_with_format(r, c, &value, &date_format)
+    for Sheet { table, chart } in sheets {
+        let name = sheet_name(&table.name);
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(&name).map_err(error)?;
+        let mut widths: Vec<usize> = table.headers.iter().map(|h| h.chars().count()).collect();
+        for (col, header) in table.headers.iter().enumerate() {
+            sheet
+                .write_string_with_format(0, col as u16, header, &bold)
+                .map_err(error)?;
+        }
+        for (r, row) in table.rows.iter().enumerate() {
+            let r = (r + 1) as u32;
+            for (col, cell) in row.iter().enumerate() {
+                let c = col as u16;
+                let width = match cell {
+                    // A string cell is text whatever it starts with: never a formula.
+                    Cell::Text(text) => {
+                        sheet.write_string(r, c, text).map_err(error)?;
+                        text.chars().count()
+                    }
+                    Cell::Date(date) => {
+                        use chrono::Datelike;
+                        let value = ExcelDateTime::from_ymd(
+                            date.year() as u16,
+                            date.month() as u8,
+                            date.day() as u8,
+                        )
                         .map_err(error)?;
-                    10
+                        sheet
+                            .write_datetime_with_format(r, c, &value, &date_format)
+                            .map_err(error)?;
+                        10
+                    }
+                    Cell::Number(n) => {
+                        sheet.write_number(r, c, *n).map_err(error)?;
+                        6
+                    }
+                    Cell::Empty => 0,
+                };
+                if let Some(w) = widths.get_mut(col) {
+                    *w = (*w).max(width);
                 }
-                Cell::Number(n) => {
-                    sheet.write_number(r, c, *n).map_err(error)?;
-                    6
-                }
-                Cell::Empty => 0,
-            };
-            if let Some(w) = widths.get_mut(col) {
-                *w = (*w).max(width);
             }
         }
+        for (col, width) in widths.iter().enumerate() {
+            sheet
+                .set_column_width(col as u16, (*width).clamp(6, 60) as f64 + 2.0)
+                .map_err(error)?;
+        }
+        sheet.set_freeze_panes(1, 0).map_err(error)?;
+        if let Some(spec) = chart
+            && !table.rows.is_empty()
+        {
+            let last = table.rows.len() as u32;
+            let mut drawn = Chart::new(ChartType::Column);
+            drawn.title().set_name(&spec.title);
+            for &col in &spec.values {
+                drawn
+                    .add_series()
+                    .set_name((name.as_str(), 0, col))
+                    .set_categories((name.as_str(), 1, spec.categories, last, spec.categories))
+                    .set_values((name.as_str(), 1, col, last, col));
+            }
+            sheet
+                .insert_chart(1, table.headers.len() as u16 + 1, &drawn)
+                .map_err(error)?;
+        }
     }
-    for (col, width) in widths.iter().enumerate() {
-        sheet
-            .set_column_width(col as u16, (*width).clamp(6, 60) as f64 + 2.0)
-            .map_err(error)?;
-    }
-    sheet.set_freeze_panes(1, 0).map_err(error)?;
     workbook.save_to_buffer().map_err(error)
 }

@@ -3,7 +3,10 @@
 //! the next page (with the header repeated), and a footer on every page. printpdf draws what
 //! this module places; it has no wrapping or tables of its own.
 
-use printpdf::{Color, FontId, Line, LinePoint, Mm, Op, PdfFontHandle, Point, Pt, Rgb, TextItem};
+use printpdf::{
+    Color, FontId, Line, LinePoint, Mm, Op, PaintMode, PdfFontHandle, Point, Polygon, PolygonRing,
+    Pt, Rgb, TextItem, WindingOrder,
+};
 
 pub const PAGE_WIDTH_MM: f32 = 210.0;
 pub const PAGE_HEIGHT_MM: f32 = 297.0;
@@ -143,8 +146,18 @@ pub enum Block {
     },
     /// Ruled lines to write on by hand, each with its label.
     WritingLines(Vec<String>),
+    /// A horizontal bar chart: one bar per row, its length the value against the largest.
+    Bars(Vec<Bar>),
     Spacer(f32),
     PageBreak,
+}
+
+/// One bar of a [`Block::Bars`] chart: its label, its value and the value as printed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bar {
+    pub label: String,
+    pub value: f64,
+    pub shown: String,
 }
 
 /// A line of text placed on a page, kept for the tests' width checks.
@@ -191,6 +204,15 @@ fn black() -> Color {
         r: 0.0,
         g: 0.0,
         b: 0.0,
+        icc_profile: None,
+    })
+}
+
+fn bar_blue() -> Color {
+    Color::Rgb(Rgb {
+        r: 0.22,
+        g: 0.45,
+        b: 0.70,
         icc_profile: None,
     })
 }
@@ -453,6 +475,83 @@ impl<'a> Cursor<'a> {
         self.y += 3.0;
     }
 
+    /// Label, a filled bar proportional to the value, the value; a bar per row.
+    fn bars(&mut self, bars: &[Bar]) {
+        const LABEL_MM: f32 = 55.0;
+        const VALUE_MM: f32 = 24.0;
+        let size = SMALL_PT + 1.0;
+        let row_height = line_height(size) + 1.6;
+        let track = CONTENT_WIDTH - LABEL_MM - VALUE_MM - 4.0;
+        let max = bars.iter().map(|b| b.value).fold(0.0_f64, f64::max);
+        // A chart that fits on a page is not cut across two.
+        let whole = row_height * bars.len() as f32;
+        if whole <= BOTTOM - MARGIN_MM {
+            self.need(whole);
+        }
+        for bar in bars {
+            self.need(row_height);
+            let top = self.y;
+            let label = wrap(
+                self.fonts.face(Weight::Regular),
+                &bar.label,
+                size,
+                LABEL_MM - 2.0,
+            )
+            .into_iter()
+            .next()
+            .unwrap_or_default();
+            self.text_at(
+                MARGIN_MM,
+                top,
+                &label,
+                size,
+                Weight::Regular,
+                LABEL_MM - 2.0,
+            );
+            let length = if max > 0.0 {
+                (bar.value / max) as f32 * track
+            } else {
+                0.0
+            };
+            let left = MARGIN_MM + LABEL_MM;
+            if length > 0.0 {
+                let (bar_top, bar_bottom) = (top + 0.6, top + row_height - 1.0);
+                let corner = |x: f32, y: f32| LinePoint {
+                    p: point(x, y),
+                    bezier: false,
+                };
+                self.ops().extend([
+                    Op::SetFillColor { col: bar_blue() },
+                    Op::DrawPolygon {
+                        polygon: Polygon {
+                            rings: vec![PolygonRing {
+                                points: vec![
+                                    corner(left, bar_top),
+                                    corner(left + length.max(0.4), bar_top),
+                                    corner(left + length.max(0.4), bar_bottom),
+                                    corner(left, bar_bottom),
+                                ],
+                            }],
+                            mode: PaintMode::Fill,
+                            winding_order: WindingOrder::NonZero,
+                        },
+                    },
+                    Op::SetFillColor { col: black() },
+                ]);
+            }
+            self.text_at(
+                left + length + 2.0,
+                top,
+                &bar.shown,
+                size,
+                Weight::Bold,
+                VALUE_MM,
+            );
+            self.y += row_height;
+        }
+        self.y += 3.0;
+    }
+
     fn block(&mut self, block: &Block) {
         match block {
             Block::Title(text) => {
@@ -540,6 +639,7 @@ impl<'a> Cursor<'a> {
                 }
                 self.y += 2.0;
             }
+            Block::Bars(bars) => self.bars(bars),
             Block::Spacer(mm) => self.y += mm,
             Block::PageBreak => {
                 if self.y > MARGIN_MM {

@@ -3,6 +3,7 @@
 //! that Azerbaijani and Cyrillic letters are real text. Every page says it is confidential,
 //! carries "X / Y", the generation date and the user. A file is written whole or not at all.
 
+pub mod indicators;
 pub mod layout;
 mod packs;
 
@@ -11,7 +12,7 @@ use std::path::Path;
 use chrono::{NaiveDate, NaiveDateTime};
 use printpdf::{ParsedFont, PdfDocument, PdfPage, PdfSaveOptions};
 
-pub use layout::{Block, Laid, PlacedLine};
+pub use layout::{Bar, Block, Laid, PlacedLine};
 pub use packs::{family_pack, match_pack, panel_pack};
 
 use crate::assets::{FONT_BOLD, FONT_REGULAR};
@@ -33,6 +34,10 @@ pub enum ReportError {
     },
     #[error("the embedded font cannot be read: {0}")]
     Font(String),
+    #[error("{path} must end in .pdf or .xlsx")]
+    Format { path: String },
+    #[error("the spreadsheet cannot be made: {0}")]
+    Spreadsheet(String),
 }
 
 /// Who generates a pack, when, and in which language.

@@ -619,6 +619,49 @@ impl Store {
             .optional()?)
     }
 
+    /// The pilot districts the indicators report sets beside the rest (a registry setting;
+    /// the defaults until an administrator sets them).
+    pub fn pilot_districts(&self) -> Result<Vec<String>> {
+        use crate::domain::indicators;
+        Ok(indicators::pilot_districts_from_setting(
+            self.setting(indicators::PILOT_DISTRICTS_SETTING)?
+                .as_deref(),
+        ))
+    }
+
+    /// Sets the pilot districts (administrators only): each a district or city of the
+    /// gazetteer, at least one; recorded in the audit log.
+    pub fn set_pilot_districts(
+        &mut self,
+        codes: &[String],
+        gazetteer: &crate::geo::Gazetteer,
+    ) -> Result<()> {
+        use crate::domain::indicators::PILOT_DISTRICTS_SETTING;
+        let mut errors = crate::domain::ValidationErrors::new();
+        if codes.is_empty() {
+            errors.push("pilot_districts", "error.required");
+        }
+        if let Some(unknown) = codes.iter().find(|c| !gazetteer.is_district(c)) {
+            errors.push_with(
+                "pilot_districts",
+                "error.district_unknown",
+                vec![("code", unknown.clone())],
+            );
+        }
+        if !errors.is_empty() {
+            return Err(StoreError::Invalid(errors));
+        }
+        let value = codes.join(",");
+        self.write(|w| {
+            w.set_setting(PILOT_DISTRICTS_SETTING, &value)?;
+            w.audit_note(
+                "update",
+                "settings",
+                &AuditText::new("pilot_districts_set", vec![("districts", value.clone())]),
+            )
+        })
+    }
+
     /// The newest audit entries first.
     pub fn audit_entries(&self, limit: usize) -> Result<Vec<AuditEntry>> {
         let mut stmt = self.conn.prepare(

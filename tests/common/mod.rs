@@ -25,6 +25,31 @@ pub fn raw_connection(path: &std::path::Path) -> rusqlite::Connection {
     conn
 }
 
+/// The text of a PDF as pdftotext gives it. Without pdftotext the check is skipped on a
+/// developer's machine and fails on CI (which installs poppler-utils).
+pub fn pdftotext(path: &std::path::Path) -> Option<String> {
+    match std::process::Command::new("pdftotext")
+        .arg(path)
+        .arg("-")
+        .output()
+    {
+        Ok(out) if out.status.success() => Some(String::from_utf8_lossy(&out.stdout).into_owned()),
+        Ok(out) => panic!(
+            "pdftotext failed on {}: {}",
+            path.display(),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+        Err(e) => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "pdftotext is missing on CI: {e}"
+            );
+            eprintln!("pdftotext not found ({e}): text checks skipped");
+            None
+        }
+    }
+}
+
 /// The password of the test registries' administrator `admin`.
 pub const ADMIN_PASSWORD: &str = "sınaq-parolu-1";
 

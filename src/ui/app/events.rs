@@ -276,6 +276,69 @@ pub(super) fn export_outcome(
     }
 }
 
+/// The native save dialog for the indicators report, named by its period.
+pub(super) fn report_dialog(
+    period: crate::domain::indicators::Period,
+    format: crate::report::indicators::ReportFormat,
+) -> Task<Message> {
+    use crate::report::indicators::{ReportFormat, indicators_file_name};
+    let name = indicators_file_name(period, format);
+    Task::perform(
+        async move {
+            let dialog = rfd::AsyncFileDialog::new().set_file_name(name);
+            let dialog = match format {
+                ReportFormat::Pdf => dialog.add_filter("PDF", &["pdf"]),
+                ReportFormat::Xlsx => dialog.add_filter("Excel", &["xlsx"]),
+            };
+            dialog
+                .save_file()
+                .await
+                .map(|file| file.path().to_path_buf())
+        },
+        move |path| Message::ReportPath(period, path),
+    )
+}
+
+/// Writes the indicators of `period` to `path` and says how it went.
+pub(super) fn report_outcome(
+    ws: &mut Workspace,
+    lang: Lang,
+    period: crate::domain::indicators::Period,
+    path: &std::path::Path,
+) -> Notice {
+    use crate::report::{self, indicators};
+    let info = report::PackInfo {
+        lang,
+        user: String::new(),
+        generated: Local::now().naive_local(),
+        today: ws.today,
+    };
+    match indicators::write_indicators(&mut ws.store, &ws.gazetteer, period, &info, path) {
+        Ok(_) => Notice {
+            text: tr_args(
+                lang,
+                "indicators.written",
+                &[("path", path.display().to_string())],
+            ),
+            is_error: false,
+            open: Some(path.to_path_buf()),
+        },
+        Err(report::ReportError::Store(e)) => {
+            let (text, is_error) = store_failure(lang, &e);
+            Notice {
+                text,
+                is_error,
+                open: None,
+            }
+        }
+        Err(e) => Notice {
+            text: tr_args(lang, "indicators.failed", &[("reason", e.to_string())]),
+            is_error: true,
+            open: None,
+        },
+    }
+}
+
 /// The native save dialog for a copy of the registry, named by the day.
 pub(super) fn backup_dialog(ws: &Workspace) -> Task<Message> {
     let name = format!("yuva-backup-{}.db", ws.today);

@@ -121,6 +121,8 @@ pub enum Message {
     ImportDone(Result<usize, String>),
     /// Where to save an exported list (`None`: no file chosen).
     ExportPath(crate::exchange::List, Option<PathBuf>),
+    /// Where to save the indicators report of a period (`None`: no file chosen).
+    ReportPath(crate::domain::indicators::Period, Option<PathBuf>),
     /// A click or a scroll: the person is there (keys count too).
     Activity,
     /// Every few seconds while a registry is open: lock when idle too long.
@@ -263,6 +265,7 @@ impl Workspace {
     /// The settings screen's audit entries and (for administrators) accounts.
     fn refresh_settings(&mut self) -> store::Result<()> {
         self.settings.recent_audit = self.store.audit_entries(30)?;
+        self.settings.pilot_districts = self.store.pilot_districts()?;
         self.settings.accounts = if self
             .store
             .may(crate::domain::access::Action::ManageAccounts)
@@ -924,6 +927,9 @@ impl App {
                         ws.tab = Tab::Families;
                     }
                     Some(dashboard::Event::Placements) => ws.tab = Tab::Placements,
+                    Some(dashboard::Event::Report(period, format)) => {
+                        task = report_dialog(period, format);
+                    }
                     None => {}
                 }
             }
@@ -1118,6 +1124,23 @@ impl App {
                         Err(e) => Some(store_failure(lang, &e)),
                     };
                 }
+                Some(settings::Event::PilotDistricts(codes)) => {
+                    notice = match ws.store.set_pilot_districts(&codes, &ws.gazetteer) {
+                        Ok(()) => {
+                            ws.settings.pilot_saved();
+                            settings_changed(ws, lang, tr(lang, "indicators.settings_saved"))
+                        }
+                        Err(StoreError::Invalid(errors)) => Some((
+                            errors
+                                .errors
+                                .first()
+                                .map(|e| tr_args(lang, e.key, &e.args))
+                                .unwrap_or_default(),
+                            true,
+                        )),
+                        Err(e) => Some(store_failure(lang, &e)),
+                    };
+                }
                 Some(settings::Event::IdleLock(minutes)) => {
                     notice = match ws.store.set_idle_lock_minutes(minutes) {
                         Ok(()) => settings_changed(
@@ -1179,6 +1202,13 @@ impl App {
                     lang,
                     tr_args(lang, "import.done", &[("count", written.to_string())]),
                 );
+            }
+            Message::ReportPath(_, None) => {
+                notice = Some((tr(lang, "indicators.not_saved"), true));
+            }
+            Message::ReportPath(period, Some(path)) => {
+                self.notice = Some(report_outcome(ws, lang, period, &path));
+                return Task::none();
             }
             Message::ExportPath(_, None) => {}
             Message::ExportPath(list, Some(path)) => {

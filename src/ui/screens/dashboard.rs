@@ -1,18 +1,43 @@
 //! The start screen: children waiting by district and how long, free places by district,
 //! reviews due and overdue, placements started and ended this year — as bar charts drawn with
 //! plain widgets (so they look the same under the GPU and the software renderer), each bar a
-//! button that opens the matching filtered list.
+//! button that opens the matching filtered list. "Report…" writes the programme's indicators
+//! for a period (PDF or Excel).
 
 use iced::widget::{button, column, container, row, scrollable, text};
 use iced::{Alignment, Element, Length, Task};
 
 use crate::domain::dashboard::{Dashboard, WAITING_BANDS};
+use crate::domain::indicators::Period;
 use crate::domain::listing::{ChildQuery, ChildSort, FamilyQuery};
-use crate::domain::{ChildStatus, FamilyStatus};
+use crate::domain::{ChildStatus, FamilyStatus, ValidationErrors, format_date, parse_date};
 use crate::i18n::{Lang, tr, tr_args};
+use crate::report::indicators::ReportFormat;
 use crate::ui::Env;
 use crate::ui::style;
-use crate::ui::widgets::section;
+use crate::ui::widgets::{labelled_input, section};
+
+impl ReportForm {
+    /// The period typed, or what is wrong with it (by field).
+    pub fn period(&self) -> Result<Period, ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        let from = parse_date(&self.from);
+        let to = parse_date(&self.to);
+        if from.is_none() {
+            errors.push(REPORT_FROM_ID, crate::domain::date_error_key(&self.from));
+        }
+        if to.is_none() {
+            errors.push(REPORT_TO_ID, crate::domain::date_error_key(&self.to));
+        }
+        if let (Some(from), Some(to)) = (from, to) {
+            match Period::new(from, to) {
+                Some(period) => return Ok(period),
+                None => errors.push("period", "indicators.period_reversed"),
+            }
+        }
+        Err(errors)
+    }
+}
 
 /// Districts shown per chart; the rest are summed in the totals.
 const TOP_DISTRICTS: usize = 12;
@@ -25,18 +50,39 @@ pub enum Message {
     ReviewsOverdue,
     ReviewsDue,
     Placements,
+    /// Show (or hide) the indicators report's period and buttons.
+    ToggleReport,
+    ReportFrom(String),
+    ReportTo(String),
+    SaveReport(ReportFormat),
 }
 
 pub enum Event {
     Children(ChildQuery),
     Families(FamilyQuery),
     Placements,
+    /// Write the indicators of the period (ask where first).
+    Report(Period, ReportFormat),
+}
+
+/// The widget ids of the report's period fields.
+pub const REPORT_FROM_ID: &str = "indicators.from";
+pub const REPORT_TO_ID: &str = "indicators.to";
+
+/// The indicators report's period as typed, and what is wrong with it.
+#[derive(Debug, Clone, Default)]
+pub struct ReportForm {
+    pub from: String,
+    pub to: String,
+    pub errors: ValidationErrors,
 }
 
 #[derive(Default)]
 pub struct Screen {
     /// The figures (recomputed by the application after each change).
     pub figures: Dashboard,
+    /// The report's period, while it is shown.
+    pub report: Option<ReportForm>,
 }
 
 /// The districts past the chart's top ones, summed on one line.
@@ -148,8 +194,51 @@ fn months_chart<'a>(lang: Lang, figures: &Dashboard) -> Element<'a, Message> {
 }
 
 impl Screen {
-    pub fn update(&mut self, message: Message, _env: &Env<'_>) -> (Task<Message>, Option<Event>) {
-        (Task::none(), Some(Self::event(message)))
+    pub fn update(&mut self, message: Message, env: &Env<'_>) -> (Task<Message>, Option<Event>) {
+        match message {
+            Message::ToggleReport => {
+                self.report = match self.report {
+                    Some(_) => None,
+                    None => {
+                        let year = Period::year_to_date(env.today);
+                        Some(ReportForm {
+                            from: format_date(year.from),
+                            to: format_date(year.to),
+                            errors: ValidationErrors::new(),
+                        })
+                    }
+                };
+                (Task::none(), None)
+            }
+            Message::ReportFrom(value) => {
+                if let Some(form) = &mut self.report {
+                    form.from = value;
+                }
+                (Task::none(), None)
+            }
+            Message::ReportTo(value) => {
+                if let Some(form) = &mut self.report {
+                    form.to = value;
+                }
+                (Task::none(), None)
+            }
+            Message::SaveReport(format) => {
+                let Some(form) = &mut self.report else {
+                    return (Task::none(), None);
+                };
+                match form.period() {
+                    Ok(period) => {
+                        form.errors = ValidationErrors::new();
+                        (Task::none(), Some(Event::Report(period, format)))
+                    }
+                    Err(errors) => {
+                        form.errors = errors;
+                        (Task::none(), None)
+                    }
+                }
+            }
+            other => (Task::none(), Some(Self::event(other))),
+        }
     }
 
     /// The list a figure stands for.
@@ -180,8 +269,53 @@ impl Screen {
                 sort: crate::domain::listing::FamilySort::ReviewDue,
                 ..FamilyQuery::default()
             }),
-            Message::Placements => Event::Placements,
+            _ => Event::Placements,
         }
+    }
+
+    /// The report's period fields and buttons.
+    fn report_view<'a>(form: &'a ReportForm, lang: Lang) -> Element<'a, Message> {
+        let t = |key: &str| tr(lang, key);
+        let date_field =
+            |label: &str, id: &'static str, value: &'a str, on: fn(String) -> Message| {
+                labelled_input(lang, &form.errors, label, id, value, "DD.MM.YYYY", on)
+            };
+        let fields = row![
+            container(date_field(
+                "indicators.from",
+                REPORT_FROM_ID,
+                &form.from,
+                Message::ReportFrom
+            ))
+            .width(Length::Fixed(180.0)),
+            container(date_field(
+                "indicators.to",
+                REPORT_TO_ID,
+                &form.to,
+                Message::ReportTo
+            ))
+            .width(Length::Fixed(180.0)),
+        ]
+        .spacing(12);
+        let mut content = column![text(t("indicators.dialog_hint")).size(14), fields].spacing(10);
+        if let Some(error) = form.errors.for_field("period") {
+            content = content.push(text(tr(lang, error.key)).size(13).style(style::error_text));
+        }
+        content = content.push(
+            row![
+                button(text(t("indicators.save_pdf")))
+                    .on_press(Message::SaveReport(ReportFormat::Pdf))
+                    .style(button::primary),
+                button(text(t("indicators.save_xlsx")))
+                    .on_press(Message::SaveReport(ReportFormat::Xlsx))
+                    .style(button::primary),
+                button(text(t("indicators.close")))
+                    .on_press(Message::ToggleReport)
+                    .style(button::secondary),
+            ]
+            .spacing(10),
+        );
+        section(t("indicators.dialog_title"), content)
     }
 
     pub fn view<'a>(&'a self, env: &Env<'a>) -> Element<'a, Message> {
@@ -344,15 +478,19 @@ impl Screen {
         ]
         .spacing(14)
         .width(Length::FillPortion(1));
-        scrollable(
-            column![
-                text(t("dashboard.title")).size(24),
-                row![left, right].spacing(14)
-            ]
-            .spacing(12)
-            .padding(20),
-        )
-        .height(Length::Fill)
-        .into()
+        let header = row![
+            text(t("dashboard.title")).size(24).width(Length::Fill),
+            button(text(t("indicators.button")))
+                .on_press(Message::ToggleReport)
+                .style(button::secondary),
+        ]
+        .align_y(Alignment::Center);
+        let mut page = column![header].spacing(12).padding(20);
+        if let Some(form) = &self.report {
+            page = page.push(Self::report_view(form, lang));
+        }
+        scrollable(page.push(row![left, right].spacing(14)))
+            .height(Length::Fill)
+            .into()
     }
 }

@@ -30,6 +30,11 @@ pub enum Message {
     ResetPassword(i64),
     IdleMinutes(String),
     SaveIdleMinutes,
+    /// The district chosen in the pilot districts' list, to add.
+    PilotChoose(Choice<String>),
+    PilotAdd,
+    PilotRemove(String),
+    SavePilot,
     ChooseImport(ImportKind),
     ConfirmImport,
     CancelImport,
@@ -55,6 +60,8 @@ pub enum Event {
     /// Give the account a new generated password (shown once).
     ResetPassword(i64),
     IdleLock(u32),
+    /// Save these pilot districts (gazetteer codes, in order).
+    PilotDistricts(Vec<String>),
     /// Ask which file to import.
     ChooseImport(ImportKind),
     /// Import the checked file (the valid rows only when some are wrong).
@@ -106,6 +113,11 @@ pub struct Screen {
     idle_minutes: Option<String>,
     /// Set by the application once the chosen file has been checked.
     pub pending_import: Option<PendingImport>,
+    /// The pilot districts as saved (gazetteer codes), refreshed when the screen opens.
+    pub pilot_districts: Vec<String>,
+    /// The pilot districts being edited (`None`: as saved).
+    pilot_edit: Option<Vec<String>>,
+    pilot_choice: Option<String>,
 }
 
 /// What the settings screen shows about the open registry.
@@ -172,8 +184,103 @@ impl Screen {
         content.into()
     }
 
-    pub fn update(&mut self, message: Message, _env: &Env<'_>) -> (Task<Message>, Option<Event>) {
-        (Task::none(), self.handle(message))
+    pub fn update(&mut self, message: Message, env: &Env<'_>) -> (Task<Message>, Option<Event>) {
+        let _ = env;
+        let saved_pilot = self.pilot_districts.clone();
+        let saved_pilot = move || saved_pilot;
+        match message {
+            Message::PilotChoose(choice) => {
+                self.pilot_choice = Some(choice.value);
+                (Task::none(), None)
+            }
+            Message::PilotAdd => {
+                if let Some(code) = self.pilot_choice.take() {
+                    let list = self.pilot_edit.get_or_insert_with(saved_pilot);
+                    if !list.contains(&code) {
+                        list.push(code);
+                    }
+                }
+                (Task::none(), None)
+            }
+            Message::PilotRemove(code) => {
+                self.pilot_edit
+                    .get_or_insert_with(saved_pilot)
+                    .retain(|c| c != &code);
+                (Task::none(), None)
+            }
+            Message::SavePilot => (
+                Task::none(),
+                self.pilot_edit.clone().map(Event::PilotDistricts),
+            ),
+            other => (Task::none(), self.handle(other)),
+        }
+    }
+
+    /// The pilot districts were saved: the list shows them as saved.
+    pub fn pilot_saved(&mut self) {
+        self.pilot_edit = None;
+        self.pilot_choice = None;
+    }
+
+    /// The pilot districts: each with a remove button, a list of districts to add from, and
+    /// Save.
+    fn pilot_view<'a>(&'a self, env: &Env<'a>) -> Element<'a, Message> {
+        let lang = env.lang;
+        let t = |key: &str| tr(lang, key);
+        let codes = self.pilot_edit.as_deref().unwrap_or(&self.pilot_districts);
+        let name = |code: &str| {
+            env.gazetteer
+                .unit(code)
+                .map(|u| u.name(lang).to_owned())
+                .unwrap_or_else(|| code.to_owned())
+        };
+        let mut chosen = row![].spacing(8).align_y(Alignment::Center);
+        for code in codes {
+            let label = name(code);
+            chosen = chosen.push(
+                button(text(format!("{label}  ×")).size(14))
+                    .on_press(Message::PilotRemove(code.clone()))
+                    .style(button::secondary),
+            );
+        }
+        let mut districts: Vec<Choice<String>> = env
+            .gazetteer
+            .districts()
+            .filter(|u| !codes.contains(&u.code))
+            .map(|u| Choice {
+                value: u.code.clone(),
+                label: u.name(lang).to_owned(),
+            })
+            .collect();
+        districts.sort_by(|a, b| {
+            crate::domain::text::fold_for_search(&a.label)
+                .cmp(&crate::domain::text::fold_for_search(&b.label))
+        });
+        let selected = self
+            .pilot_choice
+            .as_ref()
+            .and_then(|code| districts.iter().find(|c| &c.value == code).cloned());
+        column![
+            text(t("indicators.settings_hint"))
+                .size(13)
+                .style(style::muted_text),
+            chosen.wrap(),
+            row![
+                pick_list(districts, selected, Message::PilotChoose)
+                    .placeholder(t("indicators.settings_choose"))
+                    .width(Length::Fixed(260.0)),
+                button(text(t("indicators.settings_add")))
+                    .on_press_maybe(self.pilot_choice.as_ref().map(|_| Message::PilotAdd))
+                    .style(button::secondary),
+                button(text(t("indicators.settings_save")))
+                    .on_press_maybe(self.pilot_edit.as_ref().map(|_| Message::SavePilot))
+                    .style(button::primary),
+            ]
+            .spacing(10)
+            .align_y(Alignment::Center),
+        ]
+        .spacing(8)
+        .into()
     }
 
     /// The new account was added: the form empties.
@@ -257,6 +364,11 @@ impl Screen {
                 self.pending_restore = None;
                 None
             }
+            // Handled in `update` (they need the saved list).
+            Message::PilotChoose(_)
+            | Message::PilotAdd
+            | Message::PilotRemove(_)
+            | Message::SavePilot => None,
         }
     }
 
@@ -359,6 +471,12 @@ impl Screen {
                 ]
                 .spacing(10)
                 .align_y(Alignment::Center),
+            ));
+        }
+        if info.allowed.contains(&Action::ChangeSettings) {
+            content = content.push(section(
+                t("indicators.settings_title"),
+                self.pilot_view(env),
             ));
         }
         if info.allowed.contains(&Action::EditRecords) {
