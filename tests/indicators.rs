@@ -331,7 +331,7 @@ fn the_workbook_holds_the_same_figures() {
         .expect("pilot sheet");
     let total = pilot
         .rows()
-        .last()
+        .next_back()
         .expect("the total row")
         .iter()
         .map(|c| match c {
