@@ -77,7 +77,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     today,
                     import::Options {
                         dry_run,
-                        valid_rows_only: false,
+                        ..import::Options::default()
                     },
                 )
             };

@@ -115,19 +115,33 @@ enum Command {
     /// Import families or children from a spreadsheet (XLSX or CSV): every row is checked
     /// first; nothing is written when a row is wrong (unless --valid-rows-only), and rows that
     /// are already in the registry are skipped. Exit 2 with the row and column of each error.
+    /// `yuva import template --output t.xlsx [--lang az]` writes the template to fill in.
     Import {
-        /// families or children.
-        #[arg(value_parser = parse_import_kind)]
-        kind: yuva::exchange::import::Kind,
-        #[arg(long, value_name = "FILE.xlsx|FILE.csv")]
-        from: PathBuf,
+        /// families, children, or template.
+        #[arg(value_parser = parse_import_what)]
+        what: ImportWhat,
+        /// The file to import (families or children).
+        #[arg(
+            long,
+            value_name = "FILE.xlsx|FILE.csv",
+            required_unless_present = "output"
+        )]
+        from: Option<PathBuf>,
+        /// Where to write the template (template).
+        #[arg(long, value_name = "FILE.xlsx", conflicts_with = "from")]
+        output: Option<PathBuf>,
         /// Check and report only; write nothing.
         #[arg(long)]
         dry_run: bool,
         /// Write the valid rows even when others are wrong.
         #[arg(long)]
         valid_rows_only: bool,
-        /// Language of the messages: az, ru or en (default: the interface language).
+        /// A row with the code of a record already in the registry updates that record (the
+        /// file's columns replace its values); without it such rows are skipped.
+        #[arg(long)]
+        update_duplicates: bool,
+        /// Language of the messages (and of the template): az, ru or en (default: the
+        /// interface language).
         #[arg(long, value_parser = parse_lang)]
         lang: Option<yuva::i18n::Lang>,
     },
@@ -253,11 +267,20 @@ fn interface_lang(lang: Option<yuva::i18n::Lang>, paths: Option<&DataPaths>) -> 
     })
 }
 
-fn parse_import_kind(value: &str) -> Result<yuva::exchange::import::Kind, String> {
+/// What `yuva import` does: import records of a kind, or write the template.
+#[derive(Debug, Clone, Copy)]
+enum ImportWhat {
+    Records(yuva::exchange::import::Kind),
+    Template,
+}
+
+fn parse_import_what(value: &str) -> Result<ImportWhat, String> {
+    use yuva::exchange::import::Kind;
     match value {
-        "families" => Ok(yuva::exchange::import::Kind::Families),
-        "children" => Ok(yuva::exchange::import::Kind::Children),
-        _ => Err(format!("{value:?} is not families or children")),
+        "families" => Ok(ImportWhat::Records(Kind::Families)),
+        "children" => Ok(ImportWhat::Records(Kind::Children)),
+        "template" => Ok(ImportWhat::Template),
+        _ => Err(format!("{value:?} is not families, children or template")),
     }
 }
 
@@ -396,21 +419,35 @@ fn run() -> ExitCode {
             }))
         }
         Some(Command::Import {
-            kind,
+            what,
             from,
+            output,
             dry_run,
             valid_rows_only,
+            update_duplicates,
             lang,
         }) => {
             let lang = interface_lang(lang, paths.as_ref());
-            finish(run_import(
-                &database,
-                kind,
-                &from,
-                lang,
-                dry_run,
-                valid_rows_only,
-            ))
+            finish(match (what, from, output) {
+                (ImportWhat::Template, _, Some(output)) => write_template(&output, lang),
+                (ImportWhat::Template, _, None) => Err(Failure::input(
+                    "yuva import template needs --output FILE.xlsx",
+                )),
+                (ImportWhat::Records(kind), Some(from), None) => run_import(
+                    &database,
+                    kind,
+                    &from,
+                    lang,
+                    yuva::exchange::import::Options {
+                        dry_run,
+                        valid_rows_only,
+                        update_duplicates,
+                    },
+                ),
+                (ImportWhat::Records(_), _, _) => Err(Failure::input(
+                    "yuva import families|children needs --from FILE (--output is for the template)",
+                )),
+            })
         }
         Some(Command::Report {
             kind:
@@ -579,13 +616,32 @@ fn run() -> ExitCode {
 }
 
 /// `yuva import`: the outcome on stderr, a line per problem (row, column, message).
+/// Writes the import template; no registry is opened.
+fn write_template(output: &std::path::Path, lang: yuva::i18n::Lang) -> Result<ExitCode, Failure> {
+    if yuva::exchange::Format::of(output) != Some(yuva::exchange::Format::Xlsx) {
+        return Err(Failure::input(format!(
+            "{}: {}",
+            output.display(),
+            yuva::i18n::tr(lang, "import.template_xlsx_only")
+        )));
+    }
+    let gazetteer = Gazetteer::embedded().map_err(|e| e.to_string())?;
+    yuva::exchange::import::write_template(output, &gazetteer, lang)
+        .map_err(|e| Failure::input(e.to_string()))?;
+    eprintln!(
+        "yuva: import template ({}) written to {}: fill in its families or children sheet",
+        lang.code(),
+        output.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 fn run_import(
     database: &std::path::Path,
     kind: yuva::exchange::import::Kind,
     from: &std::path::Path,
     lang: yuva::i18n::Lang,
-    dry_run: bool,
-    valid_rows_only: bool,
+    options: yuva::exchange::import::Options,
 ) -> Result<ExitCode, Failure> {
     use yuva::exchange::import;
     let gazetteer = Gazetteer::embedded().map_err(|e| e.to_string())?;
@@ -597,10 +653,7 @@ fn run_import(
         from,
         lang,
         Local::now().date_naive(),
-        import::Options {
-            dry_run,
-            valid_rows_only,
-        },
+        options,
     )
     .map_err(|e| match e {
         import::ImportError::Store(e) => cli_accounts::store_failure(e),
@@ -614,13 +667,14 @@ fn run_import(
         }
     }
     eprintln!(
-        "yuva: {} rows read, {} valid, {} already in the registry, {} with errors; {} written{}",
+        "yuva: {} rows read, {} valid ({} of them updating records in the registry), {} already in the registry and skipped, {} with errors; {} written{}",
         outcome.rows,
         outcome.valid,
+        outcome.updates,
         outcome.duplicates.len(),
         outcome.rows - outcome.valid - outcome.duplicates.len(),
         outcome.written,
-        if dry_run {
+        if options.dry_run {
             " (dry run)"
         } else if outcome.written == 0 && !outcome.problems.is_empty() {
             " (nothing is written while a row is wrong: correct the file, or pass --valid-rows-only)"

@@ -248,6 +248,7 @@ fn one_bad_row_writes_nothing_and_names_its_row_and_column() {
         Options {
             valid_rows_only: true,
             dry_run: true,
+            ..Options::default()
         },
     );
     assert_eq!(outcome.duplicates.len(), 1);
@@ -382,4 +383,204 @@ fn a_viewer_cannot_import_and_the_command_line_says_which_rows_are_wrong() {
         said.contains("bad.csv: row 2, age_min: Enter a number from 0 to 17."),
         "{said}"
     );
+}
+
+/// A cell of an exported table, by its column's header key.
+fn set_cell(table: &mut Table, row: usize, key: &str, lang: Lang, value: &str) {
+    let header = yuva::i18n::tr(lang, &format!("export.{key}"));
+    let column = table
+        .headers
+        .iter()
+        .position(|h| *h == header)
+        .unwrap_or_else(|| panic!("no column {header}"));
+    table.rows[row][column] = exchange::Cell::from(value.to_owned());
+}
+
+#[test]
+fn rows_with_a_records_code_update_it_only_when_asked_and_only_what_changed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut store = demo_registry(&dir.path().join("registry.db"), 20, 60);
+    let g = gazetteer();
+    let before = store.families().expect("families");
+    let occupied = store.occupied_places().expect("occupied");
+    let mut table = exchange::families_table(&before, &occupied, &g, Lang::Az);
+    set_cell(&mut table, 0, "phone", Lang::Az, "+994 50 111 22 33");
+    set_cell(
+        &mut table,
+        1,
+        "notes",
+        Lang::Az,
+        "Yeni qeyd: ev təmir olunub.",
+    );
+    let file = dir.path().join("ailələr.xlsx");
+    exchange::write(&table, &file).expect("written");
+
+    // Not asked: every row is a duplicate, skipped.
+    let outcome = run(&mut store, Kind::Families, &file, Options::default());
+    assert_eq!(outcome.duplicates.len(), before.len());
+    assert_eq!((outcome.written, outcome.updates), (0, 0));
+
+    // Asked: the two changed rows update their records; the others change nothing.
+    let update = Options {
+        update_duplicates: true,
+        ..Options::default()
+    };
+    let outcome = run(&mut store, Kind::Families, &file, update);
+    assert!(outcome.problems.is_empty(), "{:?}", outcome.problems);
+    assert_eq!((outcome.updates, outcome.written), (2, 2));
+    assert_eq!(outcome.duplicates.len(), before.len() - 2, "unchanged rows");
+    let after = store.families().expect("families");
+    assert_eq!(after.len(), before.len(), "no record added");
+    for (old, new) in before.iter().zip(&after) {
+        assert_eq!(old.code, new.code);
+        // Homes keep their own coordinates (finer than the gazetteer's point).
+        assert_eq!(
+            (old.location.lat, old.location.lon),
+            (new.location.lat, new.location.lon)
+        );
+    }
+    assert_eq!(after[0].main_carer.phone, "+994 50 111 22 33");
+    assert_eq!(after[1].notes, "Yeni qeyd: ev təmir olunub.");
+    assert_eq!(after[2], before[2]);
+    // Each update is in the audit log with what changed, then the import's own entry.
+    let entries = store.audit_entries(5).expect("audit");
+    assert_eq!(entries[0].action, "import");
+    let texts: Vec<String> = entries
+        .iter()
+        .filter_map(|e| e.details.as_ref())
+        .map(|d| yuva::i18n::audit_text(Lang::En, d))
+        .collect();
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.contains(&before[0].code) && t.contains("changed")),
+        "{texts:?}"
+    );
+    assert!(texts.iter().any(|t| t.contains("2 updated")), "{texts:?}");
+
+    // A child's status and sibling group do not change by import.
+    let children = store.children().expect("children");
+    let groups = store.sibling_groups().expect("groups");
+    let mut table = exchange::children_table(&children, &groups, &g, Lang::En, today());
+    let placed = children
+        .iter()
+        .position(|c| c.status == ChildStatus::Placed)
+        .expect("a placed child");
+    set_cell(&mut table, placed, "status", Lang::En, "Awaiting placement");
+    let file = dir.path().join("children.csv");
+    exchange::write(&table, &file).expect("written");
+    let outcome = run(&mut store, Kind::Children, &file, update);
+    assert_eq!(outcome.written, 0, "a wrong row writes nothing");
+    assert_eq!(outcome.problems.len(), 1, "{:?}", outcome.problems);
+    assert_eq!(outcome.problems[0].row, placed + 2);
+    assert_eq!(store.children().expect("children"), children);
+
+    // The same name and birth date under another code is not updated, only pointed out.
+    let mut table = exchange::children_table(&children[..1], &groups, &g, Lang::Az, today());
+    set_cell(&mut table, 0, "code", Lang::Az, "C-9999");
+    let file = dir.path().join("uşaq.csv");
+    exchange::write(&table, &file).expect("written");
+    let outcome = run(&mut store, Kind::Children, &file, update);
+    assert_eq!(outcome.duplicates.len(), 1);
+    assert!(outcome.duplicates[0].message.contains(&children[0].code));
+    assert_eq!(outcome.written, 0);
+}
+
+#[test]
+fn the_template_names_its_sheets_in_the_language_and_its_children_sheet_imports() {
+    use calamine::Reader;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let g = gazetteer();
+    let path = dir.path().join("şablon.xlsx");
+    import::write_template(&path, &g, Lang::Ru).expect("template");
+    let mut book = calamine::open_workbook_auto(&path).expect("xlsx");
+    assert_eq!(
+        book.sheet_names(),
+        vec!["Семьи", "Дети", "Значения", "Районы"]
+    );
+    let children = book.worksheet_range("Дети").expect("children sheet");
+    let headers: Vec<String> = children
+        .rows()
+        .next()
+        .expect("header")
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    let want: Vec<String> = import::import_columns(Kind::Children)
+        .iter()
+        .map(|k| yuva::i18n::tr(Lang::Ru, &format!("export.{k}")))
+        .collect();
+    assert_eq!(headers, want);
+    assert!(
+        book.worksheet_range("Районы")
+            .expect("districts")
+            .rows()
+            .any(|r| r[0].to_string() == "Шекинский район"),
+        "districts by name"
+    );
+    // Filled in (the children's sheet only; the families' stays empty and comes first) and
+    // imported: the children's sheet is the one read.
+    let filled: Vec<exchange::Sheet> = import::template_sheets(&g, Lang::Ru)
+        .into_iter()
+        .map(|mut sheet| {
+            if sheet.table.name == "Дети" {
+                let row = |values: &[(&str, &str)]| {
+                    let mut cells = vec![exchange::Cell::Empty; sheet.table.headers.len()];
+                    for (key, value) in values {
+                        let header = yuva::i18n::tr(Lang::Ru, &format!("export.{key}"));
+                        let i = sheet
+                            .table
+                            .headers
+                            .iter()
+                            .position(|h| *h == header)
+                            .expect("column");
+                        cells[i] = exchange::Cell::from(value.to_string());
+                    }
+                    cells
+                };
+                sheet.table.rows = vec![
+                    row(&[
+                        ("last_name", "Məmmədova"),
+                        ("first_name", "Aygün"),
+                        ("birth_date", "12.05.2017"),
+                        ("sex", "Девочка"),
+                        ("district", "Шеки"),
+                    ]),
+                    row(&[
+                        ("last_name", "Əliyev"),
+                        ("first_name", "Rəşad"),
+                        ("birth_date", "03.11.2015"),
+                        ("sex", "Мальчик"),
+                        ("district", "Баку"),
+                        ("languages", "Азербайджанский, Русский"),
+                    ]),
+                ];
+            }
+            sheet
+        })
+        .collect();
+    let file = dir.path().join("dolu.xlsx");
+    exchange::write_workbook(&filled, &file).expect("written");
+    let mut store = open_as_admin(&dir.path().join("registry.db"));
+    let outcome = run(&mut store, Kind::Children, &file, Options::default());
+    assert!(outcome.problems.is_empty(), "{:?}", outcome.problems);
+    assert_eq!(outcome.written, 2);
+    // The command line writes it too, and only as XLSX.
+    let out = yuva_command()
+        .args(["import", "template", "--lang", "az", "--output"])
+        .arg(dir.path().join("t.xlsx"))
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = yuva_command()
+        .args(["import", "template", "--output"])
+        .arg(dir.path().join("t.csv"))
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!dir.path().join("t.csv").exists());
 }

@@ -293,4 +293,44 @@ fn settings_import_shows_each_problem_and_imports_the_valid_rows_when_asked() {
         shows(&app, "Nərmin Əliyeva"),
         "the list shows the imported families"
     );
+    // A file with their codes: skipped, unless the person asks to update them.
+    let codes = yuva::store::Store::open(&dir.path().join("registry.db"), &common::key())
+        .and_then(|s| s.families())
+        .expect("families");
+    let phones = dir.path().join("telefonlar.csv");
+    std::fs::write(
+        &phones,
+        format!(
+            "Kod,Əsas himayədar,Rayon / şəhər,Telefon\n{},{},Bakı,+994 55 123 45 67\n",
+            codes[0].code, codes[0].main_carer.full_name
+        ),
+    )
+    .expect("written");
+    click(&mut app, "Tənzimləmələr");
+    update(
+        &mut app,
+        Message::ImportPath(yuva::exchange::import::Kind::Families, Some(phones.clone())),
+    );
+    let checked = format!(
+        "{}: 1 sətir — 0 hazırdır, 1 artıq reyestrdə var, 0 səhvlidir.",
+        phones.display()
+    );
+    wait_for(&mut app, |app| shows(app, &checked));
+    click(
+        &mut app,
+        "Reyestrdə artıq olan qeydləri faylın dəyərləri ilə yenilə (onların kodu olan sətirlər)",
+    );
+    wait_for(&mut app, |app| {
+        shows(
+            app,
+            "Hazır sətirlərdən 1 reyestrdəki qeydləri yeniləyir; hər dəyişiklik jurnalda qeyd olunur.",
+        )
+    });
+    click(&mut app, "1 sətri idxal et");
+    wait_for(&mut app, |app| shows(app, "1 qeyd idxal edildi."));
+    let after = yuva::store::Store::open(&dir.path().join("registry.db"), &common::key())
+        .and_then(|s| s.families())
+        .expect("families");
+    assert_eq!(after.len(), 2, "updated, not added");
+    assert_eq!(after[0].main_carer.phone, "+994 55 123 45 67");
 }

@@ -86,12 +86,16 @@ pub struct RowProblem {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Outcome {
     pub rows: usize,
-    /// Rows that are whole and new.
+    /// Rows that are whole and can be written: new records, and (when asked for) rows that
+    /// update the record with their code.
     pub valid: usize,
+    /// Of the valid rows, those that update a record already in the registry.
+    pub updates: usize,
     /// Rows written (0 on a dry run or when refused).
     pub written: usize,
     /// Rows that match a record already in the registry (the same code, or the same name and
-    /// birth date): skipped, never overwritten.
+    /// birth date) and are skipped: all of them, unless updates were asked for (then those
+    /// matched by name only).
     pub duplicates: Vec<RowProblem>,
     pub problems: Vec<RowProblem>,
 }
@@ -103,6 +107,10 @@ pub struct Options {
     pub dry_run: bool,
     /// Write the valid rows even when others are wrong (otherwise nothing is written).
     pub valid_rows_only: bool,
+    /// A row with the code of a record already in the registry updates it: the file's columns
+    /// replace the record's values, the columns the file lacks keep theirs (otherwise such
+    /// rows are skipped).
+    pub update_duplicates: bool,
 }
 
 /// The most rows one file may have.
@@ -110,6 +118,12 @@ pub const MAX_ROWS: usize = 50_000;
 
 /// Reads the first sheet of an XLSX/XLS/ODS file, or a CSV file, as header and rows.
 pub fn read_sheet(path: &Path) -> Result<Sheet, ImportError> {
+    read_sheet_for(path, None)
+}
+
+/// Reads the sheet of a workbook that holds `kind` (the template's "Families" or "Children"
+/// sheet, named in any language), else its first sheet; or a CSV file.
+pub fn read_sheet_for(path: &Path, kind: Option<Kind>) -> Result<Sheet, ImportError> {
     let shown = path.display().to_string();
     let extension = path
         .extension()
@@ -127,9 +141,21 @@ pub fn read_sheet(path: &Path) -> Result<Sheet, ImportError> {
                 first_line(&e.to_string())
             ))
         })?;
-        let first = book
-            .sheet_names()
-            .first()
+        let names = book.sheet_names();
+        // The template's sheet for this kind (its name in any language), else the first.
+        let own = kind.and_then(|kind| {
+            let key = match kind {
+                Kind::Families => "export.sheet_families",
+                Kind::Children => "export.sheet_children",
+            };
+            names.iter().find(|name| {
+                Lang::ALL
+                    .iter()
+                    .any(|&lang| fold_for_search(&tr(lang, key)) == fold_for_search(name))
+            })
+        });
+        let first = own
+            .or(names.first())
             .cloned()
             .ok_or_else(|| ImportError::File(format!("{shown} has no sheet")))?;
         let range = book
@@ -296,6 +322,11 @@ impl RowReader<'_> {
 
     fn text(&self, key: &str) -> String {
         self.cells.get(key).map(|r| r.text()).unwrap_or_default()
+    }
+
+    /// Whether the sheet has this column (a row may still leave its cell empty).
+    fn has(&self, key: &str) -> bool {
+        self.headers.contains_key(key)
     }
 
     fn date(&mut self, key: &str) -> Option<NaiveDate> {
@@ -469,6 +500,129 @@ fn column_of_field(field: &str) -> &'static str {
     }
 }
 
+/// The columns a sheet of `kind` is read from (the export's, without those written only).
+pub fn import_columns(kind: Kind) -> &'static [&'static str] {
+    match kind {
+        Kind::Families => &FAMILY_COLUMNS[..FAMILY_COLUMNS.len() - 1],
+        Kind::Children => &CHILD_COLUMNS[..CHILD_COLUMNS.len() - 1],
+    }
+}
+
+/// The import template in `lang`: an empty "Families" and "Children" sheet with their header
+/// rows, the values each coded column accepts, and the districts and cities by name. Any
+/// language's headers and values are read back; the two record sheets are found by name.
+pub fn template_sheets(gazetteer: &Gazetteer, lang: Lang) -> Vec<super::Sheet> {
+    use super::{Cell, Sheet, Table};
+    use crate::domain::codes::*;
+    let header = |key: &str| tr(lang, &format!("export.{key}"));
+    let record_sheet = |name_key: &str, kind: Kind| Sheet {
+        table: Table {
+            name: tr(lang, name_key),
+            headers: import_columns(kind).iter().map(|k| header(k)).collect(),
+            rows: Vec::new(),
+        },
+        chart: None,
+    };
+    fn labels<T: Copy>(lang: Lang, all: &[T], key: impl Fn(T) -> String) -> Vec<String> {
+        all.iter().map(|v| tr(lang, &key(*v))).collect()
+    }
+    let coded: Vec<(&str, Vec<String>)> = vec![
+        (
+            "family_status",
+            labels(lang, FamilyStatus::ALL, FamilyStatus::locale_key),
+        ),
+        (
+            "care_types",
+            labels(lang, CareType::ALL, CareType::locale_key),
+        ),
+        (
+            "sex_preference",
+            labels(lang, SexPreference::ALL, SexPreference::locale_key),
+        ),
+        (
+            "languages",
+            labels(lang, Language::ALL, Language::locale_key),
+        ),
+        ("sex", labels(lang, Sex::ALL, Sex::locale_key)),
+        (
+            "legal_status",
+            labels(lang, LegalStatus::ALL, LegalStatus::locale_key),
+        ),
+        (
+            "situation",
+            labels(lang, Situation::ALL, Situation::locale_key),
+        ),
+        ("urgency", labels(lang, Urgency::ALL, Urgency::locale_key)),
+        ("needs", labels(lang, Need::ALL, Need::locale_key)),
+        (
+            "status",
+            labels(lang, &[ChildStatus::Awaiting], ChildStatus::locale_key),
+        ),
+    ];
+    let mut value_rows: Vec<Vec<Cell>> = Vec::new();
+    for (key, values) in coded {
+        for value in values {
+            value_rows.push(vec![Cell::Text(header(key)), Cell::Text(value)]);
+        }
+    }
+    value_rows.push(vec![
+        Cell::Text(tr(lang, "import.template_dates")),
+        Cell::Text(String::from("DD.MM.YYYY")),
+    ]);
+    value_rows.push(vec![
+        Cell::Text(tr(lang, "import.template_lists")),
+        Cell::Text(tr(lang, "import.template_lists_how")),
+    ]);
+    let mut districts: Vec<&crate::geo::Unit> = gazetteer.districts().collect();
+    districts.sort_by_key(|u| fold_for_search(u.name(lang)));
+    vec![
+        record_sheet("export.sheet_families", Kind::Families),
+        record_sheet("export.sheet_children", Kind::Children),
+        Sheet {
+            table: Table {
+                name: tr(lang, "import.sheet_values"),
+                headers: vec![
+                    tr(lang, "import.template_column"),
+                    tr(lang, "import.template_value"),
+                ],
+                rows: value_rows,
+            },
+            chart: None,
+        },
+        Sheet {
+            table: Table {
+                name: tr(lang, "import.sheet_districts"),
+                headers: vec![header("district"), tr(lang, "import.template_region")],
+                rows: districts
+                    .into_iter()
+                    .map(|u| {
+                        vec![
+                            Cell::Text(u.name(lang).to_owned()),
+                            Cell::Text(u.economic_region.clone()),
+                        ]
+                    })
+                    .collect(),
+            },
+            chart: None,
+        },
+    ]
+}
+
+/// Writes the import template (XLSX) to `path`, whole or not at all.
+pub fn write_template(
+    path: &Path,
+    gazetteer: &Gazetteer,
+    lang: Lang,
+) -> Result<(), super::ExportError> {
+    if super::Format::of(path) != Some(super::Format::Xlsx) {
+        return Err(super::ExportError::Xlsx(tr(
+            lang,
+            "import.template_xlsx_only",
+        )));
+    }
+    super::write_workbook(&template_sheets(gazetteer, lang), path)
+}
+
 /// Reads, checks and (unless a dry run or refused) writes the rows of `path`.
 pub fn import(
     store: &mut Store,
@@ -480,7 +634,7 @@ pub fn import(
     options: Options,
 ) -> Result<Outcome, ImportError> {
     store.may(crate::domain::access::Action::EditRecords)?;
-    let sheet = read_sheet(path)?;
+    let sheet = read_sheet_for(path, Some(kind))?;
     let keys: &[&'static str] = match kind {
         Kind::Families => FAMILY_COLUMNS,
         Kind::Children => CHILD_COLUMNS,
@@ -518,75 +672,160 @@ pub fn import(
     match kind {
         Kind::Families => {
             let existing = store.families()?;
+            let occupied = store.occupied_places()?;
             let mut next = next_number(store, "F-")?;
-            let records = check_rows(
+            let (records, updates) = check_rows(
                 &sheet,
                 &index,
                 &headers,
                 lang,
                 &mut outcome,
-                |reader| read_family(reader, gazetteer, &mut next),
+                options.update_duplicates,
+                Readers {
+                    new: |reader: &mut RowReader<'_>| {
+                        let code = code_or_next(reader, "F-", &mut next);
+                        read_family(reader, gazetteer, Family::new(code))
+                    },
+                    onto: |reader: &mut RowReader<'_>, i: usize| {
+                        read_family(reader, gazetteer, existing[i].clone())
+                    },
+                },
                 |family| &family.code,
                 |family| {
                     existing
                         .iter()
-                        .find(|f| {
-                            f.code.eq_ignore_ascii_case(&family.code)
-                                || (fold_for_search(&f.main_carer.full_name)
-                                    == fold_for_search(&family.main_carer.full_name)
-                                    && f.main_carer.birth_date.is_some()
-                                    && f.main_carer.birth_date == family.main_carer.birth_date)
+                        .position(|f| f.code.eq_ignore_ascii_case(&family.code))
+                        .map(|i| (i, true))
+                        .or_else(|| {
+                            existing
+                                .iter()
+                                .position(|f| {
+                                    fold_for_search(&f.main_carer.full_name)
+                                        == fold_for_search(&family.main_carer.full_name)
+                                        && f.main_carer.birth_date.is_some()
+                                        && f.main_carer.birth_date == family.main_carer.birth_date
+                                })
+                                .map(|i| (i, false))
                         })
-                        .map(|f| f.code.clone())
                 },
-                |family, reader| reader.rule_errors(validate_family(family, 0, &ctx)),
+                |i| existing[i].code.clone(),
+                |family, i| family.normalized() == existing[i].normalized(),
+                |family, _, reader| {
+                    let taken = family
+                        .id
+                        .and_then(|id| occupied.get(&id))
+                        .copied()
+                        .unwrap_or(0);
+                    reader.rule_errors(validate_family(family, taken, &ctx))
+                },
             );
             if write_allowed(&outcome, options) {
                 let file = file_name(path);
                 outcome.written = store.write(|w| {
+                    // Each update is audited with the fields it changed; the new records
+                    // together in one entry.
+                    for family in &updates {
+                        w.save_family(family, &ctx)?;
+                    }
                     w.without_record_audit();
                     for family in &records {
                         w.save_family(family, &ctx)?;
                     }
-                    w.audit_note("import", "family", &imported_text(&file, records.len()))?;
-                    Ok(records.len())
+                    w.audit_note(
+                        "import",
+                        "family",
+                        &imported_text(&file, records.len(), updates.len()),
+                    )?;
+                    Ok(records.len() + updates.len())
                 })?;
             }
         }
         Kind::Children => {
             let existing = store.children()?;
             let groups = store.sibling_groups()?;
+            let group_of = |child: &Child| -> Option<&SiblingGroup> {
+                child
+                    .sibling_group_id
+                    .and_then(|id| groups.iter().find(|g| g.id == Some(id)))
+            };
             let mut next = next_number(store, "C-")?;
-            let records = check_rows(
+            let (records, updates) = check_rows(
                 &sheet,
                 &index,
                 &headers,
                 lang,
                 &mut outcome,
-                |reader| read_child(reader, gazetteer, &mut next, today),
+                options.update_duplicates,
+                Readers {
+                    new: |reader: &mut RowReader<'_>| {
+                        let code = code_or_next(reader, "C-", &mut next);
+                        read_child(reader, gazetteer, new_child(code, today), None)
+                    },
+                    onto: |reader: &mut RowReader<'_>, i: usize| {
+                        let group = group_of(&existing[i]).map(|g| g.code.clone());
+                        read_child(reader, gazetteer, existing[i].clone(), group)
+                    },
+                },
                 |(child, _)| &child.code,
                 |(child, _)| {
                     existing
                         .iter()
-                        .find(|c| {
-                            c.code.eq_ignore_ascii_case(&child.code)
-                                || (fold_for_search(&c.full_name())
-                                    == fold_for_search(&child.full_name())
-                                    && c.birth_date == child.birth_date)
+                        .position(|c| c.code.eq_ignore_ascii_case(&child.code))
+                        .map(|i| (i, true))
+                        .or_else(|| {
+                            existing
+                                .iter()
+                                .position(|c| {
+                                    fold_for_search(&c.full_name())
+                                        == fold_for_search(&child.full_name())
+                                        && c.birth_date == child.birth_date
+                                })
+                                .map(|i| (i, false))
                         })
-                        .map(|c| c.code.clone())
                 },
-                |(child, _), reader| {
-                    if matches!(child.status, ChildStatus::Placed | ChildStatus::Proposed) {
-                        let message = tr(lang, "import.status_not_imported");
-                        reader.problem("status", message);
+                |i| existing[i].code.clone(),
+                |(child, group_code), i| {
+                    child.normalized() == existing[i].normalized()
+                        && group_code.as_ref().map(|c| c.to_uppercase())
+                            == group_of(&existing[i]).map(|g| g.code.to_uppercase())
+                },
+                |(child, group_code), update, reader| {
+                    match update {
+                        // Status and sibling group change through the workflow and the
+                        // child's form, where their consequences are shown.
+                        Some(i) => {
+                            let before = &existing[i];
+                            if child.status != before.status {
+                                let message = tr(lang, "import.status_not_changed");
+                                reader.problem("status", message);
+                            }
+                            let group_before = group_of(before).map(|g| g.code.to_uppercase());
+                            if group_code.as_ref().map(|c| c.to_uppercase()) != group_before {
+                                let message = tr(lang, "import.group_not_changed");
+                                reader.problem("sibling_group", message);
+                            }
+                            reader.rule_errors(validate_child(child, group_of(before), &ctx));
+                        }
+                        None => {
+                            if matches!(child.status, ChildStatus::Placed | ChildStatus::Proposed) {
+                                let message = tr(lang, "import.status_not_imported");
+                                reader.problem("status", message);
+                            }
+                            reader.rule_errors(validate_child(child, None, &ctx));
+                        }
                     }
-                    reader.rule_errors(validate_child(child, None, &ctx));
                 },
             );
             if write_allowed(&outcome, options) {
                 let file = file_name(path);
                 outcome.written = store.write(|w| {
+                    for (child, _) in &updates {
+                        let change = match group_of(child) {
+                            Some(group) => GroupChange::Existing(group.clone()),
+                            None => GroupChange::NoGroup,
+                        };
+                        w.save_child(child, &change, &ctx)?;
+                    }
                     w.without_record_audit();
                     // Sibling groups by their code: existing ones joined, new ones made with
                     // their first child (they stay together unless a person decides otherwise).
@@ -617,8 +856,12 @@ pub fn import(
                             group_ids.insert(code.to_uppercase(), group_id);
                         }
                     }
-                    w.audit_note("import", "child", &imported_text(&file, records.len()))?;
-                    Ok(records.len())
+                    w.audit_note(
+                        "import",
+                        "child",
+                        &imported_text(&file, records.len(), updates.len()),
+                    )?;
+                    Ok(records.len() + updates.len())
                 })?;
             }
         }
@@ -626,33 +869,72 @@ pub fn import(
     Ok(outcome)
 }
 
+/// How a row is read: as a new record, or onto the record already in the registry at an
+/// index (its values kept where the sheet has no column).
+struct Readers<N, O> {
+    new: N,
+    onto: O,
+}
+
 /// Reads and checks every row: a row matching a record already in the registry (`already`
-/// gives its code) is listed as a duplicate and skipped; a row with problems adds them to the
-/// outcome; the whole rows are returned, and counted as valid.
+/// gives its index, and whether by its code) is listed as a duplicate and skipped — unless
+/// `update` and it matched by code: then it is read again onto that record and checked as an
+/// update. A row with problems adds them to the outcome. Returns the whole new records and the
+/// whole updated ones, all counted as valid.
 #[allow(clippy::too_many_arguments)]
-fn check_rows<R>(
+fn check_rows<R, N, O>(
     sheet: &Sheet,
     index: &HashMap<&'static str, usize>,
     headers: &HashMap<&'static str, String>,
     lang: Lang,
     outcome: &mut Outcome,
-    mut read: impl FnMut(&mut RowReader<'_>) -> R,
+    update: bool,
+    mut readers: Readers<N, O>,
     code_of: impl Fn(&R) -> &str,
-    already: impl Fn(&R) -> Option<String>,
-    check: impl Fn(&R, &mut RowReader<'_>),
-) -> Vec<R> {
+    already: impl Fn(&R) -> Option<(usize, bool)>,
+    existing_code: impl Fn(usize) -> String,
+    unchanged: impl Fn(&R, usize) -> bool,
+    check: impl Fn(&R, Option<usize>, &mut RowReader<'_>),
+) -> (Vec<R>, Vec<R>)
+where
+    N: FnMut(&mut RowReader<'_>) -> R,
+    O: FnMut(&mut RowReader<'_>, usize) -> R,
+{
     let mut seen: BTreeSet<String> = BTreeSet::new();
     let mut records = Vec::new();
+    let mut updates = Vec::new();
     for (n, row) in sheet.rows.iter().enumerate() {
         let mut reader = row_reader(n + 2, row, index, headers, lang);
-        let record = read(&mut reader);
-        if let Some(code) = already(&record) {
-            outcome.duplicates.push(RowProblem {
-                row: n + 2,
-                column: None,
-                message: tr_args(lang, "import.duplicate", &[("code", code)]),
-            });
-            continue;
+        let mut record = (readers.new)(&mut reader);
+        let mut updating = None;
+        match already(&record) {
+            Some((i, true)) if update => {
+                reader = row_reader(n + 2, row, index, headers, lang);
+                record = (readers.onto)(&mut reader, i);
+                if reader.problems.is_empty() && unchanged(&record, i) {
+                    outcome.duplicates.push(RowProblem {
+                        row: n + 2,
+                        column: None,
+                        message: tr_args(lang, "import.unchanged", &[("code", existing_code(i))]),
+                    });
+                    continue;
+                }
+                updating = Some(i);
+            }
+            Some((i, by_code)) => {
+                let key = if by_code || !update {
+                    "import.duplicate"
+                } else {
+                    "import.duplicate_by_name"
+                };
+                outcome.duplicates.push(RowProblem {
+                    row: n + 2,
+                    column: None,
+                    message: tr_args(lang, key, &[("code", existing_code(i))]),
+                });
+                continue;
+            }
+            None => {}
         }
         let code = code_of(&record).to_owned();
         if !seen.insert(code.to_uppercase()) {
@@ -661,15 +943,18 @@ fn check_rows<R>(
                 tr_args(lang, "error.duplicate_code", &[("code", code)]),
             );
         }
-        check(&record, &mut reader);
-        if reader.problems.is_empty() {
-            records.push(record);
-        } else {
+        check(&record, updating, &mut reader);
+        if !reader.problems.is_empty() {
             outcome.problems.append(&mut reader.problems);
+        } else if updating.is_some() {
+            updates.push(record);
+        } else {
+            records.push(record);
         }
     }
-    outcome.valid = records.len();
-    records
+    outcome.valid = records.len() + updates.len();
+    outcome.updates = updates.len();
+    (records, updates)
 }
 
 fn write_allowed(outcome: &Outcome, options: Options) -> bool {
@@ -684,11 +969,22 @@ fn file_name(path: &Path) -> String {
         .unwrap_or_default()
 }
 
-fn imported_text(file: &str, rows: usize) -> AuditText {
-    AuditText::new(
-        "imported",
-        vec![("file", file.to_owned()), ("rows", rows.to_string())],
-    )
+fn imported_text(file: &str, rows: usize, updated: usize) -> AuditText {
+    if updated == 0 {
+        AuditText::new(
+            "imported",
+            vec![("file", file.to_owned()), ("rows", rows.to_string())],
+        )
+    } else {
+        AuditText::new(
+            "imported_updated",
+            vec![
+                ("file", file.to_owned()),
+                ("rows", rows.to_string()),
+                ("updated", updated.to_string()),
+            ],
+        )
+    }
 }
 
 /// The number of the next free code with `prefix` ("F-0042" → 42).
@@ -727,30 +1023,65 @@ fn code_or_next(reader: &RowReader<'_>, prefix: &str, next: &mut u32) -> String 
     }
 }
 
-fn read_family(reader: &mut RowReader<'_>, gazetteer: &Gazetteer, next: &mut u32) -> Family {
-    let mut family = Family::new(code_or_next(reader, "F-", next));
-    family.main_carer = Carer {
-        full_name: reader.text("main_carer"),
-        birth_date: reader.date("main_carer_birth"),
-        phone: reader.text("phone"),
-    };
-    family.location = reader.location(gazetteer);
-    family.status = reader
-        .one(
-            "family_status",
-            FamilyStatus::ALL,
-            FamilyStatus::code,
-            FamilyStatus::locale_key,
-        )
-        .unwrap_or(FamilyStatus::Applicant);
-    family.approval_date = reader.date("approval_date");
-    family.review_due = reader.date("review_due");
-    family.terms.care_types = reader.many(
-        "care_types",
-        CareType::ALL,
-        CareType::code,
-        CareType::locale_key,
-    );
+/// The district, settlement and address columns read onto `location` (the columns the sheet
+/// lacks keep their values).
+fn read_location(reader: &mut RowReader<'_>, gazetteer: &Gazetteer, location: &mut Location) {
+    if reader.has("district") {
+        let before = std::mem::take(location);
+        *location = reader.location(gazetteer);
+        if !reader.has("address") {
+            location.address = before.address;
+        }
+        // The same place keeps its own coordinates (a home's, finer than the gazetteer's
+        // point), so that an export read back changes no distance.
+        if location.district_code == before.district_code
+            && location.settlement_code == before.settlement_code
+        {
+            location.lat = before.lat;
+            location.lon = before.lon;
+        }
+    } else if reader.has("address") {
+        location.address = reader.text("address");
+    }
+}
+
+/// A row read onto `base`: a new family, or the one already in the registry (the columns the
+/// sheet lacks keep its values; an empty cell of a column empties the value, but a coded
+/// value or a number stays as it was).
+fn read_family(reader: &mut RowReader<'_>, gazetteer: &Gazetteer, base: Family) -> Family {
+    let mut family = base;
+    if reader.has("main_carer") {
+        family.main_carer.full_name = reader.text("main_carer");
+    }
+    if reader.has("main_carer_birth") {
+        family.main_carer.birth_date = reader.date("main_carer_birth");
+    }
+    if reader.has("phone") {
+        family.main_carer.phone = reader.text("phone");
+    }
+    read_location(reader, gazetteer, &mut family.location);
+    if let Some(status) = reader.one(
+        "family_status",
+        FamilyStatus::ALL,
+        FamilyStatus::code,
+        FamilyStatus::locale_key,
+    ) {
+        family.status = status;
+    }
+    if reader.has("approval_date") {
+        family.approval_date = reader.date("approval_date");
+    }
+    if reader.has("review_due") {
+        family.review_due = reader.date("review_due");
+    }
+    if reader.has("care_types") {
+        family.terms.care_types = reader.many(
+            "care_types",
+            CareType::ALL,
+            CareType::code,
+            CareType::locale_key,
+        );
+    }
     if let Some(age) = reader.number("age_min", 17) {
         family.terms.age_min = age;
     }
@@ -768,89 +1099,142 @@ fn read_family(reader: &mut RowReader<'_>, gazetteer: &Gazetteer, next: &mut u32
     if let Some(places) = reader.number("places", 100) {
         family.terms.places = places;
     }
-    family.languages = reader.many(
-        "languages",
-        Language::ALL,
-        Language::code,
-        Language::locale_key,
-    );
-    family.notes = reader.text("notes");
-    family
-}
-
-fn read_child(
-    reader: &mut RowReader<'_>,
-    gazetteer: &Gazetteer,
-    next: &mut u32,
-    today: NaiveDate,
-) -> (Child, Option<String>) {
-    let code = code_or_next(reader, "C-", next);
-    let birth_date = reader.date("birth_date").unwrap_or(today);
-    let sex = reader.one("sex", Sex::ALL, Sex::code, Sex::locale_key);
-    if sex.is_none() && reader.text("sex").is_empty() {
-        let message = tr(reader.lang, "error.required");
-        reader.problem("sex", message);
-    }
-    let child = Child {
-        id: None,
-        code,
-        first_name: reader.text("first_name"),
-        last_name: reader.text("last_name"),
-        birth_date,
-        birth_date_estimated: false,
-        sex: sex.unwrap_or(Sex::Female),
-        legal_status: reader
-            .one(
-                "legal_status",
-                LegalStatus::ALL,
-                LegalStatus::code,
-                LegalStatus::locale_key,
-            )
-            .unwrap_or(LegalStatus::ALL[0]),
-        situation: reader
-            .one(
-                "situation",
-                Situation::ALL,
-                Situation::code,
-                Situation::locale_key,
-            )
-            .unwrap_or(Situation::ALL[0]),
-        location: reader.location(gazetteer),
-        school: String::new(),
-        languages: reader.many(
+    if reader.has("languages") {
+        family.languages = reader.many(
             "languages",
             Language::ALL,
             Language::code,
             Language::locale_key,
-        ),
-        needs: reader.many("needs", Need::ALL, Need::code, Need::locale_key),
+        );
+    }
+    if reader.has("notes") {
+        family.notes = reader.text("notes");
+    }
+    family
+}
+
+/// A new child as a row starts it: what the sheet does not say is the form's default
+/// (registered today, awaiting a family).
+fn new_child(code: String, today: NaiveDate) -> Child {
+    Child {
+        id: None,
+        code,
+        first_name: String::new(),
+        last_name: String::new(),
+        birth_date: today,
+        birth_date_estimated: false,
+        sex: Sex::Female,
+        legal_status: LegalStatus::ALL[0],
+        situation: Situation::ALL[0],
+        location: Location::default(),
+        school: String::new(),
+        languages: BTreeSet::new(),
+        needs: BTreeSet::new(),
         needs_description: String::new(),
-        urgency: reader
-            .one("urgency", Urgency::ALL, Urgency::code, Urgency::locale_key)
-            .unwrap_or(Urgency::Routine),
-        care_type: reader
-            .one(
-                "care_type",
-                CareType::ALL,
-                CareType::code,
-                CareType::locale_key,
-            )
-            .unwrap_or(CareType::LongTerm),
+        urgency: Urgency::Routine,
+        care_type: CareType::LongTerm,
         sibling_group_id: None,
         wishes: String::new(),
         contact_arrangements: String::new(),
-        status: reader
-            .one(
-                "status",
-                ChildStatus::ALL,
-                ChildStatus::code,
-                ChildStatus::locale_key,
-            )
-            .unwrap_or(ChildStatus::Awaiting),
-        referral_date: reader.date("referral_date").unwrap_or(today),
+        status: ChildStatus::Awaiting,
+        referral_date: today,
         max_distance_km: None,
-        notes: reader.text("notes"),
+        notes: String::new(),
+    }
+}
+
+/// A row read onto `base` (a new child, or the one already in the registry, whose sibling
+/// group's code is `group`), with the sibling group's code the row gives.
+fn read_child(
+    reader: &mut RowReader<'_>,
+    gazetteer: &Gazetteer,
+    base: Child,
+    group: Option<String>,
+) -> (Child, Option<String>) {
+    let mut child = base;
+    if reader.has("first_name") {
+        child.first_name = reader.text("first_name");
+    }
+    if reader.has("last_name") {
+        child.last_name = reader.text("last_name");
+    }
+    if reader.has("birth_date") {
+        match reader.date("birth_date") {
+            Some(date) => child.birth_date = date,
+            None if reader.text("birth_date").is_empty() => {
+                let message = tr(reader.lang, "error.required");
+                reader.problem("birth_date", message);
+            }
+            None => {}
+        }
+    }
+    if reader.has("sex") {
+        match reader.one("sex", Sex::ALL, Sex::code, Sex::locale_key) {
+            Some(sex) => child.sex = sex,
+            None if reader.text("sex").is_empty() => {
+                let message = tr(reader.lang, "error.required");
+                reader.problem("sex", message);
+            }
+            None => {}
+        }
+    }
+    if let Some(status) = reader.one(
+        "legal_status",
+        LegalStatus::ALL,
+        LegalStatus::code,
+        LegalStatus::locale_key,
+    ) {
+        child.legal_status = status;
+    }
+    if let Some(situation) = reader.one(
+        "situation",
+        Situation::ALL,
+        Situation::code,
+        Situation::locale_key,
+    ) {
+        child.situation = situation;
+    }
+    read_location(reader, gazetteer, &mut child.location);
+    if reader.has("languages") {
+        child.languages = reader.many(
+            "languages",
+            Language::ALL,
+            Language::code,
+            Language::locale_key,
+        );
+    }
+    if reader.has("needs") {
+        child.needs = reader.many("needs", Need::ALL, Need::code, Need::locale_key);
+    }
+    if let Some(urgency) = reader.one("urgency", Urgency::ALL, Urgency::code, Urgency::locale_key) {
+        child.urgency = urgency;
+    }
+    if let Some(care) = reader.one(
+        "care_type",
+        CareType::ALL,
+        CareType::code,
+        CareType::locale_key,
+    ) {
+        child.care_type = care;
+    }
+    if let Some(status) = reader.one(
+        "status",
+        ChildStatus::ALL,
+        ChildStatus::code,
+        ChildStatus::locale_key,
+    ) {
+        child.status = status;
+    }
+    if let Some(date) = reader.date("referral_date") {
+        child.referral_date = date;
+    }
+    if reader.has("notes") {
+        child.notes = reader.text("notes");
+    }
+    let group = if reader.has("sibling_group") {
+        Some(reader.text("sibling_group")).filter(|g| !g.is_empty())
+    } else {
+        group
     };
-    let group = Some(reader.text("sibling_group")).filter(|g| !g.is_empty());
     (child, group)
 }

@@ -177,6 +177,7 @@ pub(super) fn import_on_worker(
             import::Options {
                 dry_run,
                 valid_rows_only,
+                update_duplicates: pending.update_duplicates,
             },
         )
         .map_err(|e| match e {
@@ -274,6 +275,22 @@ pub(super) fn export_outcome(
             open: None,
         },
     }
+}
+
+/// The native save dialog for the import template (XLSX, named in the interface language).
+pub(super) fn template_dialog(lang: Lang) -> Task<Message> {
+    let name = format!("yuva-import-{}.xlsx", lang.code());
+    Task::perform(
+        async move {
+            rfd::AsyncFileDialog::new()
+                .set_file_name(name)
+                .add_filter("Excel", &["xlsx"])
+                .save_file()
+                .await
+                .map(|file| file.path().to_path_buf())
+        },
+        Message::TemplatePath,
+    )
 }
 
 /// The native save dialog for the indicators report, named by its period.

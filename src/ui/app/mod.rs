@@ -121,6 +121,8 @@ pub enum Message {
     ImportDone(Result<usize, String>),
     /// Where to save an exported list (`None`: no file chosen).
     ExportPath(crate::exchange::List, Option<PathBuf>),
+    /// Where to save the import template (`None`: no file chosen).
+    TemplatePath(Option<PathBuf>),
     /// Where to save the indicators report of a period (`None`: no file chosen).
     ReportPath(crate::domain::indicators::Period, Option<PathBuf>),
     /// A click or a scroll: the person is there (keys count too).
@@ -1164,8 +1166,12 @@ impl App {
                     };
                 }
                 Some(settings::Event::ChooseImport(kind)) => task = import_dialog(kind),
+                Some(settings::Event::SaveTemplate) => task = template_dialog(lang),
                 Some(settings::Event::Import(pending)) => {
                     task = import_on_worker(ws, lang, pending, false);
+                }
+                Some(settings::Event::Recheck(pending)) => {
+                    task = import_on_worker(ws, lang, pending, true);
                 }
                 Some(settings::Event::CreateDemo) => notice = Some(demo_outcome(ws, lang, false)),
                 Some(settings::Event::ResetDemo) => notice = Some(demo_outcome(ws, lang, true)),
@@ -1189,6 +1195,7 @@ impl App {
                     kind,
                     path,
                     outcome: Default::default(),
+                    update_duplicates: false,
                 };
                 task = import_on_worker(ws, lang, pending, true);
             }
@@ -1201,6 +1208,29 @@ impl App {
                     ws,
                     lang,
                     tr_args(lang, "import.done", &[("count", written.to_string())]),
+                );
+            }
+            Message::TemplatePath(None) => {}
+            Message::TemplatePath(Some(path)) => {
+                notice = Some(
+                    match crate::exchange::import::write_template(&path, &ws.gazetteer, lang) {
+                        Ok(()) => {
+                            self.notice = Some(Notice {
+                                text: tr_args(
+                                    lang,
+                                    "import.template_written",
+                                    &[("path", path.display().to_string())],
+                                ),
+                                is_error: false,
+                                open: Some(path),
+                            });
+                            return Task::none();
+                        }
+                        Err(e) => (
+                            tr_args(lang, "import.template_failed", &[("reason", e.to_string())]),
+                            true,
+                        ),
+                    },
                 );
             }
             Message::ReportPath(_, None) => {

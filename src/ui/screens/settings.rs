@@ -2,7 +2,7 @@
 //! (administrators), the demo registry (create, reset), backups, licences, and the latest
 //! audit entries.
 
-use iced::widget::{button, column, pick_list, row, scrollable, text, text_input};
+use iced::widget::{button, checkbox, column, pick_list, row, scrollable, text, text_input};
 use iced::{Alignment, Element, Length, Task};
 
 use crate::domain::ValidationErrors;
@@ -36,6 +36,10 @@ pub enum Message {
     PilotRemove(String),
     SavePilot,
     ChooseImport(ImportKind),
+    /// Save the import template (ask where).
+    SaveTemplate,
+    /// Whether rows with the code of a record already in the registry update it.
+    UpdateDuplicates(bool),
     ConfirmImport,
     CancelImport,
     CreateDemo,
@@ -64,8 +68,12 @@ pub enum Event {
     PilotDistricts(Vec<String>),
     /// Ask which file to import.
     ChooseImport(ImportKind),
+    /// Ask where to save the import template.
+    SaveTemplate,
     /// Import the checked file (the valid rows only when some are wrong).
     Import(PendingImport),
+    /// Check the file again (updating records already in the registry, or not).
+    Recheck(PendingImport),
     CreateDemo,
     ResetDemo,
     /// Ask where to save a copy of the registry.
@@ -85,6 +93,8 @@ pub struct PendingImport {
     pub kind: ImportKind,
     pub path: std::path::PathBuf,
     pub outcome: crate::exchange::import::Outcome,
+    /// Rows with the code of a record already in the registry update it (else skipped).
+    pub update_duplicates: bool,
 }
 
 /// A backup chosen for restoring, checked, waiting for the user's yes.
@@ -331,6 +341,13 @@ impl Screen {
                 None
             }
             Message::ChooseImport(kind) => Some(Event::ChooseImport(kind)),
+            Message::SaveTemplate => Some(Event::SaveTemplate),
+            Message::UpdateDuplicates(update) => self.pending_import.take().map(|pending| {
+                Event::Recheck(PendingImport {
+                    update_duplicates: update,
+                    ..pending
+                })
+            }),
             Message::ConfirmImport => self.pending_import.take().map(Event::Import),
             Message::CancelImport => {
                 self.pending_import = None;
@@ -535,6 +552,9 @@ impl Screen {
                 button(text(t("import.children")))
                     .on_press(Message::ChooseImport(ImportKind::Children))
                     .style(button::secondary),
+                button(text(t("import.template_button")))
+                    .on_press(Message::SaveTemplate)
+                    .style(button::text),
             ]
             .spacing(10),
         ]
@@ -594,6 +614,24 @@ impl Screen {
                     &[("count", (listed - SHOWN).to_string())],
                 ))
                 .size(13),
+            );
+        }
+        if !outcome.duplicates.is_empty() || pending.update_duplicates {
+            content = content.push(
+                checkbox(pending.update_duplicates)
+                    .label(t("import.update_duplicates"))
+                    .on_toggle(Message::UpdateDuplicates)
+                    .text_size(14),
+            );
+        }
+        if outcome.updates > 0 {
+            content = content.push(
+                text(tr_args(
+                    lang,
+                    "import.will_update",
+                    &[("count", outcome.updates.to_string())],
+                ))
+                .size(14),
             );
         }
         let confirm = if outcome.valid == 0 {
