@@ -515,7 +515,7 @@ fn the_template_names_its_sheets_in_the_language_and_its_children_sheet_imports(
         book.worksheet_range("Районы")
             .expect("districts")
             .rows()
-            .any(|r| r[0].to_string() == "Шекинский район"),
+            .any(|r| r[0] == "Шекинский район"),
         "districts by name"
     );
     // Filled in (the children's sheet only; the families' stays empty and comes first) and
