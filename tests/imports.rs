@@ -584,3 +584,58 @@ fn the_template_names_its_sheets_in_the_language_and_its_children_sheet_imports(
     assert_eq!(out.status.code(), Some(2));
     assert!(!dir.path().join("t.csv").exists());
 }
+
+#[test]
+fn an_import_tells_how_far_it_is() {
+    use import::{Progress, Stage};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut store = open_as_admin(&dir.path().join("registry.db"));
+    let rows: Vec<Vec<String>> = (0..600)
+        .map(|n| {
+            vec![
+                format!("Himayədar {n}"),
+                String::from("Bakı"),
+                String::from("Ərizəçi"),
+            ]
+        })
+        .collect();
+    let rows: Vec<Vec<&str>> = rows
+        .iter()
+        .map(|r| r.iter().map(String::as_str).collect())
+        .collect();
+    let rows: Vec<&[&str]> = rows.iter().map(Vec::as_slice).collect();
+    let file = dir.path().join("çox.csv");
+    exchange::write(
+        &table(
+            &["Əsas himayədar", "Rayon / şəhər", "Təsdiq vəziyyəti"],
+            &rows,
+        ),
+        &file,
+    )
+    .expect("written");
+    let seen = std::sync::Mutex::new(Vec::<Progress>::new());
+    let outcome = import::import_with_progress(
+        &mut store,
+        &gazetteer(),
+        Kind::Families,
+        &file,
+        Lang::Az,
+        today(),
+        Options::default(),
+        &|p| seen.lock().expect("lock").push(p),
+    )
+    .expect("imports");
+    assert_eq!(outcome.written, 600);
+    let seen = seen.into_inner().expect("lock");
+    assert_eq!(seen[0].stage, Stage::Reading);
+    let checking: Vec<usize> = seen
+        .iter()
+        .filter(|p| p.stage == Stage::Checking)
+        .map(|p| p.done)
+        .collect();
+    assert_eq!(checking, vec![0, 250, 500]);
+    assert!(
+        seen.iter()
+            .any(|p| p.stage == Stage::Writing && p.done == 500 && p.total == 600)
+    );
+}

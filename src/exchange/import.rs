@@ -113,6 +113,25 @@ pub struct Options {
     pub update_duplicates: bool,
 }
 
+/// What an import is doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    Reading,
+    Checking,
+    Writing,
+}
+
+/// How far an import is: its stage, and rows done of all (0 of 0 while reading the file).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    pub stage: Stage,
+    pub done: usize,
+    pub total: usize,
+}
+
+/// Rows between two progress reports.
+const PROGRESS_EVERY: usize = 250;
+
 /// The most rows one file may have.
 pub const MAX_ROWS: usize = 50_000;
 
@@ -633,8 +652,37 @@ pub fn import(
     today: NaiveDate,
     options: Options,
 ) -> Result<Outcome, ImportError> {
+    import_with_progress(store, gazetteer, kind, path, lang, today, options, &|_| {})
+}
+
+/// [`import`], telling `progress` how far it is as it goes (the window's progress bar).
+#[allow(clippy::too_many_arguments)]
+pub fn import_with_progress(
+    store: &mut Store,
+    gazetteer: &Gazetteer,
+    kind: Kind,
+    path: &Path,
+    lang: Lang,
+    today: NaiveDate,
+    options: Options,
+    progress: &dyn Fn(Progress),
+) -> Result<Outcome, ImportError> {
     store.may(crate::domain::access::Action::EditRecords)?;
+    progress(Progress {
+        stage: Stage::Reading,
+        done: 0,
+        total: 0,
+    });
     let sheet = read_sheet_for(path, Some(kind))?;
+    let writing = |done: usize, total: usize| {
+        if done.is_multiple_of(PROGRESS_EVERY) {
+            progress(Progress {
+                stage: Stage::Writing,
+                done,
+                total,
+            });
+        }
+    };
     let keys: &[&'static str] = match kind {
         Kind::Families => FAMILY_COLUMNS,
         Kind::Children => CHILD_COLUMNS,
@@ -681,6 +729,7 @@ pub fn import(
                 lang,
                 &mut outcome,
                 options.update_duplicates,
+                progress,
                 Readers {
                     new: |reader: &mut RowReader<'_>| {
                         let code = code_or_next(reader, "F-", &mut next);
@@ -724,11 +773,13 @@ pub fn import(
                 outcome.written = store.write(|w| {
                     // Each update is audited with the fields it changed; the new records
                     // together in one entry.
-                    for family in &updates {
+                    for (n, family) in updates.iter().enumerate() {
+                        writing(n, updates.len() + records.len());
                         w.save_family(family, &ctx)?;
                     }
                     w.without_record_audit();
-                    for family in &records {
+                    for (n, family) in records.iter().enumerate() {
+                        writing(updates.len() + n, updates.len() + records.len());
                         w.save_family(family, &ctx)?;
                     }
                     w.audit_note(
@@ -756,6 +807,7 @@ pub fn import(
                 lang,
                 &mut outcome,
                 options.update_duplicates,
+                progress,
                 Readers {
                     new: |reader: &mut RowReader<'_>| {
                         let code = code_or_next(reader, "C-", &mut next);
@@ -819,7 +871,8 @@ pub fn import(
             if write_allowed(&outcome, options) {
                 let file = file_name(path);
                 outcome.written = store.write(|w| {
-                    for (child, _) in &updates {
+                    for (n, (child, _)) in updates.iter().enumerate() {
+                        writing(n, updates.len() + records.len());
                         let change = match group_of(child) {
                             Some(group) => GroupChange::Existing(group.clone()),
                             None => GroupChange::NoGroup,
@@ -833,7 +886,8 @@ pub fn import(
                         .iter()
                         .filter_map(|g| g.id.map(|id| (g.code.to_uppercase(), id)))
                         .collect();
-                    for (child, group_code) in &records {
+                    for (n, (child, group_code)) in records.iter().enumerate() {
+                        writing(updates.len() + n, updates.len() + records.len());
                         let change = match group_code {
                             None => GroupChange::NoGroup,
                             Some(code) => {
@@ -889,6 +943,7 @@ fn check_rows<R, N, O>(
     lang: Lang,
     outcome: &mut Outcome,
     update: bool,
+    progress: &dyn Fn(Progress),
     mut readers: Readers<N, O>,
     code_of: impl Fn(&R) -> &str,
     already: impl Fn(&R) -> Option<(usize, bool)>,
@@ -904,6 +959,13 @@ where
     let mut records = Vec::new();
     let mut updates = Vec::new();
     for (n, row) in sheet.rows.iter().enumerate() {
+        if n.is_multiple_of(PROGRESS_EVERY) {
+            progress(Progress {
+                stage: Stage::Checking,
+                done: n,
+                total: sheet.rows.len(),
+            });
+        }
         let mut reader = row_reader(n + 2, row, index, headers, lang);
         let mut record = (readers.new)(&mut reader);
         let mut updating = None;

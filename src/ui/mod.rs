@@ -1,6 +1,7 @@
 //! The window (iced). It depends on the library; nothing in the library depends on it.
 
 pub mod app;
+pub(crate) mod background;
 mod registry;
 pub mod screens;
 pub mod style;

@@ -161,13 +161,15 @@ pub(super) fn import_on_worker(
     // Importing after a check: the valid rows only when the check found wrong ones (the
     // person saw them and chose to go on).
     let valid_rows_only = !dry_run && !pending.outcome.problems.is_empty();
-    let work = move || -> Result<crate::ui::screens::settings::PendingImport, String> {
+    let work = move |_: &std::sync::atomic::AtomicBool,
+                     report: &(dyn Fn(import::Progress) + Sync)|
+          -> Result<crate::ui::screens::settings::PendingImport, String> {
         let gazetteer = Gazetteer::embedded().map_err(|e| e.to_string())?;
         let mut store = Store::open(&database, &passphrase).map_err(|e| e.to_string())?;
         if let Some(actor) = &actor {
             store.resume(actor).map_err(|e| e.to_string())?;
         }
-        let outcome = import::import(
+        let outcome = import::import_with_progress(
             &mut store,
             &gazetteer,
             pending.kind,
@@ -179,6 +181,7 @@ pub(super) fn import_on_worker(
                 valid_rows_only,
                 update_duplicates: pending.update_duplicates,
             },
+            report,
         )
         .map_err(|e| match e {
             import::ImportError::Store(StoreError::Refused(refusal)) => refusal.message(lang),
@@ -186,19 +189,21 @@ pub(super) fn import_on_worker(
         })?;
         Ok(crate::ui::screens::settings::PendingImport { outcome, ..pending })
     };
-    if dry_run {
-        Task::perform(on_worker(work), |result| {
-            Message::ImportChecked(result.and_then(|checked| checked))
-        })
-    } else {
-        Task::perform(on_worker(work), |result| {
-            Message::ImportDone(
-                result
-                    .and_then(|done| done)
-                    .map(|done| done.outcome.written),
-            )
-        })
-    }
+    let finished = |result: std::sync::Arc<Result<_, String>>| {
+        std::sync::Arc::try_unwrap(result).unwrap_or_else(|shared| (*shared).clone())
+    };
+    Task::sip(
+        crate::ui::background::in_background(work),
+        Message::ImportProgress,
+        move |result| {
+            let result = finished(result);
+            if dry_run {
+                Message::ImportChecked(result)
+            } else {
+                Message::ImportDone(result.map(|done| done.outcome.written))
+            }
+        },
+    )
 }
 
 /// The native save dialog for an exported list (XLSX, or CSV by the name's extension).

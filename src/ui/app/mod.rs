@@ -119,6 +119,8 @@ pub enum Message {
     ImportChecked(Result<settings::PendingImport, String>),
     /// The import done on a worker thread: the rows written, or why not.
     ImportDone(Result<usize, String>),
+    /// How far the import (or its check) is.
+    ImportProgress(crate::exchange::import::Progress),
     /// Where to save an exported list (`None`: no file chosen).
     ExportPath(crate::exchange::List, Option<PathBuf>),
     /// Where to save the import template (`None`: no file chosen).
@@ -1199,11 +1201,17 @@ impl App {
                 };
                 task = import_on_worker(ws, lang, pending, true);
             }
-            Message::ImportChecked(Ok(pending)) => ws.settings.pending_import = Some(pending),
+            Message::ImportProgress(progress) => ws.settings.import_progress = Some(progress),
+            Message::ImportChecked(Ok(pending)) => {
+                ws.settings.import_progress = None;
+                ws.settings.pending_import = Some(pending);
+            }
             Message::ImportChecked(Err(reason)) | Message::ImportDone(Err(reason)) => {
+                ws.settings.import_progress = None;
                 notice = Some((tr_args(lang, "import.failed", &[("reason", reason)]), true));
             }
             Message::ImportDone(Ok(written)) => {
+                ws.settings.import_progress = None;
                 notice = reloaded(
                     ws,
                     lang,

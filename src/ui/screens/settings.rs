@@ -2,7 +2,9 @@
 //! (administrators), the demo registry (create, reset), backups, licences, and the latest
 //! audit entries.
 
-use iced::widget::{button, checkbox, column, pick_list, row, scrollable, text, text_input};
+use iced::widget::{
+    button, checkbox, column, pick_list, progress_bar, row, scrollable, text, text_input,
+};
 use iced::{Alignment, Element, Length, Task};
 
 use crate::domain::ValidationErrors;
@@ -123,6 +125,8 @@ pub struct Screen {
     idle_minutes: Option<String>,
     /// Set by the application once the chosen file has been checked.
     pub pending_import: Option<PendingImport>,
+    /// How far the import (or its check) running now is.
+    pub import_progress: Option<crate::exchange::import::Progress>,
     /// The pilot districts as saved (gazetteer codes), refreshed when the screen opens.
     pub pilot_districts: Vec<String>,
     /// The pilot districts being edited (`None`: as saved).
@@ -543,14 +547,16 @@ impl Screen {
     /// column, then Import or Cancel.
     fn import_view(&self, lang: Lang) -> Element<'_, Message> {
         let t = |key: &str| tr(lang, key);
+        // One import at a time.
+        let idle = self.import_progress.is_none();
         let mut content = column![
             text(t("import.hint")).size(13).style(style::muted_text),
             row![
                 button(text(t("import.families")))
-                    .on_press(Message::ChooseImport(ImportKind::Families))
+                    .on_press_maybe(idle.then_some(Message::ChooseImport(ImportKind::Families)))
                     .style(button::secondary),
                 button(text(t("import.children")))
-                    .on_press(Message::ChooseImport(ImportKind::Children))
+                    .on_press_maybe(idle.then_some(Message::ChooseImport(ImportKind::Children)))
                     .style(button::secondary),
                 button(text(t("import.template_button")))
                     .on_press(Message::SaveTemplate)
@@ -559,6 +565,27 @@ impl Screen {
             .spacing(10),
         ]
         .spacing(8);
+        if let Some(progress) = self.import_progress {
+            use crate::exchange::import::Stage;
+            let args = [
+                ("done", progress.done.to_string()),
+                ("total", progress.total.to_string()),
+            ];
+            let said = match progress.stage {
+                Stage::Reading => t("import.progress_reading"),
+                Stage::Checking => tr_args(lang, "import.progress_checking", &args),
+                Stage::Writing => tr_args(lang, "import.progress_writing", &args),
+            };
+            let share = if progress.total == 0 {
+                0.0
+            } else {
+                progress.done as f32 / progress.total as f32
+            };
+            return content
+                .push(text(said).size(14))
+                .push(progress_bar(0.0..=1.0, share).girth(8))
+                .into();
+        }
         let Some(pending) = &self.pending_import else {
             return content.into();
         };

@@ -5,13 +5,10 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use chrono::NaiveDate;
-use iced::futures::StreamExt;
-use iced::futures::channel::{mpsc, oneshot};
-use iced::task::{self, Sipper, sipper};
+use iced::task::{self, Sipper};
 use iced::widget::{button, column, row, scrollable, text, text_input};
 use iced::{Alignment, Element, Length, Task};
 
@@ -24,6 +21,7 @@ use crate::matching::{
     Instance, Plan, Progress, Relaxation, Settings, SolveOptions, Stage, UnplacedReason, Weights,
 };
 use crate::ui::Env;
+use crate::ui::background::in_background;
 use crate::ui::style;
 use crate::ui::widgets::{Choice, choice_list, error_of, field, pager, section, table_row};
 
@@ -192,14 +190,6 @@ struct Job {
 }
 
 /// Sets the solver's cancel flag when the task that waits for it is dropped.
-struct CancelOnDrop(Arc<AtomicBool>);
-
-impl Drop for CancelOnDrop {
-    fn drop(&mut self) {
-        self.0.store(true, Ordering::Relaxed);
-    }
-}
-
 /// Solves on a thread of its own (the solver blocks), reporting its progress, and ends with
 /// the plan. Dropping the sipper stops the solver at its next component.
 fn price_in_background(
@@ -231,37 +221,6 @@ fn solve_in_background(
             hint_time: Some(HINT_TIME),
         };
         crate::matching::solve_with(&instance, options).map_err(|e| e.to_string())
-    })
-}
-
-/// Runs solver work on a thread of its own, its progress reported as it goes; dropping the
-/// task (Cancel, or leaving) sets the flag the work watches, which stops it.
-fn in_background<T, P>(
-    work: impl FnOnce(&AtomicBool, &(dyn Fn(P) + Sync)) -> Result<T, String> + Send + 'static,
-) -> impl Sipper<Arc<Result<T, String>>, P>
-where
-    T: Send + 'static,
-    P: Send + 'static,
-{
-    sipper(move |mut progress| async move {
-        let cancel = Arc::new(AtomicBool::new(false));
-        let _stop = CancelOnDrop(cancel.clone());
-        let (progress_sender, mut progress_receiver) = mpsc::unbounded::<P>();
-        let (done_sender, done_receiver) = oneshot::channel();
-        std::thread::spawn(move || {
-            let report = move |p: P| {
-                let _ = progress_sender.unbounded_send(p);
-            };
-            let _ = done_sender.send(work(&cancel, &report));
-        });
-        while let Some(p) = progress_receiver.next().await {
-            progress.send(p).await;
-        }
-        Arc::new(
-            done_receiver
-                .await
-                .unwrap_or_else(|_| Err(String::from("the solver stopped"))),
-        )
     })
 }
 
