@@ -600,12 +600,13 @@ fn run() -> ExitCode {
             match run_demo(&database, &options, replace) {
                 Ok(summary) => {
                     eprintln!(
-                        "yuva: demo registry {}: {} families, {} children, {} sibling groups, {} placements",
+                        "yuva: demo registry {}: {} families, {} children, {} sibling groups, {} placements in force, {} ended",
                         database.display(),
                         summary.families,
                         summary.children,
                         summary.groups,
-                        summary.placements
+                        summary.placements,
+                        summary.ended_placements
                     );
                     ExitCode::SUCCESS
                 }

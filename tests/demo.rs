@@ -131,3 +131,68 @@ fn large_registries_generate_valid_records() {
     assert_eq!(summary.children, 1500);
     assert_eq!(store.children().expect("children").len(), 1500);
 }
+
+#[test]
+fn the_history_ends_placements_every_way_the_statuses_say() {
+    let g = gazetteer();
+    let mut store = Store::open_in_memory().expect("store");
+    let options = DemoOptions {
+        seed: 11,
+        families: 400,
+        children: 1000,
+        today: today(),
+    };
+    let summary = populate(&mut store, &options, &g).expect("valid");
+    assert!(summary.ended_placements > 0);
+    let children: HashMap<i64, Child> = store
+        .children()
+        .expect("children")
+        .into_iter()
+        .filter_map(|c| Some((c.id?, c)))
+        .collect();
+    let placements = store.placements().expect("placements");
+    let ended: Vec<&PlacementRecord> = placements.iter().filter(|p| !p.is_active()).collect();
+    assert_eq!(ended.len(), summary.ended_placements);
+    let rules = store.pair_rules().expect("rules");
+    let mut reasons = std::collections::BTreeSet::new();
+    for p in &ended {
+        let (Some(end), Some(reason)) = (p.end_date, p.end_reason) else {
+            panic!("an ended placement has its end and reason");
+        };
+        assert!(p.start_date < end && end <= today(), "{p:?}");
+        let child = &children[&p.child_id];
+        assert!(p.start_date >= child.referral_date, "{p:?}");
+        reasons.insert(reason);
+        match reason {
+            EndReason::Reunified => assert_eq!(child.status, ChildStatus::Reunified),
+            EndReason::Adopted => assert_eq!(child.status, ChildStatus::Exited),
+            EndReason::Breakdown => {
+                assert_eq!(child.status, ChildStatus::Awaiting);
+                assert!(
+                    rules.iter().any(|r| r.kind == PairRuleKind::Exclude
+                        && r.child_id == p.child_id
+                        && r.family_id == p.family_id),
+                    "a breakdown excludes its pair"
+                );
+            }
+            EndReason::Moved => {
+                assert_eq!(child.status, ChildStatus::Placed);
+                assert!(
+                    placements.iter().any(|q| q.child_id == p.child_id
+                        && q.is_active()
+                        && q.start_date == end
+                        && q.family_id != p.family_id),
+                    "a move ends the day the present placement begins, elsewhere"
+                );
+            }
+            EndReason::AgedOut => panic!("children in the demo are under 18"),
+        }
+    }
+    assert_eq!(reasons.len(), 4, "{reasons:?}");
+    // The active placements still fill no family beyond its places.
+    let families = store.families().expect("families");
+    for (id, taken) in store.occupied_places().expect("occupied") {
+        let family = families.iter().find(|f| f.id == Some(id)).expect("family");
+        assert!(taken <= u32::from(family.terms.places));
+    }
+}

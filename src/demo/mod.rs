@@ -50,6 +50,18 @@ pub struct DemoRegistry {
     pub groups: Vec<SiblingGroup>,
     /// (child index, family index, start date) of active placements.
     pub placements: Vec<(usize, usize, NaiveDate)>,
+    /// Placements of the registry's history that have ended.
+    pub ended: Vec<EndedPlacement>,
+}
+
+/// A placement of the demo's history that has ended (by child and family index).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EndedPlacement {
+    pub child: usize,
+    pub family: usize,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub reason: EndReason,
 }
 
 /// Counts of what was written.
@@ -59,6 +71,8 @@ pub struct DemoSummary {
     pub children: usize,
     pub groups: usize,
     pub placements: usize,
+    /// Placements that have ended (the registry's history).
+    pub ended_placements: usize,
 }
 
 struct Gen<'a> {
@@ -572,12 +586,90 @@ pub fn generate(options: &DemoOptions, gazetteer: &Gazetteer) -> DemoRegistry {
         i = end;
     }
 
+    let ended = history(options, &families, &children, &placements);
     DemoRegistry {
         families,
         children,
         groups,
         placements,
+        ended,
     }
+}
+
+/// The registry's history, so that the programme's indicators have something to count:
+/// children home or adopted had a placement that ended so, some waiting children had one that
+/// broke down, some placed children moved from another family first. Drawn from a random
+/// stream of its own, so that who is placed, home or waiting stays what the seed gave before.
+fn history(
+    options: &DemoOptions,
+    families: &[Family],
+    children: &[(Child, Option<usize>)],
+    placements: &[(usize, usize, NaiveDate)],
+) -> Vec<EndedPlacement> {
+    let mut rng = fastrand::Rng::with_seed(options.seed ^ 0x0048_4953_544f_5259);
+    let approved: Vec<usize> = (0..families.len())
+        .filter(|&f| families[f].status == FamilyStatus::Approved)
+        .collect();
+    let current: HashMap<usize, (usize, NaiveDate)> = placements
+        .iter()
+        .map(|&(child, family, start)| (child, (family, start)))
+        .collect();
+    let yesterday = Gen::shift(options.today, -1);
+    let mut ended = Vec::new();
+    let mut i = 0;
+    while i < children.len() && !approved.is_empty() {
+        let group = children[i].1;
+        let end_of_run = if group.is_some() {
+            (i..children.len())
+                .take_while(|&j| children[j].1 == group)
+                .count()
+                + i
+        } else {
+            i + 1
+        };
+        let run = i..end_of_run;
+        i = end_of_run;
+        let reason = match children[run.start].0.status {
+            ChildStatus::Reunified => EndReason::Reunified,
+            ChildStatus::Exited => EndReason::Adopted,
+            ChildStatus::Awaiting if rng.u32(..100) < 6 => EndReason::Breakdown,
+            ChildStatus::Placed if rng.u32(..100) < 8 => EndReason::Moved,
+            _ => continue,
+        };
+        let after_referral = rng.i64(3..=60);
+        let lasted = rng.i64(20..=420);
+        let now_with = current.get(&run.start).map(|(f, _)| *f);
+        let from = rng.usize(..approved.len());
+        let Some(family) = (0..approved.len())
+            .map(|k| approved[(from + k) % approved.len()])
+            .find(|&f| {
+                Some(f) != now_with
+                    && children[run.clone()]
+                        .iter()
+                        .all(|(c, _)| fits_terms(c, &families[f], options.today))
+            })
+        else {
+            continue;
+        };
+        for j in run {
+            let start = Gen::shift(children[j].0.referral_date, after_referral);
+            // A move ends the day the present placement begins.
+            let end = match (reason, current.get(&j)) {
+                (EndReason::Moved, Some((_, present))) => *present,
+                _ => Gen::shift(start, lasted).min(yesterday),
+            };
+            if start < end {
+                ended.push(EndedPlacement {
+                    child: j,
+                    family,
+                    start,
+                    end,
+                    reason,
+                });
+            }
+        }
+    }
+    ended
 }
 
 /// Generates a registry and writes it into `store` in one transaction (all or nothing), with
@@ -620,6 +712,16 @@ pub fn populate(
             }
             child_ids.push(id);
         }
+        // The history first: a child who moved is placed again after its earlier placement.
+        for e in &registry.ended {
+            w.record_ended_placement(
+                child_ids[e.child],
+                family_ids[e.family],
+                e.start,
+                e.end,
+                e.reason,
+            )?;
+        }
         for (child, family, start) in &registry.placements {
             w.start_placement(child_ids[*child], family_ids[*family], *start)?;
         }
@@ -628,6 +730,7 @@ pub fn populate(
             children: registry.children.len(),
             groups: registry.groups.len(),
             placements: registry.placements.len(),
+            ended_placements: registry.ended.len(),
         };
         // The marker with the data, in the same transaction.
         w.set_setting(crate::store::REGISTRY_KIND, crate::store::DEMO_KIND)?;
@@ -642,6 +745,7 @@ pub fn populate(
                     ("children", summary.children.to_string()),
                     ("groups", summary.groups.to_string()),
                     ("placements", summary.placements.to_string()),
+                    ("ended", summary.ended_placements.to_string()),
                 ],
             ),
         )?;

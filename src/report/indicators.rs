@@ -275,6 +275,15 @@ fn waiting_bars(waiting: &Waiting, lang: Lang) -> Vec<Bar> {
         .collect()
 }
 
+/// Label and value lines as a two-column table (labels wrap in a wide column).
+fn pairs(rows: Vec<(String, String)>) -> Block {
+    Block::Table {
+        headers: vec![String::new(), String::new()],
+        widths: vec![3.2, 1.3],
+        rows: rows.into_iter().map(|(l, v)| vec![l, v]).collect(),
+    }
+}
+
 /// The report as a pack of blocks (rendered with the packs' layout and footer).
 pub fn indicators_pack(figures: &Indicators, gazetteer: &Gazetteer, info: &PackInfo) -> Pack {
     let lang = info.lang;
@@ -342,27 +351,26 @@ pub fn indicators_pack(figures: &Indicators, gazetteer: &Gazetteer, info: &PackI
             .len()
             .saturating_sub(DISTRICTS_IN_PDF);
         if more > 0 {
-            let others: Vec<&Vec<usize>> = figures
+            // The districts past the table's, summed month by month.
+            let mut summed = vec![0; figures.month_ends.len()];
+            for (_, counts) in figures
                 .in_families_by_district
                 .iter()
                 .skip(DISTRICTS_IN_PDF)
-                .map(|(_, counts)| counts)
-                .collect();
-            let sum_at = |index: usize| -> usize {
-                others
-                    .iter()
-                    .map(|c| c.get(index).copied().unwrap_or(0))
-                    .sum()
-            };
+            {
+                for (sum, n) in summed.iter_mut().zip(counts) {
+                    *sum += n;
+                }
+            }
             rows.push(vec![
                 tr_args(
                     lang,
                     "indicators.other_districts",
                     &[("count", more.to_string())],
                 ),
-                sum_at(0).to_string(),
-                sum_at(figures.month_ends.len() - 1).to_string(),
-                String::new(),
+                summed.first().copied().unwrap_or(0).to_string(),
+                summed.last().copied().unwrap_or(0).to_string(),
+                summed.iter().max().copied().unwrap_or(0).to_string(),
             ]);
         }
         rows.push(vec![
@@ -390,8 +398,8 @@ pub fn indicators_pack(figures: &Indicators, gazetteer: &Gazetteer, info: &PackI
         blocks.push(Block::Table {
             headers: vec![
                 t("district"),
-                format_date(*first),
-                format_date(*last),
+                month_label(lang, *first),
+                month_label(lang, *last),
                 t("highest"),
             ],
             widths: vec![3.0, 1.2, 1.2, 1.2],
@@ -438,18 +446,20 @@ pub fn indicators_pack(figures: &Indicators, gazetteer: &Gazetteer, info: &PackI
     }
 
     blocks.push(Block::Heading(t("siblings_title")));
-    blocks.push(Block::Field(
-        t("siblings_placed"),
-        figures.sibling_groups_placed.to_string(),
-    ));
-    blocks.push(Block::Field(
-        t("siblings_together_count"),
-        figures.sibling_groups_together.to_string(),
-    ));
-    blocks.push(Block::Field(
-        t("siblings_split_reason"),
-        figures.sibling_groups_split_with_reason.to_string(),
-    ));
+    blocks.push(pairs(vec![
+        (
+            t("siblings_placed"),
+            figures.sibling_groups_placed.to_string(),
+        ),
+        (
+            t("siblings_together_count"),
+            figures.sibling_groups_together.to_string(),
+        ),
+        (
+            t("siblings_split_reason"),
+            figures.sibling_groups_split_with_reason.to_string(),
+        ),
+    ]));
     blocks.push(Block::Note(t("siblings_note")));
 
     blocks.push(Block::Heading(t("waiting_title")));
@@ -458,19 +468,18 @@ pub fn indicators_pack(figures: &Indicators, gazetteer: &Gazetteer, info: &PackI
         ("waiting_end", &figures.waiting_at_end),
     ] {
         blocks.push(Block::Subheading(t(key)));
-        blocks.push(Block::Field(t("children"), waiting.children.to_string()));
-        blocks.push(Block::Field(
-            t("median"),
-            days_or_none(lang, waiting.median_days),
-        ));
+        blocks.push(pairs(vec![
+            (t("children"), waiting.children.to_string()),
+            (t("median"), days_or_none(lang, waiting.median_days)),
+        ]));
         blocks.push(Block::Bars(waiting_bars(waiting, lang)));
     }
 
     blocks.push(Block::Heading(t("placements_title")));
-    blocks.push(Block::Field(
+    blocks.push(pairs(vec![(
         t("in_force"),
         figures.placements_in_force.to_string(),
-    ));
+    )]));
     blocks.push(Block::Subheading(t("ended_title")));
     blocks.push(Block::Bars(
         figures
@@ -497,14 +506,16 @@ pub fn indicators_pack(figures: &Indicators, gazetteer: &Gazetteer, info: &PackI
             })
             .collect(),
     ));
-    blocks.push(Block::Field(
-        t("families_approved"),
-        figures.all.families_approved.to_string(),
-    ));
-    blocks.push(Block::Field(
-        t("reviews_overdue"),
-        figures.all.reviews_overdue.to_string(),
-    ));
+    blocks.push(pairs(vec![
+        (
+            t("families_approved"),
+            figures.all.families_approved.to_string(),
+        ),
+        (
+            t("reviews_overdue"),
+            figures.all.reviews_overdue.to_string(),
+        ),
+    ]));
     Pack {
         title: t("title"),
         blocks,

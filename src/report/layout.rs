@@ -403,10 +403,12 @@ impl<'a> Cursor<'a> {
                 .collect()
         };
         let header = wrap_row(self.fonts, headers, Weight::Bold);
+        // A table of label–value lines has no header row.
+        let has_header = headers.iter().any(|h| !h.is_empty());
         let height_of = |cells: &[Vec<String>]| {
             cells.iter().map(Vec::len).max().unwrap_or(1) as f32 * lh + 2.0 * CELL_PAD_MM
         };
-        let header_height = height_of(&header);
+        let header_height = if has_header { height_of(&header) } else { 0.0 };
         let draw_row = |cursor: &mut Cursor<'_>, cells: &[Vec<String>], weight: Weight| {
             let height = height_of(cells);
             let top = cursor.y;
@@ -443,7 +445,9 @@ impl<'a> Cursor<'a> {
         let start_with_header = |cursor: &mut Cursor<'_>| {
             let top = cursor.y;
             cursor.rule(MARGIN_MM, top, MARGIN_MM + CONTENT_WIDTH, top);
-            draw_row(cursor, &header, Weight::Bold);
+            if has_header {
+                draw_row(cursor, &header, Weight::Bold);
+            }
         };
         self.need(header_height + lh + 2.0 * CELL_PAD_MM);
         start_with_header(self);
@@ -473,6 +477,11 @@ impl<'a> Cursor<'a> {
             draw_row(self, &cells, Weight::Regular);
         }
         self.y += 3.0;
+    }
+
+    /// The height a bar chart takes.
+    fn bars_height(&self, bars: &[Bar]) -> f32 {
+        (line_height(SMALL_PT + 1.0) + 1.6) * bars.len() as f32 + 3.0
     }
 
     /// Label, a filled bar proportional to the value, the value; a bar per row.
@@ -655,7 +664,16 @@ impl<'a> Cursor<'a> {
 pub fn lay_out(fonts: &Fonts, blocks: &[Block], left: &str, second_line: &str) -> Laid {
     let mut cursor = Cursor::new(fonts);
     cursor.ops().push(Op::SetOutlineThickness { pt: Pt(0.5) });
-    for block in blocks {
+    for (i, block) in blocks.iter().enumerate() {
+        // A heading stays with the chart under it (when both fit on a page).
+        if let (Block::Heading(_) | Block::Subheading(_), Some(Block::Bars(bars))) =
+            (block, blocks.get(i + 1))
+        {
+            let together = line_height(HEADING_PT) + 8.0 + cursor.bars_height(bars);
+            if together <= BOTTOM - MARGIN_MM {
+                cursor.need(together);
+            }
+        }
         cursor.block(block);
     }
     let total = cursor.pages.len();

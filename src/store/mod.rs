@@ -657,7 +657,7 @@ impl Store {
             w.audit_note(
                 "update",
                 "settings",
-                &AuditText::new("pilot_districts_set", vec![("districts", value.clone())]),
+                &AuditText::new("pilot_districts_set", vec![("districts", codes.join(", "))]),
             )
         })
     }

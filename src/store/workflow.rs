@@ -893,6 +893,62 @@ impl Writer<'_> {
         Ok(())
     }
 
+    /// Records a placement that has already ended, as history (the demo's, or one from before
+    /// Yuva): the placement with its end, the child's status as that end leaves it, and the
+    /// exclusion a breakdown brings. Audited like other records unless the transaction
+    /// records one summary.
+    pub fn record_ended_placement(
+        &mut self,
+        child_id: i64,
+        family_id: i64,
+        start: NaiveDate,
+        end: NaiveDate,
+        reason: EndReason,
+    ) -> Result<i64> {
+        self.allow(Action::ManagePlacements)?;
+        if end < start {
+            let mut errors = ValidationErrors::new();
+            errors.push("end_date", "error.end_before_start");
+            return Err(StoreError::Invalid(errors));
+        }
+        let id = self.insert_placement(child_id, family_id, start, None)?;
+        self.tx.execute(
+            "UPDATE placements SET end_date = ?2, end_reason = ?3 WHERE id = ?1",
+            params![id, end.to_string(), reason.code()],
+        )?;
+        self.set_child_status(child_id, reason.child_status_after())?;
+        if self.audit {
+            let child = load_child(self.tx, child_id)?;
+            let family_code = code_of(self.tx, "families", family_id)?;
+            self.log(
+                "create",
+                "placement",
+                Some(id),
+                &AuditText::new(
+                    "placement_recorded",
+                    vec![
+                        ("child", child.code),
+                        ("family", family_code),
+                        ("start", start.to_string()),
+                        ("end", end.to_string()),
+                        ("end_reason", reason.code().to_owned()),
+                    ],
+                ),
+            )?;
+        }
+        if reason.excludes_pair()
+            && pair_rule_in_force(self.tx, PairRuleKind::Exclude, child_id, family_id)?.is_none()
+        {
+            self.add_pair_rule(
+                PairRuleKind::Exclude,
+                child_id,
+                family_id,
+                &format!("{} {end}", reason.code()),
+            )?;
+        }
+        Ok(id)
+    }
+
     /// Locks a pair (kept in every run) or excludes it (never proposed; needs a reason).
     pub fn add_pair_rule(
         &mut self,

@@ -213,12 +213,15 @@ impl Screen {
             Message::ReportFrom(value) => {
                 if let Some(form) = &mut self.report {
                     form.from = value;
+                    // A corrected field is no longer wrong (it is checked again on saving).
+                    form.errors = ValidationErrors::new();
                 }
                 (Task::none(), None)
             }
             Message::ReportTo(value) => {
                 if let Some(form) = &mut self.report {
                     form.to = value;
+                    form.errors = ValidationErrors::new();
                 }
                 (Task::none(), None)
             }

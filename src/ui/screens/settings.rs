@@ -560,7 +560,7 @@ impl Screen {
                     .style(button::secondary),
                 button(text(t("import.template_button")))
                     .on_press(Message::SaveTemplate)
-                    .style(button::text),
+                    .style(button::secondary),
             ]
             .spacing(10),
         ]
