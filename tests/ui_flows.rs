@@ -266,11 +266,8 @@ fn settings_back_up_the_registry_and_restore_a_backup_after_asking() {
     // A copy while the registry is empty…
     let backup = dir.path().join("copy.db");
     update(&mut app, Message::BackupPath(Some(backup.clone())));
-    settle(&mut app);
-    assert!(shows(
-        &app,
-        &format!("Nüsxə saxlanıldı və yoxlanıldı: {}", backup.display())
-    ));
+    let said = format!("Nüsxə saxlanıldı və yoxlanıldı: {}", backup.display());
+    wait_for(&mut app, |app| shows(app, &said));
     // …then a family added…
     click(&mut app, "Ailələr");
     click(&mut app, "Yeni ailə");
@@ -294,14 +291,11 @@ fn settings_back_up_the_registry_and_restore_a_backup_after_asking() {
     let mut app = launch(dir.path());
     click(&mut app, "Tənzimləmələr");
     update(&mut app, Message::RestorePath(Some(backup.clone())));
-    settle(&mut app);
-    assert!(shows(
-        &app,
-        &format!(
-            "Açıq reyestr {} ilə əvəz olunsun (0 ailə, 0 uşaq)? İndiki reyestr yanında saxlanılacaq.",
-            backup.display()
-        )
-    ));
+    let asked = format!(
+        "Açıq reyestr {} ilə əvəz olunsun (0 ailə, 0 uşaq)? İndiki reyestr yanında saxlanılacaq.",
+        backup.display()
+    );
+    wait_for(&mut app, |app| shows(app, &asked));
     assert_eq!(family_count(dir.path()), 3, "nothing before the yes");
     click(&mut app, "Bəli, bərpa et");
     assert_eq!(family_count(dir.path()), 0);
