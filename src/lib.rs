@@ -12,11 +12,14 @@ pub mod domain;
 pub mod exchange;
 pub mod files;
 pub mod geo;
+#[cfg(feature = "hub")]
+pub mod hub;
 pub mod i18n;
 pub mod keystore;
 pub mod matching;
 pub mod report;
 pub mod settings;
 pub mod store;
+pub mod sync;
 #[cfg(feature = "ui")]
 pub mod ui;

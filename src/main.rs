@@ -145,6 +145,26 @@ enum Command {
         #[arg(long, value_parser = parse_lang)]
         lang: Option<yuva::i18n::Lang>,
     },
+    /// Sync with the national hub: local changes up, others' down. The first time, enrol with
+    /// `--hub URL --token T` (from `yuva hub enroll`); then `yuva sync --db X`.
+    /// `yuva sync conflicts` lists records changed both here and at the hub;
+    /// `yuva sync resolve --id N --keep mine|theirs` settles one (the choice syncs too).
+    Sync {
+        #[command(subcommand)]
+        action: Option<SyncAction>,
+        /// The hub's address, e.g. https://hub.example.az:8443 (enrolment only).
+        #[arg(long, value_name = "URL", requires = "token")]
+        hub: Option<String>,
+        /// The one-time enrolment token `yuva hub enroll` printed.
+        #[arg(long, value_name = "TOKEN", requires = "hub")]
+        token: Option<String>,
+    },
+    /// The national hub (a server build): `yuva hub init|enroll|serve --database-url postgres://…`.
+    #[cfg(feature = "hub")]
+    Hub {
+        #[command(subcommand)]
+        action: HubAction,
+    },
     /// Reports: `yuva report indicators --db X [--from D --to D] --output F.pdf|F.xlsx`.
     Report {
         #[command(subcommand)]
@@ -201,6 +221,55 @@ enum Command {
         /// Delete an existing registry file first (otherwise a non-empty registry is refused).
         #[arg(long)]
         replace: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum SyncAction {
+    /// List the conflicts waiting for a person.
+    Conflicts,
+    /// Settle a conflict: keep this registry's version or the hub's.
+    Resolve {
+        #[arg(long)]
+        id: i64,
+        /// mine or theirs.
+        #[arg(long, value_parser = ["mine", "theirs"])]
+        keep: String,
+    },
+}
+
+#[cfg(feature = "hub")]
+#[derive(Subcommand)]
+enum HubAction {
+    /// Create the hub's tables in PostgreSQL and its TLS certificate (if it has none).
+    Init {
+        #[arg(long, value_name = "postgres://…")]
+        database_url: String,
+        /// Where the hub's certificate and key are kept.
+        #[arg(long, value_name = "DIR", default_value = "hub-tls")]
+        tls_dir: PathBuf,
+        /// Host names and addresses the certificate is for (default: localhost, 127.0.0.1).
+        #[arg(long = "host", value_name = "NAME")]
+        hosts: Vec<String>,
+    },
+    /// Print a one-time enrolment token for a device of an office (a district or city code,
+    /// e.g. AZ-SM, or NAT for the national office).
+    Enroll {
+        #[arg(long, value_name = "postgres://…")]
+        database_url: String,
+        #[arg(long, value_name = "DIR", default_value = "hub-tls")]
+        tls_dir: PathBuf,
+        #[arg(long, value_name = "CODE")]
+        office: String,
+    },
+    /// Serve the hub over HTTPS until stopped.
+    Serve {
+        #[arg(long, value_name = "postgres://…")]
+        database_url: String,
+        #[arg(long, value_name = "DIR", default_value = "hub-tls")]
+        tls_dir: PathBuf,
+        #[arg(long, value_name = "ADDR", default_value = "0.0.0.0:8443")]
+        listen: String,
     },
 }
 
@@ -449,6 +518,14 @@ fn run() -> ExitCode {
                 )),
             })
         }
+        Some(Command::Sync { action, hub, token }) => finish(run_sync(
+            &database,
+            action.as_ref(),
+            hub.as_deref(),
+            token.as_deref(),
+        )),
+        #[cfg(feature = "hub")]
+        Some(Command::Hub { action }) => finish(run_hub(action)),
         Some(Command::Report {
             kind:
                 ReportKind::Indicators {
@@ -747,6 +824,164 @@ fn open_window(
 ) -> ExitCode {
     eprintln!("yuva: this build has no window (built without the `ui` feature); see `yuva --help`");
     ExitCode::from(2)
+}
+
+/// Enrols (with --hub and --token), syncs, lists or resolves conflicts.
+fn run_sync(
+    database: &std::path::Path,
+    action: Option<&SyncAction>,
+    hub: Option<&str>,
+    token: Option<&str>,
+) -> Result<ExitCode, Failure> {
+    use yuva::store::sync::Keep;
+    let gazetteer = Gazetteer::embedded().map_err(|e| e.to_string())?;
+    let today = Local::now().date_naive();
+    let ctx = yuva::domain::Context {
+        today,
+        gazetteer: &gazetteer,
+    };
+    let mut store = cli_accounts::open(database)?;
+    let failure = |e: yuva::sync::SyncError| match e {
+        yuva::sync::SyncError::Store(e) => cli_accounts::store_failure(e),
+        other => Failure::input(other.to_string()),
+    };
+    match action {
+        Some(SyncAction::Conflicts) => {
+            let conflicts = store
+                .sync_conflicts()
+                .map_err(cli_accounts::store_failure)?;
+            for c in &conflicts {
+                println!(
+                    "{}\t{}\t{}\tdetected {}\n  mine:   {}\n  theirs: {} (hub version {})",
+                    c.id,
+                    c.entity.code(),
+                    c.gid,
+                    c.detected_at,
+                    c.mine,
+                    c.theirs,
+                    c.their_version
+                );
+            }
+            eprintln!("yuva: {} conflict(s) waiting", conflicts.len());
+            return Ok(ExitCode::SUCCESS);
+        }
+        Some(SyncAction::Resolve { id, keep }) => {
+            let keep = if keep == "mine" {
+                Keep::Mine
+            } else {
+                Keep::Theirs
+            };
+            store
+                .resolve_conflict(*id, &keep, &ctx)
+                .map_err(cli_accounts::store_failure)?;
+            eprintln!("yuva: conflict {id} resolved; the choice goes to the hub at the next sync");
+            return Ok(ExitCode::SUCCESS);
+        }
+        None => {}
+    }
+    if let (Some(hub), Some(token)) = (hub, token) {
+        let name = std::env::var("COMPUTERNAME")
+            .or_else(|_| std::env::var("HOSTNAME"))
+            .unwrap_or_else(|_| String::from("yuva"));
+        let enrolled = yuva::sync::enrol(&mut store, hub, token, &name).map_err(failure)?;
+        eprintln!(
+            "yuva: enrolled with {hub} as a device of {}{}",
+            enrolled.office,
+            if enrolled.national {
+                " (national office)"
+            } else {
+                ""
+            }
+        );
+    }
+    let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let report = yuva::sync::sync(&mut store, &ctx, &|p| {
+        if terminal {
+            match p {
+                yuva::sync::SyncProgress::Pushed { records } => {
+                    eprint!("\ryuva: {records} sent…   ")
+                }
+                yuva::sync::SyncProgress::Pulled { records } => {
+                    eprint!("\ryuva: {records} received…   ")
+                }
+            }
+        }
+    })
+    .map_err(failure)?;
+    if terminal {
+        eprintln!();
+    }
+    eprintln!(
+        "yuva: synced — {} sent, {} received ({} new, {} updated), {} conflict(s){}",
+        report.pushed,
+        report.pulled,
+        report.added,
+        report.updated,
+        report.conflicts,
+        if report.conflicts > 0 {
+            ": see `yuva sync conflicts`"
+        } else {
+            ""
+        }
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(feature = "hub")]
+fn run_hub(action: HubAction) -> Result<ExitCode, Failure> {
+    use yuva::hub;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let failure = |e: hub::HubError| Failure::input(e.to_string());
+    match action {
+        HubAction::Init {
+            database_url,
+            tls_dir,
+            hosts,
+        } => {
+            let sha = runtime
+                .block_on(hub::init(&database_url, &tls_dir, &hosts))
+                .map_err(failure)?;
+            eprintln!(
+                "yuva hub: tables ready; certificate {} (SHA-256 {sha})",
+                hub::certificate_paths(&tls_dir).0.display()
+            );
+        }
+        HubAction::Enroll {
+            database_url,
+            tls_dir,
+            office,
+        } => {
+            let token = runtime
+                .block_on(hub::enroll(&database_url, &tls_dir, &office))
+                .map_err(failure)?;
+            println!("{}", token.text());
+            eprintln!(
+                "yuva hub: one-time token for a device of {} (on the device: yuva sync --db X --hub URL --token …)",
+                token.office
+            );
+        }
+        HubAction::Serve {
+            database_url,
+            tls_dir,
+            listen,
+        } => {
+            let listener = std::net::TcpListener::bind(&listen)
+                .map_err(|e| Failure::input(format!("cannot listen on {listen}: {e}")))?;
+            eprintln!("yuva hub: serving on https://{listen}");
+            runtime
+                .block_on(hub::serve(
+                    &database_url,
+                    &tls_dir,
+                    listener,
+                    axum_server::Handle::new(),
+                ))
+                .map_err(failure)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Writes the indicators report and says what it holds.

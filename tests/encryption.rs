@@ -95,7 +95,7 @@ fn backups_and_automatic_copies_are_encrypted_with_the_same_passphrase() {
             reopened.children().expect("children"),
             store.children().expect("children")
         );
-        assert_eq!(reopened.schema_version().expect("version"), 5);
+        assert_eq!(reopened.schema_version().expect("version"), 6);
     }
 }
 

@@ -45,7 +45,7 @@ PATH="/usr/bin:$PATH" RUSTC_BOOTSTRAP=1 CARGO_PROFILE_RELEASE_STRIP=true \
   CMAKE_TOOLCHAIN_FILE_x86_64_pc_windows_gnu="$(realpath packaging/windows/mingw-toolchain.cmake)" \
   CXX_x86_64_pc_windows_gnu=x86_64-w64-mingw32-g++-posix \
   cargo build --release --locked --target x86_64-pc-windows-gnu \
-  ${YUVA_WINDOWS_FEATURES:+--features "$YUVA_WINDOWS_FEATURES"} \
+  --no-default-features --features "ui${YUVA_WINDOWS_FEATURES:+,$YUVA_WINDOWS_FEATURES}" \
   -Zbuild-std=std,panic_abort \
   --config 'target.x86_64-pc-windows-gnu.linker="x86_64-w64-mingw32-gcc-posix"'
 cp "$out/cargo/x86_64-pc-windows-gnu/release/yuva.exe" "$out/yuva.exe"

@@ -10,6 +10,7 @@ pub mod indicators;
 pub mod listing;
 pub mod model;
 pub mod places;
+pub mod sync;
 pub mod text;
 pub mod validation;
 pub mod workflow;

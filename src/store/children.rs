@@ -74,7 +74,7 @@ fn child_from_row(row: &Row<'_>) -> Result<Child> {
 }
 
 /// One child, read on any connection (also inside a write).
-pub(super) fn load_child(conn: &rusqlite::Connection, id: i64) -> Result<Child> {
+pub(crate) fn load_child(conn: &rusqlite::Connection, id: i64) -> Result<Child> {
     conn.query_row(
         &format!("SELECT {CHILD_COLUMNS} FROM children WHERE id = ?1"),
         [id],
@@ -183,7 +183,9 @@ impl Writer<'_> {
                 &mut errors,
             )?;
         }
-        errors.into_result()?;
+        if !self.trusted {
+            errors.into_result()?;
+        }
 
         let previous_group: Option<i64> = match child.id {
             Some(id) => self

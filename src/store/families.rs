@@ -161,7 +161,7 @@ fn attach_details(conn: &Connection, families: &mut [Family], only: Option<i64>)
 }
 
 /// One family with its details, read on any connection (also inside a write).
-pub(super) fn load_family(conn: &Connection, id: i64) -> Result<Family> {
+pub(crate) fn load_family(conn: &Connection, id: i64) -> Result<Family> {
     let family = conn
         .query_row(
             &format!("SELECT {FAMILY_COLUMNS} FROM families WHERE id = ?1"),
@@ -240,7 +240,9 @@ impl Writer<'_> {
             "code",
             &mut errors,
         )?;
-        errors.into_result()?;
+        if !self.trusted {
+            errors.into_result()?;
+        }
 
         let second = family.second_carer.as_ref().filter(|c| !c.is_blank());
         let stamp = now();

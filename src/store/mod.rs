@@ -10,6 +10,7 @@ mod codec;
 pub mod encryption;
 mod families;
 mod schema;
+pub mod sync;
 mod workflow;
 
 use std::path::{Path, PathBuf};
@@ -51,6 +52,9 @@ pub enum StoreError {
     Refused(crate::domain::Refusal),
     #[error("{entity} {id} does not exist")]
     NotFound { entity: &'static str, id: i64 },
+    /// A record from the national hub that cannot be read or written here.
+    #[error("sync: {0}")]
+    Sync(String),
     #[error("cannot prepare the data folder {path}: {source}")]
     Folder {
         path: String,
@@ -691,6 +695,7 @@ impl Store {
                 actor,
                 demo,
                 audit: true,
+                trusted: false,
             };
             work(&mut writer)?
         };
@@ -709,6 +714,9 @@ pub struct Writer<'a> {
     demo: bool,
     /// Whether each record written gets its own audit entry (bulk loads write one summary).
     audit: bool,
+    /// Records come from the national hub, checked by the office that made them: written
+    /// without this registry's checks (another office's family may lack its private details).
+    trusted: bool,
 }
 
 impl Writer<'_> {
@@ -820,6 +828,20 @@ impl Writer<'_> {
         )?;
         Ok(id)
     }
+}
+
+/// `bytes` random bytes from the OS as lower-case hex (global ids, device ids, batch ids).
+pub(crate) fn random_hex(bytes: usize) -> String {
+    let mut buffer = vec![0u8; bytes];
+    // The OS random source does not fail on the systems Yuva runs on; if it ever did, the
+    // clock's nanoseconds still make an id unlikely to repeat.
+    if getrandom::fill(&mut buffer).is_err() {
+        let nanos = Local::now().timestamp_nanos_opt().unwrap_or_default();
+        for (i, b) in buffer.iter_mut().enumerate() {
+            *b = (nanos >> ((i % 8) * 8)) as u8 ^ i as u8;
+        }
+    }
+    buffer.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Current local time for `created_at`/`updated_at` and the audit log.

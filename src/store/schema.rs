@@ -1,7 +1,7 @@
 //! Schema migrations, versioned with SQLite's `user_version`. Each entry moves the schema one
 //! version up and runs in its own transaction; never edit a released entry, add a new one.
 
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6];
 
 /// The migration after which the audit log is a hash chain (entries before it are sealed in
 /// order by `audit_chain::seal_existing`, in the same transaction).
@@ -241,4 +241,145 @@ CREATE TABLE accounts (
     last_sign_in     TEXT,
     created_at       TEXT NOT NULL
 );
+"#;
+
+/// Sync with the national hub: each sibling group, family and child has a global id, an owning
+/// office, the hub's version it is based on, and a count of local changes (those above the
+/// count last pushed are still to go up). Triggers keep the count on every writing path;
+/// applying the hub's records turns them off (`sync_control.applying`).
+const V6: &str = r#"
+CREATE TABLE sync_records (
+    entity    TEXT NOT NULL CHECK (entity IN ('sibling_group','family','child')),
+    local_id  INTEGER NOT NULL,
+    gid       TEXT NOT NULL UNIQUE,
+    office    TEXT NOT NULL DEFAULT '',
+    version   INTEGER NOT NULL DEFAULT 0,
+    changes   INTEGER NOT NULL DEFAULT 1,
+    pushed    INTEGER NOT NULL DEFAULT 0,
+    withheld  INTEGER NOT NULL DEFAULT 0 CHECK (withheld IN (0, 1)),
+    PRIMARY KEY (entity, local_id)
+);
+CREATE INDEX sync_records_to_push ON sync_records(entity) WHERE changes > pushed;
+
+CREATE TABLE sync_control (applying INTEGER NOT NULL);
+INSERT INTO sync_control VALUES (0);
+
+-- The same record changed here and at the hub since they last agreed: both kept until a
+-- person decides.
+CREATE TABLE sync_conflicts (
+    id            INTEGER PRIMARY KEY,
+    entity        TEXT NOT NULL,
+    gid           TEXT NOT NULL,
+    mine          TEXT NOT NULL,
+    theirs        TEXT NOT NULL,
+    their_version INTEGER NOT NULL,
+    detected_at   TEXT NOT NULL,
+    resolved_at   TEXT,
+    resolution    TEXT
+);
+CREATE INDEX sync_conflicts_open ON sync_conflicts(gid) WHERE resolved_at IS NULL;
+
+CREATE TRIGGER families_sync_insert AFTER INSERT ON families
+WHEN (SELECT applying FROM sync_control) = 0
+BEGIN
+    INSERT INTO sync_records(entity, local_id, gid, office)
+    VALUES ('family', NEW.id, lower(hex(randomblob(16))),
+            COALESCE((SELECT value FROM settings WHERE key = 'office'), ''))
+    ON CONFLICT(entity, local_id) DO UPDATE SET changes = changes + 1;
+END;
+CREATE TRIGGER families_sync_update AFTER UPDATE ON families
+WHEN (SELECT applying FROM sync_control) = 0
+BEGIN
+    INSERT INTO sync_records(entity, local_id, gid, office)
+    VALUES ('family', NEW.id, lower(hex(randomblob(16))),
+            COALESCE((SELECT value FROM settings WHERE key = 'office'), ''))
+    ON CONFLICT(entity, local_id) DO UPDATE SET changes = changes + 1;
+END;
+CREATE TRIGGER children_sync_insert AFTER INSERT ON children
+WHEN (SELECT applying FROM sync_control) = 0
+BEGIN
+    INSERT INTO sync_records(entity, local_id, gid, office)
+    VALUES ('child', NEW.id, lower(hex(randomblob(16))),
+            COALESCE((SELECT value FROM settings WHERE key = 'office'), ''))
+    ON CONFLICT(entity, local_id) DO UPDATE SET changes = changes + 1;
+END;
+CREATE TRIGGER children_sync_update AFTER UPDATE ON children
+WHEN (SELECT applying FROM sync_control) = 0
+BEGIN
+    INSERT INTO sync_records(entity, local_id, gid, office)
+    VALUES ('child', NEW.id, lower(hex(randomblob(16))),
+            COALESCE((SELECT value FROM settings WHERE key = 'office'), ''))
+    ON CONFLICT(entity, local_id) DO UPDATE SET changes = changes + 1;
+END;
+CREATE TRIGGER sibling_groups_sync_insert AFTER INSERT ON sibling_groups
+WHEN (SELECT applying FROM sync_control) = 0
+BEGIN
+    INSERT INTO sync_records(entity, local_id, gid, office)
+    VALUES ('sibling_group', NEW.id, lower(hex(randomblob(16))),
+            COALESCE((SELECT value FROM settings WHERE key = 'office'), ''))
+    ON CONFLICT(entity, local_id) DO UPDATE SET changes = changes + 1;
+END;
+CREATE TRIGGER sibling_groups_sync_update AFTER UPDATE ON sibling_groups
+WHEN (SELECT applying FROM sync_control) = 0
+BEGIN
+    INSERT INTO sync_records(entity, local_id, gid, office)
+    VALUES ('sibling_group', NEW.id, lower(hex(randomblob(16))),
+            COALESCE((SELECT value FROM settings WHERE key = 'office'), ''))
+    ON CONFLICT(entity, local_id) DO UPDATE SET changes = changes + 1;
+END;
+CREATE TRIGGER household_members_sync_insert AFTER INSERT ON household_members
+WHEN (SELECT applying FROM sync_control) = 0
+BEGIN
+    INSERT INTO sync_records(entity, local_id, gid, office)
+    VALUES ('family', NEW.family_id, lower(hex(randomblob(16))),
+            COALESCE((SELECT value FROM settings WHERE key = 'office'), ''))
+    ON CONFLICT(entity, local_id) DO UPDATE SET changes = changes + 1;
+END;
+CREATE TRIGGER household_members_sync_delete AFTER DELETE ON household_members
+WHEN (SELECT applying FROM sync_control) = 0
+BEGIN
+    INSERT INTO sync_records(entity, local_id, gid, office)
+    VALUES ('family', OLD.family_id, lower(hex(randomblob(16))),
+            COALESCE((SELECT value FROM settings WHERE key = 'office'), ''))
+    ON CONFLICT(entity, local_id) DO UPDATE SET changes = changes + 1;
+END;
+CREATE TRIGGER family_training_sync_insert AFTER INSERT ON family_training
+WHEN (SELECT applying FROM sync_control) = 0
+BEGIN
+    INSERT INTO sync_records(entity, local_id, gid, office)
+    VALUES ('family', NEW.family_id, lower(hex(randomblob(16))),
+            COALESCE((SELECT value FROM settings WHERE key = 'office'), ''))
+    ON CONFLICT(entity, local_id) DO UPDATE SET changes = changes + 1;
+END;
+CREATE TRIGGER family_training_sync_delete AFTER DELETE ON family_training
+WHEN (SELECT applying FROM sync_control) = 0
+BEGIN
+    INSERT INTO sync_records(entity, local_id, gid, office)
+    VALUES ('family', OLD.family_id, lower(hex(randomblob(16))),
+            COALESCE((SELECT value FROM settings WHERE key = 'office'), ''))
+    ON CONFLICT(entity, local_id) DO UPDATE SET changes = changes + 1;
+END;
+CREATE TRIGGER family_checks_sync_insert AFTER INSERT ON family_checks
+WHEN (SELECT applying FROM sync_control) = 0
+BEGIN
+    INSERT INTO sync_records(entity, local_id, gid, office)
+    VALUES ('family', NEW.family_id, lower(hex(randomblob(16))),
+            COALESCE((SELECT value FROM settings WHERE key = 'office'), ''))
+    ON CONFLICT(entity, local_id) DO UPDATE SET changes = changes + 1;
+END;
+CREATE TRIGGER family_checks_sync_delete AFTER DELETE ON family_checks
+WHEN (SELECT applying FROM sync_control) = 0
+BEGIN
+    INSERT INTO sync_records(entity, local_id, gid, office)
+    VALUES ('family', OLD.family_id, lower(hex(randomblob(16))),
+            COALESCE((SELECT value FROM settings WHERE key = 'office'), ''))
+    ON CONFLICT(entity, local_id) DO UPDATE SET changes = changes + 1;
+END;
+
+INSERT INTO sync_records(entity, local_id, gid)
+    SELECT 'sibling_group', id, lower(hex(randomblob(16))) FROM sibling_groups;
+INSERT INTO sync_records(entity, local_id, gid)
+    SELECT 'family', id, lower(hex(randomblob(16))) FROM families;
+INSERT INTO sync_records(entity, local_id, gid)
+    SELECT 'child', id, lower(hex(randomblob(16))) FROM children;
 "#;

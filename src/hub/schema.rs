@@ -1,0 +1,96 @@
+//! The hub's tables in PostgreSQL (created by `yuva hub init`; running it again changes
+//! nothing).
+
+pub const SCHEMA: &str = r#"
+CREATE TABLE IF NOT EXISTS offices (
+    code            TEXT PRIMARY KEY,
+    national        BOOLEAN NOT NULL DEFAULT false,
+    economic_region TEXT NOT NULL DEFAULT '',
+    created_at      TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+
+CREATE TABLE IF NOT EXISTS enrolment_tokens (
+    secret_sha256 TEXT PRIMARY KEY,
+    office        TEXT NOT NULL REFERENCES offices(code),
+    created_at    TIMESTAMPTZ NOT NULL DEFAULT now(),
+    used_at       TIMESTAMPTZ
+);
+
+CREATE TABLE IF NOT EXISTS devices (
+    id                   TEXT PRIMARY KEY,
+    office               TEXT NOT NULL REFERENCES offices(code),
+    public_key           BYTEA NOT NULL,
+    name                 TEXT NOT NULL,
+    enrolled_at          TIMESTAMPTZ NOT NULL DEFAULT now(),
+    audit_confirmed_id   BIGINT NOT NULL DEFAULT 0,
+    audit_confirmed_hash TEXT NOT NULL DEFAULT '',
+    audit_rewritten_at   TIMESTAMPTZ
+);
+
+CREATE SEQUENCE IF NOT EXISTS change_seq;
+
+CREATE TABLE IF NOT EXISTS records (
+    gid        TEXT PRIMARY KEY,
+    entity     TEXT NOT NULL CHECK (entity IN ('family', 'child')),
+    office     TEXT NOT NULL REFERENCES offices(code),
+    version    BIGINT NOT NULL,
+    seq        BIGINT NOT NULL,
+    payload    JSONB NOT NULL,
+    updated_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+    updated_by TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS records_seq ON records(seq);
+CREATE INDEX IF NOT EXISTS records_office ON records(office);
+
+CREATE TABLE IF NOT EXISTS record_history (
+    gid      TEXT NOT NULL,
+    version  BIGINT NOT NULL,
+    payload  JSONB NOT NULL,
+    device   TEXT NOT NULL,
+    at       TIMESTAMPTZ NOT NULL DEFAULT now(),
+    PRIMARY KEY (gid, version)
+);
+
+CREATE TABLE IF NOT EXISTS conflicts (
+    id           BIGSERIAL PRIMARY KEY,
+    gid          TEXT NOT NULL,
+    device       TEXT NOT NULL,
+    base_version BIGINT NOT NULL,
+    hub_version  BIGINT NOT NULL,
+    payload      JSONB NOT NULL,
+    at           TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+
+CREATE TABLE IF NOT EXISTS batches (
+    id       TEXT PRIMARY KEY,
+    device   TEXT NOT NULL,
+    response JSONB NOT NULL,
+    at       TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+
+-- The records as columns, for the Agency's own queries and reports.
+CREATE OR REPLACE VIEW families AS
+SELECT gid, office, version,
+       payload->>'code' AS code,
+       payload->'main_carer'->>'full_name' AS main_carer,
+       payload->>'status' AS status,
+       payload->'location'->>'district_code' AS district_code,
+       (payload->'terms'->>'places')::int AS places,
+       payload->>'approval_date' AS approval_date,
+       payload->>'review_due' AS review_due,
+       updated_at
+FROM records WHERE entity = 'family';
+
+CREATE OR REPLACE VIEW children AS
+SELECT gid, office, version,
+       payload->'record'->>'code' AS code,
+       payload->'record'->>'first_name' AS first_name,
+       payload->'record'->>'last_name' AS last_name,
+       payload->'record'->>'birth_date' AS birth_date,
+       payload->'record'->>'status' AS status,
+       payload->'record'->'location'->>'district_code' AS district_code,
+       payload->'record'->>'referral_date' AS referral_date,
+       payload->'sibling_group'->>'code' AS sibling_group,
+       updated_at
+FROM records WHERE entity = 'child';
+"#;

@@ -1,0 +1,769 @@
+//! The registry's side of syncing with the national hub: which office it belongs to and its
+//! device's key, the records changed since they were last pushed (counted by triggers on every
+//! writing path), what the hub answered, the hub's records applied, and conflicts kept for a
+//! person to decide.
+//!
+//! A record travels whole, as the domain's record with local ids replaced by global ones: a
+//! child carries its sibling group (global id, code, may-split and its reason). Placements,
+//! panels and accounts stay local.
+
+use chrono::Local;
+use rusqlite::{OptionalExtension, params};
+use serde_json::{Value, json};
+
+use super::children::{GroupChange, load_child};
+use super::families::load_family;
+use super::{Result, Store, StoreError, Writer, audit};
+use crate::domain::access::Action;
+use crate::domain::sync::{Entity, IncomingRecord, OutgoingRecord, PushResult};
+use crate::domain::{AuditText, Child, Context, Family, SiblingGroup};
+
+/// Settings the sync keeps in the (encrypted) registry.
+pub const OFFICE: &str = "office";
+pub const HUB_URL: &str = "hub_url";
+pub const HUB_CERTIFICATE: &str = "hub_certificate_sha256";
+pub const DEVICE_ID: &str = "device_id";
+pub const DEVICE_KEY: &str = "device_key";
+pub const PULL_CURSOR: &str = "sync_cursor";
+pub const LAST_SYNC: &str = "last_sync";
+pub const AUDIT_CONFIRMED: &str = "audit_confirmed_id";
+/// "1" when the registry is the national office's (it may change any office's records).
+pub const NATIONAL: &str = "office_national";
+
+/// A record to push, with the count of local changes it holds (so that changes made while it
+/// travels are pushed next time).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pending {
+    pub record: OutgoingRecord,
+    pub changes: i64,
+}
+
+/// A conflict kept for a person: the record as it is here and as the hub has it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Conflict {
+    pub id: i64,
+    pub entity: Entity,
+    pub gid: String,
+    pub mine: Value,
+    pub theirs: Value,
+    pub their_version: i64,
+    pub detected_at: String,
+}
+
+/// How a person resolves a conflict.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Keep {
+    Mine,
+    Theirs,
+    /// A record combined field by field (in the payload's shape).
+    Combined(Value),
+}
+
+/// What applying the hub's records did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Applied {
+    pub added: usize,
+    pub updated: usize,
+    pub conflicts: usize,
+}
+
+/// What enrolment leaves in the registry.
+#[derive(Debug, Clone)]
+pub struct Enrolment {
+    pub office: String,
+    pub national: bool,
+    pub hub_url: String,
+    pub certificate_sha256: String,
+    pub device: String,
+    pub device_key_hex: String,
+}
+
+fn now() -> String {
+    Local::now().format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+fn sync_error(message: impl Into<String>) -> StoreError {
+    StoreError::Sync(message.into())
+}
+
+/// The payload of a family: the record without its local id.
+fn family_payload(family: &Family) -> Result<Value> {
+    let mut family = family.clone();
+    family.id = None;
+    serde_json::to_value(&family).map_err(|e| sync_error(e.to_string()))
+}
+
+/// The payload of a child: the record without local ids, its sibling group by global id.
+fn child_payload(child: &Child, group: Option<(&SiblingGroup, &str)>) -> Result<Value> {
+    let mut child = child.clone();
+    child.id = None;
+    child.sibling_group_id = None;
+    let record = serde_json::to_value(&child).map_err(|e| sync_error(e.to_string()))?;
+    Ok(json!({
+        "record": record,
+        "sibling_group": group.map(|(g, gid)| json!({
+            "gid": gid,
+            "code": g.code,
+            "may_split": g.may_split,
+            "split_reason": g.split_reason,
+        })),
+    }))
+}
+
+impl Store {
+    /// The office this registry belongs to (`None` before enrolment).
+    pub fn office(&self) -> Result<Option<String>> {
+        self.setting(OFFICE)
+    }
+
+    /// When the registry last synced with the hub, as the hub's clock said ("" never).
+    pub fn last_sync(&self) -> Result<Option<String>> {
+        self.setting(LAST_SYNC)
+    }
+
+    /// Records this office owns that changed since they were last pushed (at most `limit`),
+    /// each whole, in the order the hub needs them.
+    pub fn sync_pending(&self, limit: usize) -> Result<Vec<Pending>> {
+        let office = self.office()?.unwrap_or_default();
+        let national = self.setting(NATIONAL)?.as_deref() == Some("1");
+        let mut statement = self.conn.prepare(
+            "SELECT entity, local_id, gid, version, changes, office FROM sync_records
+             WHERE changes > pushed AND entity != 'sibling_group' AND withheld = 0
+               AND (office = ?1 OR office = '' OR ?3)
+             ORDER BY CASE entity WHEN 'family' THEN 0 ELSE 1 END, local_id
+             LIMIT ?2",
+        )?;
+        let rows: Vec<(String, i64, String, i64, i64, String)> = statement
+            .query_map(params![office, limit as i64, national], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut pending = Vec::with_capacity(rows.len());
+        for (entity, local_id, gid, version, changes, owner) in rows {
+            let owner = if owner.is_empty() {
+                office.clone()
+            } else {
+                owner
+            };
+            let (entity, payload) = match Entity::from_code(&entity) {
+                Some(Entity::Family) => match load_family(&self.conn, local_id) {
+                    Ok(family) => (Entity::Family, family_payload(&family)?),
+                    // Gone since (a demo reset): nothing to send.
+                    Err(StoreError::NotFound { .. }) => continue,
+                    Err(e) => return Err(e),
+                },
+                Some(Entity::Child) => {
+                    let child = match load_child(&self.conn, local_id) {
+                        Ok(child) => child,
+                        Err(StoreError::NotFound { .. }) => continue,
+                        Err(e) => return Err(e),
+                    };
+                    let group = match child.sibling_group_id {
+                        Some(group_id) => Some((
+                            self.sibling_group(group_id)?,
+                            self.gid_of(Entity::SiblingGroup, group_id)?,
+                        )),
+                        None => None,
+                    };
+                    (
+                        Entity::Child,
+                        child_payload(&child, group.as_ref().map(|(g, gid)| (g, gid.as_str())))?,
+                    )
+                }
+                _ => continue,
+            };
+            pending.push(Pending {
+                record: OutgoingRecord {
+                    entity,
+                    gid,
+                    office: owner,
+                    base_version: version,
+                    payload,
+                },
+                changes,
+            });
+        }
+        Ok(pending)
+    }
+
+    fn sibling_group(&self, id: i64) -> Result<SiblingGroup> {
+        self.sibling_groups()?
+            .into_iter()
+            .find(|g| g.id == Some(id))
+            .ok_or(StoreError::NotFound {
+                entity: "sibling_group",
+                id,
+            })
+    }
+
+    /// The global id of a local record (made now if it has none yet).
+    fn gid_of(&self, entity: Entity, local_id: i64) -> Result<String> {
+        if let Some(gid) = self
+            .conn
+            .query_row(
+                "SELECT gid FROM sync_records WHERE entity = ?1 AND local_id = ?2",
+                params![entity.code(), local_id],
+                |r| r.get(0),
+            )
+            .optional()?
+        {
+            return Ok(gid);
+        }
+        let gid = crate::store::random_hex(16);
+        self.conn.execute(
+            "INSERT INTO sync_records(entity, local_id, gid, office)
+             VALUES (?1, ?2, ?3, COALESCE((SELECT value FROM settings WHERE key = 'office'), ''))",
+            params![entity.code(), local_id, gid],
+        )?;
+        Ok(gid)
+    }
+
+    /// Whether this registry may be enrolled by the signed-in person: administrators, and
+    /// never a demo registry (its records are invented).
+    pub fn may_enrol(&self) -> Result<()> {
+        self.require(Action::ChangeSettings)?;
+        if self.is_demo()? {
+            return Err(StoreError::Refused(crate::domain::Refusal::new(
+                "refusal.demo_not_synced",
+                Vec::new(),
+            )));
+        }
+        Ok(())
+    }
+
+    /// Enrols the registry with a hub: its office, the hub and its certificate, the device's
+    /// id and key; records made before belong to the office from now on. Administrators only.
+    pub fn enrol(&mut self, enrolment: &Enrolment) -> Result<()> {
+        self.may_enrol()?;
+        let by = self.require(Action::ChangeSettings)?.login().to_owned();
+        let tx = self.conn.transaction()?;
+        for (key, value) in [
+            (OFFICE, enrolment.office.as_str()),
+            (HUB_URL, enrolment.hub_url.as_str()),
+            (HUB_CERTIFICATE, enrolment.certificate_sha256.as_str()),
+            (DEVICE_ID, enrolment.device.as_str()),
+            (DEVICE_KEY, enrolment.device_key_hex.as_str()),
+            (NATIONAL, if enrolment.national { "1" } else { "0" }),
+        ] {
+            tx.execute(
+                "INSERT INTO settings(key, value) VALUES (?1, ?2)
+                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                params![key, value],
+            )?;
+        }
+        tx.execute(
+            "UPDATE sync_records SET office = ?1 WHERE office = ''",
+            [&enrolment.office],
+        )?;
+        audit(
+            &tx,
+            &by,
+            "update",
+            "settings",
+            None,
+            &AuditText::new(
+                "enrolled",
+                vec![
+                    ("office", enrolment.office.clone()),
+                    ("hub", enrolment.hub_url.clone()),
+                ],
+            ),
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Records what the hub answered to a push: accepted records take the hub's version (and
+    /// count as pushed up to what was sent); a conflict is kept with both versions.
+    pub fn sync_pushed(&mut self, sent: &[Pending], results: &[PushResult]) -> Result<usize> {
+        self.require(Action::EditRecords)?;
+        let tx = self.conn.transaction()?;
+        let mut conflicts = 0;
+        for result in results {
+            match result {
+                PushResult::Accepted { gid, version } => {
+                    let changes = sent
+                        .iter()
+                        .find(|p| &p.record.gid == gid)
+                        .map_or(0, |p| p.changes);
+                    tx.execute(
+                        "UPDATE sync_records SET version = ?2, pushed = max(pushed, ?3)
+                         WHERE gid = ?1",
+                        params![gid, version, changes],
+                    )?;
+                }
+                PushResult::Conflict {
+                    gid,
+                    version,
+                    payload,
+                } => {
+                    let Some(pending) = sent.iter().find(|p| &p.record.gid == gid) else {
+                        continue;
+                    };
+                    conflicts += keep_conflict(
+                        &tx,
+                        pending.record.entity,
+                        gid,
+                        &pending.record.payload,
+                        payload,
+                        *version,
+                    )?;
+                    // Not pushed again until a person decides.
+                    tx.execute(
+                        "UPDATE sync_records SET pushed = max(pushed, ?2) WHERE gid = ?1",
+                        params![gid, pending.changes],
+                    )?;
+                }
+                PushResult::Refused { gid, .. } => {
+                    let changes = sent
+                        .iter()
+                        .find(|p| &p.record.gid == gid)
+                        .map_or(0, |p| p.changes);
+                    tx.execute(
+                        "UPDATE sync_records SET pushed = max(pushed, ?2) WHERE gid = ?1",
+                        params![gid, changes],
+                    )?;
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(conflicts)
+    }
+
+    /// Applies the hub's records in one transaction: new ones added, unchanged-here ones
+    /// updated, ones changed here too kept as conflicts (this registry's version stays).
+    pub fn sync_apply(&mut self, records: &[IncomingRecord], ctx: &Context<'_>) -> Result<Applied> {
+        let mut sorted: Vec<&IncomingRecord> = records.iter().collect();
+        sorted.sort_by_key(|r| r.entity);
+        self.write(|w| {
+            w.allow(Action::EditRecords)?;
+            w.without_record_audit();
+            w.trusted = true;
+            w.tx.execute("UPDATE sync_control SET applying = 1", [])?;
+            let mut applied = Applied::default();
+            for record in sorted {
+                w.apply_one(record, ctx, &mut applied)?;
+            }
+            w.tx.execute("UPDATE sync_control SET applying = 0", [])?;
+            if applied != Applied::default() {
+                w.audit_note(
+                    "sync",
+                    "registry",
+                    &AuditText::new(
+                        "synced_in",
+                        vec![
+                            ("added", applied.added.to_string()),
+                            ("updated", applied.updated.to_string()),
+                            ("conflicts", applied.conflicts.to_string()),
+                        ],
+                    ),
+                )?;
+            }
+            Ok(applied)
+        })
+    }
+
+    /// The conflicts waiting for a person.
+    pub fn sync_conflicts(&self) -> Result<Vec<Conflict>> {
+        let mut statement = self.conn.prepare(
+            "SELECT id, entity, gid, mine, theirs, their_version, detected_at
+             FROM sync_conflicts WHERE resolved_at IS NULL ORDER BY id",
+        )?;
+        let rows = statement.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, i64>(5)?,
+                r.get::<_, String>(6)?,
+            ))
+        })?;
+        let mut conflicts = Vec::new();
+        for row in rows {
+            let (id, entity, gid, mine, theirs, their_version, detected_at) = row?;
+            let parse =
+                |text: &str| serde_json::from_str(text).map_err(|e| sync_error(e.to_string()));
+            conflicts.push(Conflict {
+                id,
+                entity: Entity::from_code(&entity)
+                    .ok_or_else(|| sync_error(format!("unknown entity {entity}")))?,
+                gid,
+                mine: parse(&mine)?,
+                theirs: parse(&theirs)?,
+                their_version,
+                detected_at,
+            });
+        }
+        Ok(conflicts)
+    }
+
+    /// Resolves a conflict: the record kept (mine, theirs, or combined) is written here as a
+    /// change made on top of the hub's version, so that the resolution itself syncs.
+    pub fn resolve_conflict(&mut self, id: i64, keep: &Keep, ctx: &Context<'_>) -> Result<()> {
+        let conflict = self
+            .sync_conflicts()?
+            .into_iter()
+            .find(|c| c.id == id)
+            .ok_or(StoreError::NotFound {
+                entity: "sync_conflict",
+                id,
+            })?;
+        let chosen = match keep {
+            Keep::Mine => conflict.mine.clone(),
+            Keep::Theirs => conflict.theirs.clone(),
+            Keep::Combined(payload) => payload.clone(),
+        };
+        let how = match keep {
+            Keep::Mine => "mine",
+            Keep::Theirs => "theirs",
+            Keep::Combined(_) => "combined",
+        };
+        self.write(|w| {
+            w.allow(Action::EditRecords)?;
+            let local = w.local_of(&conflict.gid)?;
+            // Written as a local change (the triggers count it), on top of the hub's version.
+            let record = IncomingRecord {
+                entity: conflict.entity,
+                gid: conflict.gid.clone(),
+                office: String::new(),
+                version: conflict.their_version,
+                payload: chosen.clone(),
+                withheld: false,
+            };
+            w.write_payload(&record, local.map(|l| l.0), ctx)?;
+            w.tx.execute(
+                "UPDATE sync_records SET version = ?2 WHERE gid = ?1",
+                params![conflict.gid, conflict.their_version],
+            )?;
+            w.tx.execute(
+                "UPDATE sync_conflicts SET resolved_at = ?2, resolution = ?3 WHERE id = ?1",
+                params![id, now(), how],
+            )?;
+            w.audit_note(
+                "sync",
+                conflict.entity.code(),
+                &AuditText::new(
+                    "conflict_resolved",
+                    vec![("record", conflict.gid.clone()), ("kept", how.to_owned())],
+                ),
+            )
+        })
+    }
+
+    /// Where the hub's changes were pulled up to.
+    pub fn pull_cursor(&self) -> Result<i64> {
+        Ok(self
+            .setting(PULL_CURSOR)?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0))
+    }
+
+    /// Remembers the pull cursor, the audit entry the hub confirmed, and the time of the sync.
+    pub fn sync_done(&mut self, cursor: i64, audit_confirmed: i64, at: &str) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        for (key, value) in [
+            (PULL_CURSOR, cursor.to_string()),
+            (AUDIT_CONFIRMED, audit_confirmed.to_string()),
+            (LAST_SYNC, at.to_owned()),
+        ] {
+            tx.execute(
+                "INSERT INTO settings(key, value) VALUES (?1, ?2)
+                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                params![key, value],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The audit entry the hub last confirmed and the newest entry, with their hashes as the
+    /// log has them now.
+    pub fn audit_head(&self) -> Result<crate::domain::sync::AuditPosition> {
+        let confirmed: i64 = self
+            .setting(AUDIT_CONFIRMED)?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        let hash_at = |id: i64| -> Result<String> {
+            Ok(self
+                .conn
+                .query_row("SELECT hash FROM audit_log WHERE id = ?1", [id], |r| {
+                    r.get::<_, Option<String>>(0)
+                })
+                .optional()?
+                .flatten()
+                .unwrap_or_default())
+        };
+        let head: i64 =
+            self.conn
+                .query_row("SELECT COALESCE(max(id), 0) FROM audit_log", [], |r| {
+                    r.get(0)
+                })?;
+        Ok(crate::domain::sync::AuditPosition {
+            confirmed_id: confirmed,
+            confirmed_hash: hash_at(confirmed)?,
+            head_id: head,
+            head_hash: hash_at(head)?,
+        })
+    }
+}
+
+/// Keeps a conflict (or refreshes the hub's side of one already open for the record);
+/// returns 1 when a new one was opened.
+fn keep_conflict(
+    tx: &rusqlite::Transaction<'_>,
+    entity: Entity,
+    gid: &str,
+    mine: &Value,
+    theirs: &Value,
+    their_version: i64,
+) -> Result<usize> {
+    let theirs_text = theirs.to_string();
+    let updated = tx.execute(
+        "UPDATE sync_conflicts SET theirs = ?2, their_version = ?3
+         WHERE gid = ?1 AND resolved_at IS NULL",
+        params![gid, theirs_text, their_version],
+    )?;
+    if updated > 0 {
+        return Ok(0);
+    }
+    tx.execute(
+        "INSERT INTO sync_conflicts(entity, gid, mine, theirs, their_version, detected_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            entity.code(),
+            gid,
+            mine.to_string(),
+            theirs_text,
+            their_version,
+            now()
+        ],
+    )?;
+    Ok(1)
+}
+
+impl Writer<'_> {
+    /// The local id, version and whether it has unpushed changes, of a record by global id.
+    fn local_of(&self, gid: &str) -> Result<Option<(i64, i64, bool)>> {
+        Ok(self
+            .tx
+            .query_row(
+                "SELECT local_id, version, changes > pushed FROM sync_records WHERE gid = ?1",
+                [gid],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?)
+    }
+
+    fn apply_one(
+        &mut self,
+        record: &IncomingRecord,
+        ctx: &Context<'_>,
+        applied: &mut Applied,
+    ) -> Result<()> {
+        let open_conflict: bool = self.tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM sync_conflicts WHERE gid = ?1 AND resolved_at IS NULL)",
+            [&record.gid],
+            |r| r.get(0),
+        )?;
+        if open_conflict {
+            // This registry's version stays until a person decides; the hub's is refreshed.
+            let mine: String = self.tx.query_row(
+                "SELECT mine FROM sync_conflicts WHERE gid = ?1 AND resolved_at IS NULL",
+                [&record.gid],
+                |r| r.get(0),
+            )?;
+            let mine: Value = serde_json::from_str(&mine).unwrap_or(Value::Null);
+            keep_conflict(
+                self.tx,
+                record.entity,
+                &record.gid,
+                &mine,
+                &record.payload,
+                record.version,
+            )?;
+            return Ok(());
+        }
+        match self.local_of(&record.gid)? {
+            Some((_, version, _)) if version >= record.version => {}
+            Some((local_id, _, true)) => {
+                // Changed here and there since they last agreed: both kept, this one stays.
+                let mine = match record.entity {
+                    Entity::Family => family_payload(&load_family(self.tx, local_id)?)?,
+                    Entity::Child => {
+                        let child = load_child(self.tx, local_id)?;
+                        let group = self.group_with_gid(child.sibling_group_id)?;
+                        child_payload(&child, group.as_ref().map(|(g, gid)| (g, gid.as_str())))?
+                    }
+                    Entity::SiblingGroup => return Ok(()),
+                };
+                applied.conflicts += keep_conflict(
+                    self.tx,
+                    record.entity,
+                    &record.gid,
+                    &mine,
+                    &record.payload,
+                    record.version,
+                )?;
+            }
+            Some((local_id, _, false)) => {
+                self.write_payload(record, Some(local_id), ctx)?;
+                self.tx.execute(
+                    "UPDATE sync_records SET version = ?2, pushed = changes, office = ?3,
+                        withheld = ?4 WHERE gid = ?1",
+                    params![record.gid, record.version, record.office, record.withheld],
+                )?;
+                applied.updated += 1;
+            }
+            None => {
+                let local_id = self.write_payload(record, None, ctx)?;
+                self.tx.execute(
+                    "INSERT INTO sync_records(entity, local_id, gid, office, version, changes,
+                        pushed, withheld)
+                     VALUES (?1, ?2, ?3, ?4, ?5, 0, 0, ?6)",
+                    params![
+                        record.entity.code(),
+                        local_id,
+                        record.gid,
+                        record.office,
+                        record.version,
+                        record.withheld
+                    ],
+                )?;
+                applied.added += 1;
+            }
+        }
+        Ok(())
+    }
+
+    fn group_with_gid(&self, group_id: Option<i64>) -> Result<Option<(SiblingGroup, String)>> {
+        let Some(group_id) = group_id else {
+            return Ok(None);
+        };
+        let group = self
+            .tx
+            .query_row(
+                "SELECT code, may_split, split_reason FROM sibling_groups WHERE id = ?1",
+                [group_id],
+                |r| {
+                    Ok(SiblingGroup {
+                        id: Some(group_id),
+                        code: r.get(0)?,
+                        may_split: r.get(1)?,
+                        split_reason: r.get(2)?,
+                    })
+                },
+            )
+            .optional()?;
+        let gid: Option<String> = self
+            .tx
+            .query_row(
+                "SELECT gid FROM sync_records WHERE entity = 'sibling_group' AND local_id = ?1",
+                [group_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(group.zip(gid))
+    }
+
+    /// Writes a record from its payload (a new one when `local_id` is `None`); returns its
+    /// local id. A code another record here already uses gets the owning office in front.
+    fn write_payload(
+        &mut self,
+        record: &IncomingRecord,
+        local_id: Option<i64>,
+        ctx: &Context<'_>,
+    ) -> Result<i64> {
+        let parse_error = |e: serde_json::Error| {
+            sync_error(format!(
+                "the hub's {} {} cannot be read: {e}",
+                record.entity.code(),
+                record.gid
+            ))
+        };
+        match record.entity {
+            Entity::Family => {
+                let mut family: Family =
+                    serde_json::from_value(record.payload.clone()).map_err(parse_error)?;
+                family.id = local_id;
+                family.code = self.free_code("families", &family.code, local_id, &record.office)?;
+                self.save_family(&family, ctx)
+            }
+            Entity::Child => {
+                let mut child: Child = serde_json::from_value(record.payload["record"].clone())
+                    .map_err(parse_error)?;
+                child.id = local_id;
+                child.code = self.free_code("children", &child.code, local_id, &record.office)?;
+                let group = &record.payload["sibling_group"];
+                let change = if group.is_null() {
+                    GroupChange::NoGroup
+                } else {
+                    let gid = group["gid"].as_str().unwrap_or_default().to_owned();
+                    let existing = self.local_of(&gid)?.map(|l| l.0);
+                    let code = group["code"].as_str().unwrap_or_default().to_owned();
+                    let sibling_group = SiblingGroup {
+                        id: existing,
+                        code: self.free_code("sibling_groups", &code, existing, &record.office)?,
+                        may_split: group["may_split"].as_bool().unwrap_or(false),
+                        split_reason: group["split_reason"]
+                            .as_str()
+                            .unwrap_or_default()
+                            .to_owned(),
+                    };
+                    match existing {
+                        Some(_) => GroupChange::Existing(sibling_group),
+                        None => GroupChange::New(sibling_group),
+                    }
+                };
+                let new_group = matches!(change, GroupChange::New(_));
+                let id = self.save_child(&child, &change, ctx)?;
+                if new_group
+                    && let Some(group_id) = self.group_of_child(id)?
+                    && let Some(gid) = group["gid"].as_str()
+                {
+                    self.tx.execute(
+                        "INSERT INTO sync_records(entity, local_id, gid, office, version, changes,
+                            pushed)
+                         VALUES ('sibling_group', ?1, ?2, ?3, 0, 0, 0)
+                         ON CONFLICT(entity, local_id) DO UPDATE SET gid = excluded.gid",
+                        params![group_id, gid, record.office],
+                    )?;
+                }
+                Ok(id)
+            }
+            Entity::SiblingGroup => Err(sync_error("sibling groups travel with their children")),
+        }
+    }
+
+    /// `code`, or — when another record here has it — the owning office and the code
+    /// ("AZ-SM/F-0012"), so that records of two offices never take each other's code.
+    fn free_code(
+        &self,
+        table: &str,
+        code: &str,
+        local_id: Option<i64>,
+        office: &str,
+    ) -> Result<String> {
+        let taken: bool = self.tx.query_row(
+            &format!(
+                "SELECT EXISTS (SELECT 1 FROM {table} WHERE code = ?1 COLLATE NOCASE
+                 AND id IS NOT ?2)"
+            ),
+            params![code, local_id],
+            |r| r.get(0),
+        )?;
+        Ok(if taken && !office.is_empty() {
+            format!("{office}/{code}")
+        } else {
+            code.to_owned()
+        })
+    }
+}
