@@ -6,74 +6,17 @@
 //! log rewritten after a sync is refused.
 
 mod common;
+#[path = "common/hub.rs"]
+mod hub_test;
 
 use std::path::Path;
 
 use common::*;
+use hub_test::*;
 use yuva::domain::{Child, Context, Family};
 use yuva::hub::{self, Hub};
 use yuva::store::Store;
 use yuva::store::sync::Keep;
-
-/// A database of its own on the test server, or `None` (skipped, said) on a developer's
-/// machine without one; on CI its absence fails.
-fn fresh_database() -> Option<String> {
-    let Ok(base) = std::env::var("YUVA_TEST_DATABASE_URL") else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "YUVA_TEST_DATABASE_URL is not set on CI: .ci/run starts PostgreSQL"
-        );
-        eprintln!("YUVA_TEST_DATABASE_URL is not set: the hub tests are skipped");
-        return None;
-    };
-    let name = format!("yuva_{}", random_suffix());
-    runtime().block_on(async {
-        let client = hub::connect(&base)
-            .await
-            .expect("the test PostgreSQL answers");
-        client
-            .batch_execute(&format!("CREATE DATABASE {name}"))
-            .await
-            .expect("a database of the test's own");
-    });
-    Some(format!("{base} dbname={name}"))
-}
-
-fn random_suffix() -> String {
-    let mut bytes = [0u8; 6];
-    getrandom::fill(&mut bytes).expect("random");
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime")
-}
-
-/// A registry of an office with the demo's records in it (not marked as a demo: demo
-/// registries are never synced).
-fn office_registry(path: &Path, seed: u64, families: usize, children: usize) -> Store {
-    {
-        let mut store = open_as_admin(path);
-        yuva::demo::populate(
-            &mut store,
-            &yuva::demo::DemoOptions {
-                seed,
-                families,
-                children,
-                ..yuva::demo::DemoOptions::new(today())
-            },
-            &gazetteer(),
-        )
-        .expect("records");
-    }
-    raw_connection(path)
-        .execute("DELETE FROM settings WHERE key = 'registry_kind'", [])
-        .expect("not a demo");
-    open_as_admin(path)
-}
 
 fn sync(store: &mut Store) -> yuva::sync::SyncReport {
     let g = gazetteer();

@@ -408,11 +408,12 @@ async fn pull_page(
         ));
     }
     let limit = request.limit.clamp(1, 1000) as i64;
+    // What this device sent itself is not sent back to it.
     let client = state.client().await;
     let rows = client
         .query(
             "SELECT gid, entity, office, version, payload, seq FROM records
-             WHERE seq > $1
+             WHERE seq > $1 AND updated_by <> $6
                AND ($2 OR office = $3
                     OR (entity = 'family' AND payload->>'status' = 'approved'
                         AND $4 <> ''
@@ -424,6 +425,7 @@ async fn pull_page(
                 &device.office,
                 &device.region,
                 &limit,
+                &device.id,
             ],
         )
         .await?;

@@ -9,7 +9,11 @@ if [ -z "$bin" ]; then
   exit 1
 fi
 data=$(mktemp -d /tmp/yuva-pg.XXXXXX)
+# The first free port from 54329 (another cluster of an earlier run may hold one).
 port=${YUVA_TEST_PG_PORT:-54329}
+while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+  port=$((port + 1))
+done
 chown postgres: "$data" 2>/dev/null || true
 as_postgres() {
   if [ "$(id -u)" = 0 ]; then su postgres -s /bin/sh -c "$*"; else sh -c "$*"; fi

@@ -206,6 +206,60 @@ pub(super) fn import_on_worker(
     )
 }
 
+/// Enrols (when given a hub and a token) and syncs on a worker thread, on a connection of its
+/// own signed in as the same person, its progress shown as it goes.
+pub(super) fn sync_on_worker(
+    ws: &Workspace,
+    lang: Lang,
+    enrol: Option<(String, String)>,
+) -> Task<Message> {
+    let database = ws.database.clone();
+    let passphrase = ws.passphrase.clone();
+    let actor = ws.store.actor().cloned();
+    let today = ws.today;
+    let work = move |_: &std::sync::atomic::AtomicBool,
+                     report: &(dyn Fn(crate::sync::SyncProgress) + Sync)|
+          -> Result<(Option<String>, crate::sync::SyncReport), String> {
+        let gazetteer = Gazetteer::embedded().map_err(|e| e.to_string())?;
+        let mut store = Store::open(&database, &passphrase).map_err(|e| e.to_string())?;
+        if let Some(actor) = &actor {
+            store.resume(actor).map_err(|e| e.to_string())?;
+        }
+        let said = |e: crate::sync::SyncError| match e {
+            crate::sync::SyncError::Store(StoreError::Refused(refusal)) => refusal.message(lang),
+            other => other.to_string(),
+        };
+        let enrolled = match enrol {
+            Some((hub, token)) => {
+                let name = std::env::var("COMPUTERNAME")
+                    .or_else(|_| std::env::var("HOSTNAME"))
+                    .unwrap_or_else(|_| String::from("yuva"));
+                Some(
+                    crate::sync::enrol(&mut store, &hub, &token, &name)
+                        .map_err(said)?
+                        .office,
+                )
+            }
+            None => None,
+        };
+        let context = Context {
+            today,
+            gazetteer: &gazetteer,
+        };
+        let done = crate::sync::sync(&mut store, &context, &|p| report(p)).map_err(said)?;
+        Ok((enrolled, done))
+    };
+    Task::sip(
+        crate::ui::background::in_background(work),
+        Message::SyncProgress,
+        |result| {
+            Message::SyncDone(
+                std::sync::Arc::try_unwrap(result).unwrap_or_else(|shared| (*shared).clone()),
+            )
+        },
+    )
+}
+
 /// The native save dialog for an exported list (XLSX, or CSV by the name's extension).
 pub(super) fn export_dialog(ws: &Workspace, list: crate::exchange::List) -> Task<Message> {
     let name = format!("{}-{}.xlsx", list.code(), ws.today);

@@ -119,6 +119,10 @@ pub enum Message {
     ImportChecked(Result<settings::PendingImport, String>),
     /// The import done on a worker thread: the rows written, or why not.
     ImportDone(Result<usize, String>),
+    /// How far the sync with the hub is.
+    SyncProgress(crate::sync::SyncProgress),
+    /// The sync done (after enrolling, the office): what it did, or why not.
+    SyncDone(Result<(Option<String>, crate::sync::SyncReport), String>),
     /// How far the import (or its check) is.
     ImportProgress(crate::exchange::import::Progress),
     /// Where to save an exported list (`None`: no file chosen).
@@ -270,6 +274,13 @@ impl Workspace {
     fn refresh_settings(&mut self) -> store::Result<()> {
         self.settings.recent_audit = self.store.audit_entries(30)?;
         self.settings.pilot_districts = self.store.pilot_districts()?;
+        self.settings.sync.status = crate::ui::screens::sync::Status {
+            office: self.store.office()?,
+            hub: self.store.setting(crate::store::sync::HUB_URL)?,
+            last_sync: self.store.last_sync()?,
+            is_demo: self.is_demo,
+        };
+        self.settings.sync.conflicts = self.store.sync_conflicts()?;
         self.settings.accounts = if self
             .store
             .may(crate::domain::access::Action::ManageAccounts)
@@ -726,6 +737,11 @@ impl App {
             .is_ok_and(|ws| ws.matching.is_pricing())
     }
 
+    /// The notice the window shows now, if any (for the headless tests).
+    pub fn notice_text(&self) -> Option<&str> {
+        self.notice.as_ref().map(|n| n.text.as_str())
+    }
+
     pub fn matching_running(&self) -> bool {
         self.workspace
             .as_ref()
@@ -1128,6 +1144,32 @@ impl App {
                         Err(e) => Some(store_failure(lang, &e)),
                     };
                 }
+                Some(settings::Event::Sync(event)) => {
+                    use crate::ui::screens::sync;
+                    match event {
+                        sync::Event::Enrol { hub, token } => {
+                            ws.settings.sync.progress = Some(tr(lang, "sync.now"));
+                            task = sync_on_worker(ws, lang, Some((hub, token)));
+                        }
+                        sync::Event::Sync => {
+                            ws.settings.sync.progress = Some(tr(lang, "sync.now"));
+                            task = sync_on_worker(ws, lang, None);
+                        }
+                        sync::Event::Resolve(id, keep) => {
+                            let context = Context {
+                                today: ws.today,
+                                gazetteer: &ws.gazetteer,
+                            };
+                            notice = match ws.store.resolve_conflict(id, &keep, &context) {
+                                Ok(()) => match ws.refresh_settings() {
+                                    Ok(()) => reloaded(ws, lang, tr(lang, "sync.resolved")),
+                                    Err(e) => Some(store_failure(lang, &e)),
+                                },
+                                Err(e) => Some(store_failure(lang, &e)),
+                            };
+                        }
+                    }
+                }
                 Some(settings::Event::PilotDistricts(codes)) => {
                     notice = match ws.store.set_pilot_districts(&codes, &ws.gazetteer) {
                         Ok(()) => {
@@ -1202,6 +1244,40 @@ impl App {
                 task = import_on_worker(ws, lang, pending, true);
             }
             Message::ImportProgress(progress) => ws.settings.import_progress = Some(progress),
+            Message::SyncProgress(progress) => {
+                ws.settings.sync.progress =
+                    Some(crate::ui::screens::sync::progress_text(lang, progress));
+            }
+            Message::SyncDone(result) => {
+                ws.settings.sync.progress = None;
+                notice = match result {
+                    Ok((enrolled, report)) => {
+                        if enrolled.is_some() {
+                            ws.settings.sync.enrolled();
+                        }
+                        let said = tr_args(
+                            lang,
+                            "sync.done",
+                            &[
+                                ("sent", report.pushed.to_string()),
+                                ("received", report.pulled.to_string()),
+                                ("added", report.added.to_string()),
+                                ("updated", report.updated.to_string()),
+                                ("conflicts", report.conflicts.to_string()),
+                            ],
+                        );
+                        match ws.refresh_settings() {
+                            Ok(()) => reloaded(ws, lang, said),
+                            Err(e) => Some(store_failure(lang, &e)),
+                        }
+                    }
+                    Err(reason) => {
+                        // Enrolment may have happened before the sync failed.
+                        let _ = ws.refresh_settings();
+                        Some((tr_args(lang, "sync.failed", &[("reason", reason)]), true))
+                    }
+                };
+            }
             Message::ImportChecked(Ok(pending)) => {
                 ws.settings.import_progress = None;
                 ws.settings.pending_import = Some(pending);

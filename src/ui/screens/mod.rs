@@ -13,6 +13,7 @@ pub mod panel;
 pub mod placements;
 pub mod settings;
 pub mod sign_in;
+pub mod sync;
 pub mod welcome;
 
 use std::collections::BTreeSet;

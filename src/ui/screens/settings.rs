@@ -52,6 +52,8 @@ pub enum Message {
     Restore,
     ConfirmRestore,
     CancelRestore,
+    /// The national hub's part of the screen.
+    Sync(super::sync::Message),
 }
 
 pub enum Event {
@@ -84,6 +86,7 @@ pub enum Event {
     ChooseBackup,
     /// Restore this (checked) backup.
     Restore(std::path::PathBuf),
+    Sync(super::sync::Event),
 }
 
 pub use crate::exchange::import::Kind as ImportKind;
@@ -127,6 +130,8 @@ pub struct Screen {
     pub pending_import: Option<PendingImport>,
     /// How far the import (or its check) running now is.
     pub import_progress: Option<crate::exchange::import::Progress>,
+    /// The national hub: enrolment, syncs, conflicts.
+    pub sync: super::sync::Screen,
     /// The pilot districts as saved (gazetteer codes), refreshed when the screen opens.
     pub pilot_districts: Vec<String>,
     /// The pilot districts being edited (`None`: as saved).
@@ -199,7 +204,6 @@ impl Screen {
     }
 
     pub fn update(&mut self, message: Message, env: &Env<'_>) -> (Task<Message>, Option<Event>) {
-        let _ = env;
         let saved_pilot = self.pilot_districts.clone();
         let saved_pilot = move || saved_pilot;
         match message {
@@ -226,6 +230,10 @@ impl Screen {
                 Task::none(),
                 self.pilot_edit.clone().map(Event::PilotDistricts),
             ),
+            Message::Sync(message) => {
+                let (task, event) = self.sync.update(message, env);
+                (task.map(Message::Sync), event.map(Event::Sync))
+            }
             other => (Task::none(), self.handle(other)),
         }
     }
@@ -385,11 +393,12 @@ impl Screen {
                 self.pending_restore = None;
                 None
             }
-            // Handled in `update` (they need the saved list).
+            // Handled in `update` (they need the saved list, or the sync's screen).
             Message::PilotChoose(_)
             | Message::PilotAdd
             | Message::PilotRemove(_)
-            | Message::SavePilot => None,
+            | Message::SavePilot
+            | Message::Sync(_) => None,
         }
     }
 
@@ -494,6 +503,10 @@ impl Screen {
                 .align_y(Alignment::Center),
             ));
         }
+        content = content.push(section(
+            t("sync.title"),
+            self.sync.view(env).map(Message::Sync),
+        ));
         if info.allowed.contains(&Action::ChangeSettings) {
             content = content.push(section(
                 t("indicators.settings_title"),

@@ -1,0 +1,111 @@
+//! The national hub from the window: an administrator enrols the registry with the hub's
+//! address and token and it syncs; a conflict is shown field by field and settled with a click
+//! (a real hub on a real PostgreSQL, as in `tests/sync.rs`).
+
+mod common;
+#[path = "common/hub.rs"]
+mod hub_test;
+#[path = "common/ui.rs"]
+mod ui;
+
+use hub_test::*;
+use ui::*;
+use yuva::domain::Context;
+use yuva::hub::{self, Hub};
+
+/// Waits for the sync's notice and checks it.
+fn synced(app: &mut yuva::ui::App, expected: &str) {
+    wait_for(app, |a| {
+        a.notice_text().is_some_and(|t| t.starts_with("Sinxronlaş"))
+    });
+    assert_eq!(app.notice_text(), Some(expected));
+    update(app, yuva::ui::Message::DismissNotice);
+}
+
+#[test]
+fn the_window_enrols_syncs_and_settles_a_conflict() {
+    let Some(database) = fresh_database() else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let tls = dir.path().join("tls");
+    let rt = runtime();
+    rt.block_on(hub::init(&database, &tls, &[]))
+        .expect("hub init");
+    let token = |office: &str| {
+        rt.block_on(hub::enroll(&database, &tls, office))
+            .expect("token")
+            .text()
+    };
+    let server = Hub::start(&database, &tls, "127.0.0.1:0").expect("the hub serves");
+    let path = dir.path().join("registry.db");
+    drop(office_registry(&path, 5, 8, 10));
+
+    let mut app = launch(dir.path());
+    click(&mut app, "Tənzimləmələr");
+    assert!(shows(&app, "Milli mərkəz"));
+    type_into(&mut app, yuva::ui::screens::sync::HUB_URL_ID, &server.url());
+    type_into(&mut app, yuva::ui::screens::sync::TOKEN_ID, &token("AZ-SM"));
+    click(&mut app, "Qeydiyyatdan keç və sinxronlaşdır");
+    synced(
+        &mut app,
+        "Sinxronlaşdı: 18 göndərildi, 0 alındı (0 yeni, 0 yenilənib), 0 ziddiyyət.",
+    );
+    assert!(shows(
+        &app,
+        &format!(
+            "Bu reyestr AZ-SM ofisinə məxsusdur və {} ilə sinxronlaşır.",
+            server.url()
+        )
+    ));
+
+    // The national office and this registry change the same family.
+    let g = common::gazetteer();
+    let ctx = Context {
+        today: common::today(),
+        gazetteer: &g,
+    };
+    let mut national = common::open_as_admin(&dir.path().join("national.db"));
+    yuva::sync::enrol(&mut national, &server.url(), &token("NAT"), "test").expect("enrols");
+    yuva::sync::sync(&mut national, &ctx, &|_| {}).expect("syncs");
+    let mut there = national.families().expect("f").remove(0);
+    there.notes = String::from("Milli ofisin qeydi.");
+    national.save_family(&there, &ctx).expect("saved");
+    yuva::sync::sync(&mut national, &ctx, &|_| {}).expect("syncs");
+    {
+        let mut here = common::open_as_admin(&path);
+        let mut family = here
+            .families()
+            .expect("f")
+            .into_iter()
+            .find(|f| f.main_carer.full_name == there.main_carer.full_name)
+            .expect("the same family here");
+        family.notes = String::from("Ofisin qeydi.");
+        here.save_family(&family, &ctx).expect("saved");
+    }
+    click(&mut app, "İndi sinxronlaşdır");
+    synced(
+        &mut app,
+        "Sinxronlaşdı: 1 göndərildi, 1 alındı (0 yeni, 0 yenilənib), 1 ziddiyyət.",
+    );
+    assert!(shows(
+        &app,
+        "Həm burada, həm mərkəzdə dəyişib (1): nəyin saxlanacağını seçin"
+    ));
+    assert!(shows(&app, "notes"), "the field that differs");
+    assert!(shows(&app, "Ofisin qeydi.") && shows(&app, "Milli ofisin qeydi."));
+    click(&mut app, "Mərkəzdəkini saxla");
+    assert!(shows(
+        &app,
+        "Həll edildi; seçim növbəti sinxronlaşmada mərkəzə gedəcək."
+    ));
+    assert!(!shows(&app, "Mərkəzdəkini saxla"), "no conflict left");
+    click(&mut app, "İndi sinxronlaşdır");
+    wait_for(&mut app, |app| {
+        shows(
+            app,
+            "Sinxronlaşdı: 1 göndərildi, 0 alındı (0 yeni, 0 yenilənib), 0 ziddiyyət.",
+        )
+    });
+    server.kill();
+}
