@@ -282,9 +282,21 @@ impl Store {
 
     /// Records what the hub answered to a push: accepted records take the hub's version (and
     /// count as pushed up to what was sent); a conflict is kept with both versions.
-    pub fn sync_pushed(&mut self, sent: &[Pending], results: &[PushResult]) -> Result<usize> {
+    /// The hub's answer and the audit entry it now confirms are kept together: the next push
+    /// (of this sync or the next) reports the confirmed entry the hub has.
+    pub fn sync_pushed(
+        &mut self,
+        sent: &[Pending],
+        results: &[PushResult],
+        audit_confirmed_id: i64,
+    ) -> Result<usize> {
         self.require(Action::EditRecords)?;
         let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO settings(key, value) VALUES (?1, ?2)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            params![AUDIT_CONFIRMED, audit_confirmed_id.to_string()],
+        )?;
         let mut conflicts = 0;
         for result in results {
             match result {
@@ -467,12 +479,11 @@ impl Store {
             .unwrap_or(0))
     }
 
-    /// Remembers the pull cursor, the audit entry the hub confirmed, and the time of the sync.
-    pub fn sync_done(&mut self, cursor: i64, audit_confirmed: i64, at: &str) -> Result<()> {
+    /// Remembers the pull cursor and the time of the sync.
+    pub fn sync_done(&mut self, cursor: i64, at: &str) -> Result<()> {
         let tx = self.conn.transaction()?;
         for (key, value) in [
             (PULL_CURSOR, cursor.to_string()),
-            (AUDIT_CONFIRMED, audit_confirmed.to_string()),
             (LAST_SYNC, at.to_owned()),
         ] {
             tx.execute(

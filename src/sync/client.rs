@@ -273,7 +273,6 @@ pub fn sync(
     store.may(crate::domain::access::Action::EditRecords)?;
     let hub = Hub::of(store)?;
     let mut report = SyncReport::default();
-    let mut audit_confirmed = store.audit_head()?.confirmed_id;
     loop {
         let pending: Vec<Pending> = store.sync_pending(BATCH)?;
         if pending.is_empty() {
@@ -286,9 +285,9 @@ pub fn sync(
             audit: store.audit_head()?,
         };
         let response = push_batch(&hub, &request)?;
-        report.conflicts += store.sync_pushed(&pending, &response.results)?;
+        report.conflicts +=
+            store.sync_pushed(&pending, &response.results, response.audit_confirmed_id)?;
         report.pushed += pending.len();
-        audit_confirmed = response.audit_confirmed_id;
         progress(SyncProgress::Pushed {
             records: report.pushed,
         });
@@ -312,7 +311,6 @@ pub fn sync(
         // Kept after each page: a sync cut short resumes from here.
         store.sync_done(
             cursor,
-            audit_confirmed,
             &chrono::Local::now().format("%Y-%m-%d %H:%M").to_string(),
         )?;
         progress(SyncProgress::Pulled {
