@@ -104,20 +104,16 @@ fn same_child(a: &Child, b: &Child) -> bool {
 
 #[test]
 fn two_offices_and_the_national_office_through_a_real_hub() {
-    let Some(database) = fresh_database() else {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let Some(test_hub) = TestHub::start(dir.path()) else {
         return;
     };
-    let dir = tempfile::tempdir().expect("temp dir");
-    let tls = dir.path().join("tls");
-    let rt = runtime();
-    rt.block_on(hub::init(&database, &tls, &[]))
-        .expect("hub init");
-    let token = |office: &str| {
-        rt.block_on(hub::enroll(&database, &tls, office))
-            .expect("token")
-            .text()
-    };
-    let server = Hub::start(&database, &tls, "127.0.0.1:0").expect("the hub serves");
+    let TestHub {
+        database,
+        tls,
+        server,
+    } = test_hub;
+    let token = |office: &str| token_for(&database, &tls, office);
     let url = server.url();
 
     let (sm_path, abs_path, nat_path) = (

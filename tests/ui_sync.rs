@@ -11,7 +11,6 @@ mod ui;
 use hub_test::*;
 use ui::*;
 use yuva::domain::Context;
-use yuva::hub::{self, Hub};
 
 /// Waits for the sync's notice and checks it.
 fn synced(app: &mut yuva::ui::App, expected: &str) {
@@ -24,20 +23,16 @@ fn synced(app: &mut yuva::ui::App, expected: &str) {
 
 #[test]
 fn the_window_enrols_syncs_and_settles_a_conflict() {
-    let Some(database) = fresh_database() else {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let Some(test_hub) = TestHub::start(dir.path()) else {
         return;
     };
-    let dir = tempfile::tempdir().expect("temp dir");
-    let tls = dir.path().join("tls");
-    let rt = runtime();
-    rt.block_on(hub::init(&database, &tls, &[]))
-        .expect("hub init");
-    let token = |office: &str| {
-        rt.block_on(hub::enroll(&database, &tls, office))
-            .expect("token")
-            .text()
-    };
-    let server = Hub::start(&database, &tls, "127.0.0.1:0").expect("the hub serves");
+    let TestHub {
+        database,
+        tls,
+        server,
+    } = test_hub;
+    let token = |office: &str| token_for(&database, &tls, office);
     let path = dir.path().join("registry.db");
     drop(office_registry(&path, 5, 8, 10));
 

@@ -493,6 +493,28 @@ fn fits_terms(child: &Child, family: &Family, today: NaiveDate) -> bool {
         }
 }
 
+/// The children as runs: a sibling group's children together (they follow one another), a
+/// child without siblings alone.
+fn runs(children: &[(Child, Option<usize>)]) -> Vec<std::ops::Range<usize>> {
+    let mut runs = Vec::new();
+    let mut i = 0;
+    while i < children.len() {
+        let group = children[i].1;
+        let end = match group {
+            Some(_) => {
+                i + children[i..]
+                    .iter()
+                    .take_while(|(_, g)| *g == group)
+                    .count()
+            }
+            None => i + 1,
+        };
+        runs.push(i..end);
+        i = end;
+    }
+    runs
+}
+
 /// Generates a registry in memory.
 pub fn generate(options: &DemoOptions, gazetteer: &Gazetteer) -> DemoRegistry {
     let mut g = Gen {
@@ -539,17 +561,8 @@ pub fn generate(options: &DemoOptions, gazetteer: &Gazetteer) -> DemoRegistry {
     // together), some went home or left care; the rest wait.
     let mut free: Vec<u32> = families.iter().map(|f| u32::from(f.terms.places)).collect();
     let mut placements = Vec::new();
-    let mut i = 0;
-    while i < children.len() {
-        let group = children[i].1;
-        let end = if group.is_some() {
-            (i..children.len())
-                .take_while(|&j| children[j].1 == group)
-                .count()
-                + i
-        } else {
-            i + 1
-        };
+    for run in runs(&children) {
+        let (i, end) = (run.start, run.end);
         let size = (end - i) as u32;
         let roll = g.rng.u32(..100);
         if roll < 22 {
@@ -583,7 +596,6 @@ pub fn generate(options: &DemoOptions, gazetteer: &Gazetteer) -> DemoRegistry {
                 child.status = ChildStatus::Exited;
             }
         }
-        i = end;
     }
 
     let ended = history(options, &families, &children, &placements);
@@ -616,19 +628,10 @@ fn history(
         .collect();
     let yesterday = Gen::shift(options.today, -1);
     let mut ended = Vec::new();
-    let mut i = 0;
-    while i < children.len() && !approved.is_empty() {
-        let group = children[i].1;
-        let end_of_run = if group.is_some() {
-            (i..children.len())
-                .take_while(|&j| children[j].1 == group)
-                .count()
-                + i
-        } else {
-            i + 1
-        };
-        let run = i..end_of_run;
-        i = end_of_run;
+    if approved.is_empty() {
+        return ended;
+    }
+    for run in runs(children) {
         let reason = match children[run.start].0.status {
             ChildStatus::Reunified => EndReason::Reunified,
             ChildStatus::Exited => EndReason::Adopted,

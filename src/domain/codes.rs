@@ -5,6 +5,13 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+/// A coded value: every value, its code in files and the database, and its label's key.
+pub trait Coded: Copy + 'static {
+    fn all() -> &'static [Self];
+    fn code(self) -> &'static str;
+    fn locale_key(self) -> String;
+}
+
 /// Defines a coded enum: its codes, `ALL`, parsing from a code, and the locale key prefix.
 macro_rules! code_enum {
     (
@@ -38,6 +45,20 @@ macro_rules! code_enum {
 
             pub fn locale_key(self) -> String {
                 format!("{}.{}", $prefix, self.code())
+            }
+        }
+
+        impl Coded for $name {
+            fn all() -> &'static [Self] {
+                $name::ALL
+            }
+
+            fn code(self) -> &'static str {
+                $name::code(self)
+            }
+
+            fn locale_key(self) -> String {
+                $name::locale_key(self)
             }
         }
 

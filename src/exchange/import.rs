@@ -388,18 +388,13 @@ impl RowReader<'_> {
         }
     }
 
-    fn one<T: Copy>(
-        &mut self,
-        key: &str,
-        all: &[T],
-        code: impl Fn(T) -> &'static str,
-        locale: impl Fn(T) -> String,
-    ) -> Option<T> {
+    /// A coded value by its code or label in any language (an unknown one is a problem).
+    fn one<T: Coded>(&mut self, key: &str) -> Option<T> {
         let text = self.text(key);
         if text.is_empty() {
             return None;
         }
-        let found = coded(&text, all, &code, &locale);
+        let found = coded(&text, T::all(), T::code, T::locale_key);
         if found.is_none() {
             let message = tr_args(self.lang, "import.unknown_value", &[("value", text)]);
             self.problem(key, message);
@@ -407,13 +402,8 @@ impl RowReader<'_> {
         found
     }
 
-    fn many<T: Copy + Ord>(
-        &mut self,
-        key: &str,
-        all: &[T],
-        code: impl Fn(T) -> &'static str,
-        locale: impl Fn(T) -> String,
-    ) -> BTreeSet<T> {
+    /// Coded values separated by commas or semicolons.
+    fn many<T: Coded + Ord>(&mut self, key: &str) -> BTreeSet<T> {
         let text = self.text(key);
         let mut found = BTreeSet::new();
         for part in text
@@ -421,7 +411,7 @@ impl RowReader<'_> {
             .map(str::trim)
             .filter(|p| !p.is_empty())
         {
-            match coded(part, all, &code, &locale) {
+            match coded(part, T::all(), T::code, T::locale_key) {
                 Some(value) => {
                     found.insert(value);
                 }
@@ -1122,12 +1112,7 @@ fn read_family(reader: &mut RowReader<'_>, gazetteer: &Gazetteer, base: Family) 
         family.main_carer.phone = reader.text("phone");
     }
     read_location(reader, gazetteer, &mut family.location);
-    if let Some(status) = reader.one(
-        "family_status",
-        FamilyStatus::ALL,
-        FamilyStatus::code,
-        FamilyStatus::locale_key,
-    ) {
+    if let Some(status) = reader.one::<FamilyStatus>("family_status") {
         family.status = status;
     }
     if reader.has("approval_date") {
@@ -1137,12 +1122,7 @@ fn read_family(reader: &mut RowReader<'_>, gazetteer: &Gazetteer, base: Family) 
         family.review_due = reader.date("review_due");
     }
     if reader.has("care_types") {
-        family.terms.care_types = reader.many(
-            "care_types",
-            CareType::ALL,
-            CareType::code,
-            CareType::locale_key,
-        );
+        family.terms.care_types = reader.many::<CareType>("care_types");
     }
     if let Some(age) = reader.number("age_min", 17) {
         family.terms.age_min = age;
@@ -1150,24 +1130,14 @@ fn read_family(reader: &mut RowReader<'_>, gazetteer: &Gazetteer, base: Family) 
     if let Some(age) = reader.number("age_max", 17) {
         family.terms.age_max = age;
     }
-    if let Some(sex) = reader.one(
-        "sex_preference",
-        SexPreference::ALL,
-        SexPreference::code,
-        SexPreference::locale_key,
-    ) {
+    if let Some(sex) = reader.one::<SexPreference>("sex_preference") {
         family.terms.sex_preference = sex;
     }
     if let Some(places) = reader.number("places", 100) {
         family.terms.places = places;
     }
     if reader.has("languages") {
-        family.languages = reader.many(
-            "languages",
-            Language::ALL,
-            Language::code,
-            Language::locale_key,
-        );
+        family.languages = reader.many::<Language>("languages");
     }
     if reader.has("notes") {
         family.notes = reader.text("notes");
@@ -1231,7 +1201,7 @@ fn read_child(
         }
     }
     if reader.has("sex") {
-        match reader.one("sex", Sex::ALL, Sex::code, Sex::locale_key) {
+        match reader.one::<Sex>("sex") {
             Some(sex) => child.sex = sex,
             None if reader.text("sex").is_empty() => {
                 let message = tr(reader.lang, "error.required");
@@ -1240,51 +1210,26 @@ fn read_child(
             None => {}
         }
     }
-    if let Some(status) = reader.one(
-        "legal_status",
-        LegalStatus::ALL,
-        LegalStatus::code,
-        LegalStatus::locale_key,
-    ) {
+    if let Some(status) = reader.one::<LegalStatus>("legal_status") {
         child.legal_status = status;
     }
-    if let Some(situation) = reader.one(
-        "situation",
-        Situation::ALL,
-        Situation::code,
-        Situation::locale_key,
-    ) {
+    if let Some(situation) = reader.one::<Situation>("situation") {
         child.situation = situation;
     }
     read_location(reader, gazetteer, &mut child.location);
     if reader.has("languages") {
-        child.languages = reader.many(
-            "languages",
-            Language::ALL,
-            Language::code,
-            Language::locale_key,
-        );
+        child.languages = reader.many::<Language>("languages");
     }
     if reader.has("needs") {
-        child.needs = reader.many("needs", Need::ALL, Need::code, Need::locale_key);
+        child.needs = reader.many::<Need>("needs");
     }
-    if let Some(urgency) = reader.one("urgency", Urgency::ALL, Urgency::code, Urgency::locale_key) {
+    if let Some(urgency) = reader.one::<Urgency>("urgency") {
         child.urgency = urgency;
     }
-    if let Some(care) = reader.one(
-        "care_type",
-        CareType::ALL,
-        CareType::code,
-        CareType::locale_key,
-    ) {
+    if let Some(care) = reader.one::<CareType>("care_type") {
         child.care_type = care;
     }
-    if let Some(status) = reader.one(
-        "status",
-        ChildStatus::ALL,
-        ChildStatus::code,
-        ChildStatus::locale_key,
-    ) {
+    if let Some(status) = reader.one::<ChildStatus>("status") {
         child.status = status;
     }
     if let Some(date) = reader.date("referral_date") {

@@ -61,6 +61,17 @@ fn bad(message: impl Into<String>) -> Refusal {
     Refusal(StatusCode::BAD_REQUEST, message.into())
 }
 
+/// A client of another protocol version is told to update.
+fn same_protocol(protocol: u32) -> std::result::Result<(), Refusal> {
+    if protocol == PROTOCOL {
+        Ok(())
+    } else {
+        Err(bad(
+            "this Yuva speaks another protocol than the hub: update it",
+        ))
+    }
+}
+
 fn json<T: serde::Serialize>(value: &T) -> Response {
     axum::Json(value).into_response()
 }
@@ -158,11 +169,7 @@ async fn enrol_device(
 ) -> std::result::Result<EnrolResponse, Refusal> {
     let request: EnrolRequest =
         serde_json::from_slice(body).map_err(|e| bad(format!("not an enrolment: {e}")))?;
-    if request.protocol != PROTOCOL {
-        return Err(bad(
-            "this Yuva speaks another protocol than the hub: update it",
-        ));
-    }
+    same_protocol(request.protocol)?;
     let token = Token::parse(&request.token).ok_or_else(|| bad("not an enrolment token"))?;
     let key: [u8; 32] = unhex(&request.public_key)
         .and_then(|b| b.try_into().ok())
@@ -219,11 +226,7 @@ async fn push_batch(
     let device = device(state, headers, "/push", body).await?;
     let request: PushRequest =
         serde_json::from_slice(body).map_err(|e| bad(format!("not a batch: {e}")))?;
-    if request.protocol != PROTOCOL {
-        return Err(bad(
-            "this Yuva speaks another protocol than the hub: update it",
-        ));
-    }
+    same_protocol(request.protocol)?;
     let mut client = state.client().await;
     let tx = client.transaction().await?;
     // The same batch again (its answer was lost): the first answer, nothing taken twice.
@@ -402,11 +405,7 @@ async fn pull_page(
     let device = device(state, headers, "/pull", body).await?;
     let request: PullRequest =
         serde_json::from_slice(body).map_err(|e| bad(format!("not a pull: {e}")))?;
-    if request.protocol != PROTOCOL {
-        return Err(bad(
-            "this Yuva speaks another protocol than the hub: update it",
-        ));
-    }
+    same_protocol(request.protocol)?;
     let limit = request.limit.clamp(1, 1000) as i64;
     // What this device sent itself is not sent back to it.
     let client = state.client().await;

@@ -67,3 +67,35 @@ pub fn office_registry(path: &Path, seed: u64, families: usize, children: usize)
         .expect("not a demo");
     open_as_admin(path)
 }
+
+/// A hub made for a test: its own database, TLS folder (in `dir`) and server.
+pub struct TestHub {
+    pub database: String,
+    pub tls: std::path::PathBuf,
+    pub server: hub::Hub,
+}
+
+impl TestHub {
+    /// `None` (said) without a test PostgreSQL on a developer's machine.
+    pub fn start(dir: &Path) -> Option<TestHub> {
+        let database = fresh_database()?;
+        let tls = dir.join("tls");
+        runtime()
+            .block_on(hub::init(&database, &tls, &[]))
+            .expect("hub init");
+        let server = hub::Hub::start(&database, &tls, "127.0.0.1:0").expect("the hub serves");
+        Some(TestHub {
+            database,
+            tls,
+            server,
+        })
+    }
+}
+
+/// A one-time enrolment token for a device of `office`.
+pub fn token_for(database: &str, tls: &Path, office: &str) -> String {
+    runtime()
+        .block_on(hub::enroll(database, tls, office))
+        .expect("token")
+        .text()
+}

@@ -145,6 +145,21 @@ pub(super) fn import_dialog(kind: crate::ui::screens::settings::ImportKind) -> T
     )
 }
 
+/// How a worker thread opens the registry: a connection of its own, signed in as the same
+/// person.
+fn worker_store(ws: &Workspace) -> impl FnOnce() -> Result<Store, String> + Send + 'static {
+    let database = ws.database.clone();
+    let passphrase = ws.passphrase.clone();
+    let actor = ws.store.actor().cloned();
+    move || {
+        let mut store = Store::open(&database, &passphrase).map_err(|e| e.to_string())?;
+        if let Some(actor) = &actor {
+            store.resume(actor).map_err(|e| e.to_string())?;
+        }
+        Ok(store)
+    }
+}
+
 /// Reads and checks (`dry_run`), or imports, a file on a worker thread, on a connection of its
 /// own signed in as the same person; the window stays responsive meanwhile.
 pub(super) fn import_on_worker(
@@ -154,9 +169,7 @@ pub(super) fn import_on_worker(
     dry_run: bool,
 ) -> Task<Message> {
     use crate::exchange::import;
-    let database = ws.database.clone();
-    let passphrase = ws.passphrase.clone();
-    let actor = ws.store.actor().cloned();
+    let open = worker_store(ws);
     let today = ws.today;
     // Importing after a check: the valid rows only when the check found wrong ones (the
     // person saw them and chose to go on).
@@ -165,10 +178,7 @@ pub(super) fn import_on_worker(
                      report: &(dyn Fn(import::Progress) + Sync)|
           -> Result<crate::ui::screens::settings::PendingImport, String> {
         let gazetteer = Gazetteer::embedded().map_err(|e| e.to_string())?;
-        let mut store = Store::open(&database, &passphrase).map_err(|e| e.to_string())?;
-        if let Some(actor) = &actor {
-            store.resume(actor).map_err(|e| e.to_string())?;
-        }
+        let mut store = open()?;
         let outcome = import::import_with_progress(
             &mut store,
             &gazetteer,
@@ -213,18 +223,13 @@ pub(super) fn sync_on_worker(
     lang: Lang,
     enrol: Option<(String, String)>,
 ) -> Task<Message> {
-    let database = ws.database.clone();
-    let passphrase = ws.passphrase.clone();
-    let actor = ws.store.actor().cloned();
+    let open = worker_store(ws);
     let today = ws.today;
     let work = move |_: &std::sync::atomic::AtomicBool,
                      report: &(dyn Fn(crate::sync::SyncProgress) + Sync)|
           -> Result<(Option<String>, crate::sync::SyncReport), String> {
         let gazetteer = Gazetteer::embedded().map_err(|e| e.to_string())?;
-        let mut store = Store::open(&database, &passphrase).map_err(|e| e.to_string())?;
-        if let Some(actor) = &actor {
-            store.resume(actor).map_err(|e| e.to_string())?;
-        }
+        let mut store = open()?;
         let said = |e: crate::sync::SyncError| match e {
             crate::sync::SyncError::Store(StoreError::Refused(refusal)) => refusal.message(lang),
             other => other.to_string(),
