@@ -104,3 +104,35 @@ fn the_window_enrols_syncs_and_settles_a_conflict() {
     });
     server.kill();
 }
+
+#[test]
+fn an_unreachable_hub_is_said_in_the_interface_language() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut app = launch(dir.path());
+    click(&mut app, "Boş reyestrlə başla");
+    click(&mut app, "Tənzimləmələr");
+    type_into(
+        &mut app,
+        yuva::ui::screens::sync::HUB_URL_ID,
+        "https://127.0.0.1:9",
+    );
+    type_into(
+        &mut app,
+        yuva::ui::screens::sync::TOKEN_ID,
+        &format!("yuva1.AZ-SM.{}.{}", "0f".repeat(16), "a".repeat(64)),
+    );
+    click(&mut app, "Qeydiyyatdan keç və sinxronlaşdır");
+    assert!(
+        shows(&app, "Sinxronlaşdırılır…"),
+        "the sync says it is running"
+    );
+    wait_for(&mut app, |a| a.notice_text().is_some());
+    let said = app.notice_text().unwrap_or_default().to_owned();
+    assert!(
+        said.starts_with(
+            "Sinxronlaşmadı: Mərkəzə qoşulmaq mümkün olmadı: bağlantını yoxlayın və bir azdan yenidən cəhd edin (https://127.0.0.1:9: "
+        ),
+        "{said}"
+    );
+    assert!(!said.contains("/enrol"), "{said}");
+}

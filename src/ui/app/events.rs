@@ -230,10 +230,7 @@ pub(super) fn sync_on_worker(
           -> Result<(Option<String>, crate::sync::SyncReport), String> {
         let gazetteer = Gazetteer::embedded().map_err(|e| e.to_string())?;
         let mut store = open()?;
-        let said = |e: crate::sync::SyncError| match e {
-            crate::sync::SyncError::Store(StoreError::Refused(refusal)) => refusal.message(lang),
-            other => other.to_string(),
-        };
+        let said = |e: crate::sync::SyncError| sync_error_text(lang, e);
         let enrolled = match enrol {
             Some((hub, token)) => {
                 let name = std::env::var("COMPUTERNAME")
@@ -263,6 +260,35 @@ pub(super) fn sync_on_worker(
             )
         },
     )
+}
+
+/// Why a sync did not happen, in the interface language (the technical detail in brackets).
+fn sync_error_text(lang: Lang, error: crate::sync::SyncError) -> String {
+    use crate::sync::SyncError;
+    match error {
+        SyncError::Store(StoreError::Refused(refusal)) => refusal.message(lang),
+        SyncError::Store(e) => e.to_string(),
+        SyncError::NotEnrolled => tr(lang, "sync.not_enrolled"),
+        SyncError::Token => tr(lang, "sync.bad_token"),
+        SyncError::Network { url, reason } => {
+            // The hub's address, without the endpoint's path.
+            let hub = url
+                .find("://")
+                .and_then(|start| {
+                    url[start + 3..]
+                        .find('/')
+                        .map(|end| &url[..start + 3 + end])
+                })
+                .unwrap_or(&url)
+                .to_owned();
+            tr_args(
+                lang,
+                "sync.unreachable",
+                &[("hub", hub), ("reason", reason)],
+            )
+        }
+        SyncError::Refused(reason) => tr_args(lang, "sync.hub_refused", &[("reason", reason)]),
+    }
 }
 
 /// The native save dialog for an exported list (XLSX, or CSV by the name's extension).

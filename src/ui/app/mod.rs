@@ -1148,11 +1148,11 @@ impl App {
                     use crate::ui::screens::sync;
                     match event {
                         sync::Event::Enrol { hub, token } => {
-                            ws.settings.sync.progress = Some(tr(lang, "sync.now"));
+                            ws.settings.sync.progress = Some(tr(lang, "sync.running"));
                             task = sync_on_worker(ws, lang, Some((hub, token)));
                         }
                         sync::Event::Sync => {
-                            ws.settings.sync.progress = Some(tr(lang, "sync.now"));
+                            ws.settings.sync.progress = Some(tr(lang, "sync.running"));
                             task = sync_on_worker(ws, lang, None);
                         }
                         sync::Event::Resolve(id, keep) => {
