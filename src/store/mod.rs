@@ -404,6 +404,9 @@ impl Store {
             source,
         })?;
         let conn = Connection::open(path)?;
+        // Waiting for another process first: the key check and the switch to WAL read and
+        // lock a file that another `yuva` may be setting up at this moment.
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
         encryption::apply_key(&conn, passphrase)?;
         if !encryption::key_opens(&conn) {
             return Err(StoreError::WrongPassphrase {
