@@ -205,6 +205,21 @@ fn two_offices_and_the_national_office_through_a_real_hub() {
         assert!(family.main_carer.phone.is_empty() && family.household.is_empty());
         assert!(family.location.address.is_empty());
     }
+    // Seen for matching, not Abşeron's to change.
+    let g = gazetteer();
+    let mut theirs = (*foreign[0]).clone();
+    theirs.notes = String::from("Abşeron yazır");
+    let refused = abseron.save_family(
+        &theirs,
+        &Context {
+            today: today(),
+            gazetteer: &g,
+        },
+    );
+    assert!(
+        matches!(&refused, Err(yuva::store::StoreError::Refused(r)) if r.key == "refusal.owned_elsewhere"),
+        "{refused:?}"
+    );
 
     // Changes flow both ways: the national office corrects a Sumqayıt family; Sumqayıt
     // changes a child.

@@ -160,6 +160,9 @@ impl Writer<'_> {
     ) -> Result<i64> {
         self.allow(Action::EditRecords)?;
         let mut child = child.normalized();
+        if let Some(id) = child.id {
+            self.owned_here(super::sync::CHILD, id)?;
+        }
         let group = match group {
             GroupChange::NoGroup => None,
             GroupChange::Existing(g) | GroupChange::New(g) => Some(g.normalized()),

@@ -227,6 +227,9 @@ impl Writer<'_> {
     pub fn save_family(&mut self, family: &Family, ctx: &Context<'_>) -> Result<i64> {
         self.allow(Action::EditRecords)?;
         let family = family.normalized();
+        if let Some(id) = family.id {
+            self.owned_here(super::sync::FAMILY, id)?;
+        }
         let occupied = match family.id {
             Some(id) => occupied_of(self.tx, id)?,
             None => 0,

@@ -30,6 +30,10 @@ pub const AUDIT_CONFIRMED: &str = "audit_confirmed_id";
 /// "1" when the registry is the national office's (it may change any office's records).
 pub const NATIONAL: &str = "office_national";
 
+/// The entity codes of `sync_records`.
+pub const FAMILY: &str = "family";
+pub const CHILD: &str = "child";
+
 /// A record to push, with the count of local changes it holds (so that changes made while it
 /// travels are pushed next time).
 #[derive(Debug, Clone, PartialEq)]
@@ -562,6 +566,37 @@ fn keep_conflict(
 }
 
 impl Writer<'_> {
+    /// Refuses a change to a record another office owns (received from the hub for matching):
+    /// only its office, or the national office, changes it. Records from the hub itself are
+    /// written (`trusted`).
+    pub(crate) fn owned_here(&self, entity: &str, local_id: i64) -> Result<()> {
+        if self.trusted {
+            return Ok(());
+        }
+        let owner: Option<(String, String, String)> = self
+            .tx
+            .query_row(
+                "SELECT r.office,
+                        COALESCE((SELECT value FROM settings WHERE key = 'office'), ''),
+                        COALESCE((SELECT value FROM settings WHERE key = 'office_national'), '0')
+                 FROM sync_records r WHERE r.entity = ?1 AND r.local_id = ?2",
+                params![entity, local_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        match owner {
+            Some((owner, here, national))
+                if !owner.is_empty() && !here.is_empty() && owner != here && national != "1" =>
+            {
+                Err(StoreError::Refused(crate::domain::Refusal::new(
+                    "refusal.owned_elsewhere",
+                    vec![("office", owner)],
+                )))
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// The local id, version and whether it has unpushed changes, of a record by global id.
     fn local_of(&self, gid: &str) -> Result<Option<(i64, i64, bool)>> {
         Ok(self
