@@ -710,6 +710,14 @@ pub fn import_with_progress(
     match kind {
         Kind::Families => {
             let existing = store.families()?;
+            let known = Known::new(existing.iter().map(|f| {
+                (
+                    f.code.as_str(),
+                    fold_for_search(&f.main_carer.full_name),
+                    // Without the carer's birth date a name alone is no match.
+                    f.main_carer.birth_date,
+                )
+            }));
             let occupied = store.occupied_places()?;
             let mut next = next_number(store, "F-")?;
             let (records, updates) = check_rows(
@@ -731,21 +739,11 @@ pub fn import_with_progress(
                 },
                 |family| &family.code,
                 |family| {
-                    existing
-                        .iter()
-                        .position(|f| f.code.eq_ignore_ascii_case(&family.code))
-                        .map(|i| (i, true))
-                        .or_else(|| {
-                            existing
-                                .iter()
-                                .position(|f| {
-                                    fold_for_search(&f.main_carer.full_name)
-                                        == fold_for_search(&family.main_carer.full_name)
-                                        && f.main_carer.birth_date.is_some()
-                                        && f.main_carer.birth_date == family.main_carer.birth_date
-                                })
-                                .map(|i| (i, false))
-                        })
+                    known.find(
+                        &family.code,
+                        &fold_for_search(&family.main_carer.full_name),
+                        family.main_carer.birth_date,
+                    )
                 },
                 |i| existing[i].code.clone(),
                 |family, i| family.normalized() == existing[i].normalized(),
@@ -783,6 +781,13 @@ pub fn import_with_progress(
         }
         Kind::Children => {
             let existing = store.children()?;
+            let known = Known::new(existing.iter().map(|c| {
+                (
+                    c.code.as_str(),
+                    fold_for_search(&c.full_name()),
+                    Some(c.birth_date),
+                )
+            }));
             let groups = store.sibling_groups()?;
             let group_of = |child: &Child| -> Option<&SiblingGroup> {
                 child
@@ -810,20 +815,11 @@ pub fn import_with_progress(
                 },
                 |(child, _)| &child.code,
                 |(child, _)| {
-                    existing
-                        .iter()
-                        .position(|c| c.code.eq_ignore_ascii_case(&child.code))
-                        .map(|i| (i, true))
-                        .or_else(|| {
-                            existing
-                                .iter()
-                                .position(|c| {
-                                    fold_for_search(&c.full_name())
-                                        == fold_for_search(&child.full_name())
-                                        && c.birth_date == child.birth_date
-                                })
-                                .map(|i| (i, false))
-                        })
+                    known.find(
+                        &child.code,
+                        &fold_for_search(&child.full_name()),
+                        Some(child.birth_date),
+                    )
                 },
                 |i| existing[i].code.clone(),
                 |(child, group_code), i| {
@@ -911,6 +907,41 @@ pub fn import_with_progress(
         }
     }
     Ok(outcome)
+}
+
+/// The records already in the registry, indexed for the duplicate check: by code (letter case
+/// aside) and by folded name with birth date — looked up once per row rather than compared with
+/// every record.
+struct Known {
+    by_code: HashMap<String, usize>,
+    by_name: HashMap<(String, NaiveDate), usize>,
+}
+
+impl Known {
+    fn new<'a>(records: impl Iterator<Item = (&'a str, String, Option<NaiveDate>)>) -> Known {
+        let mut known = Known {
+            by_code: HashMap::new(),
+            by_name: HashMap::new(),
+        };
+        for (i, (code, name, birth)) in records.enumerate() {
+            known.by_code.entry(code.to_uppercase()).or_insert(i);
+            if let Some(birth) = birth {
+                known.by_name.entry((name, birth)).or_insert(i);
+            }
+        }
+        known
+    }
+
+    /// The index of the record a row matches, and whether by its code.
+    fn find(&self, code: &str, name: &str, birth: Option<NaiveDate>) -> Option<(usize, bool)> {
+        if let Some(&i) = self.by_code.get(&code.to_uppercase()) {
+            return Some((i, true));
+        }
+        let birth = birth?;
+        self.by_name
+            .get(&(name.to_owned(), birth))
+            .map(|&i| (i, false))
+    }
 }
 
 /// How a row is read: as a new record, or onto the record already in the registry at an

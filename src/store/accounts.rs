@@ -520,11 +520,7 @@ impl Store {
             return Err(StoreError::Invalid(errors));
         }
         let tx = self.conn.transaction()?;
-        tx.execute(
-            "INSERT INTO settings(key, value) VALUES (?1, ?2)
-             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            params![IDLE_LOCK_SETTING, minutes.to_string()],
-        )?;
+        super::put_setting(&tx, IDLE_LOCK_SETTING, &minutes.to_string())?;
         audit(
             &tx,
             &by,

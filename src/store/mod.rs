@@ -743,11 +743,7 @@ impl Writer<'_> {
         } else {
             Action::ChangeSettings
         })?;
-        self.tx.execute(
-            "INSERT INTO settings(key, value) VALUES (?1, ?2)
-             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            params![key, value],
-        )?;
+        put_setting(self.tx, key, value)?;
         Ok(())
     }
 
@@ -831,6 +827,16 @@ impl Writer<'_> {
         )?;
         Ok(id)
     }
+}
+
+/// Sets a registry setting (inside the caller's transaction, or on its own).
+pub(crate) fn put_setting(conn: &Connection, key: &str, value: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO settings(key, value) VALUES (?1, ?2)
+         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )?;
+    Ok(())
 }
 
 /// `bytes` random bytes from the OS as lower-case hex (global ids, device ids, batch ids).

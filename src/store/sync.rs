@@ -197,10 +197,22 @@ impl Store {
         Ok(pending)
     }
 
+    /// One sibling group (a child's, for its payload: not the whole list per child).
     fn sibling_group(&self, id: i64) -> Result<SiblingGroup> {
-        self.sibling_groups()?
-            .into_iter()
-            .find(|g| g.id == Some(id))
+        self.conn
+            .query_row(
+                "SELECT code, may_split, split_reason FROM sibling_groups WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok(SiblingGroup {
+                        id: Some(id),
+                        code: r.get(0)?,
+                        may_split: r.get(1)?,
+                        split_reason: r.get(2)?,
+                    })
+                },
+            )
+            .optional()?
             .ok_or(StoreError::NotFound {
                 entity: "sibling_group",
                 id,
@@ -256,11 +268,7 @@ impl Store {
             (DEVICE_KEY, enrolment.device_key_hex.as_str()),
             (NATIONAL, if enrolment.national { "1" } else { "0" }),
         ] {
-            tx.execute(
-                "INSERT INTO settings(key, value) VALUES (?1, ?2)
-                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                params![key, value],
-            )?;
+            super::put_setting(&tx, key, value)?;
         }
         tx.execute(
             "UPDATE sync_records SET office = ?1 WHERE office = ''",
@@ -296,11 +304,7 @@ impl Store {
     ) -> Result<usize> {
         self.require(Action::EditRecords)?;
         let tx = self.conn.transaction()?;
-        tx.execute(
-            "INSERT INTO settings(key, value) VALUES (?1, ?2)
-             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            params![AUDIT_CONFIRMED, audit_confirmed_id.to_string()],
-        )?;
+        super::put_setting(&tx, AUDIT_CONFIRMED, &audit_confirmed_id.to_string())?;
         let mut conflicts = 0;
         for result in results {
             match result {
@@ -490,11 +494,7 @@ impl Store {
             (PULL_CURSOR, cursor.to_string()),
             (LAST_SYNC, at.to_owned()),
         ] {
-            tx.execute(
-                "INSERT INTO settings(key, value) VALUES (?1, ?2)
-                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                params![key, value],
-            )?;
+            super::put_setting(&tx, key, &value)?;
         }
         tx.commit()?;
         Ok(())

@@ -1171,43 +1171,20 @@ impl App {
                     }
                 }
                 Some(settings::Event::PilotDistricts(codes)) => {
-                    notice = match ws.store.set_pilot_districts(&codes, &ws.gazetteer) {
-                        Ok(()) => {
-                            ws.settings.pilot_saved();
-                            settings_changed(ws, lang, tr(lang, "indicators.settings_saved"))
-                        }
-                        Err(StoreError::Invalid(errors)) => Some((
-                            errors
-                                .errors
-                                .first()
-                                .map(|e| tr_args(lang, e.key, &e.args))
-                                .unwrap_or_default(),
-                            true,
-                        )),
-                        Err(e) => Some(store_failure(lang, &e)),
-                    };
+                    let saved = ws.store.set_pilot_districts(&codes, &ws.gazetteer);
+                    if saved.is_ok() {
+                        ws.settings.pilot_saved();
+                    }
+                    notice = setting_saved(ws, lang, saved, tr(lang, "indicators.settings_saved"));
                 }
                 Some(settings::Event::IdleLock(minutes)) => {
-                    notice = match ws.store.set_idle_lock_minutes(minutes) {
-                        Ok(()) => settings_changed(
-                            ws,
-                            lang,
-                            tr_args(
-                                lang,
-                                "settings.idle_lock_saved",
-                                &[("minutes", minutes.to_string())],
-                            ),
-                        ),
-                        Err(StoreError::Invalid(errors)) => Some((
-                            errors
-                                .errors
-                                .first()
-                                .map(|e| tr_args(lang, e.key, &e.args))
-                                .unwrap_or_default(),
-                            true,
-                        )),
-                        Err(e) => Some(store_failure(lang, &e)),
-                    };
+                    let saved = ws.store.set_idle_lock_minutes(minutes);
+                    let said = tr_args(
+                        lang,
+                        "settings.idle_lock_saved",
+                        &[("minutes", minutes.to_string())],
+                    );
+                    notice = setting_saved(ws, lang, saved, said);
                 }
                 Some(settings::Event::ChooseImport(kind)) => task = import_dialog(kind),
                 Some(settings::Event::SaveTemplate) => task = template_dialog(lang),
@@ -1601,6 +1578,28 @@ fn signed_in_menu(actor: Option<&store::Actor>, lang: Lang) -> Element<'static, 
 }
 
 /// After an account or setting changed: the settings screen shows it, with `said`.
+/// What the window says after a registry setting was saved (or why not: the first thing
+/// wrong with the value, else the store's reason).
+fn setting_saved(
+    ws: &mut Workspace,
+    lang: Lang,
+    saved: store::Result<()>,
+    said: String,
+) -> Option<(String, bool)> {
+    match saved {
+        Ok(()) => settings_changed(ws, lang, said),
+        Err(StoreError::Invalid(errors)) => Some((
+            errors
+                .errors
+                .first()
+                .map(|e| tr_args(lang, e.key, &e.args))
+                .unwrap_or_default(),
+            true,
+        )),
+        Err(e) => Some(store_failure(lang, &e)),
+    }
+}
+
 fn settings_changed(ws: &mut Workspace, lang: Lang, said: String) -> Option<(String, bool)> {
     match ws.refresh_settings() {
         Ok(()) => Some((said, false)),
