@@ -149,6 +149,8 @@ enum Command {
     /// `--hub URL --token T` (from `yuva hub enroll`); then `yuva sync --db X`.
     /// `yuva sync conflicts` lists records changed both here and at the hub;
     /// `yuva sync resolve --id N --keep mine|theirs` settles one (the choice syncs too).
+    /// Without a connection: `yuva sync export --output F.yuvasync` for the hub, and
+    /// `yuva sync import --from R.yuvasync` for its answer.
     Sync {
         #[command(subcommand)]
         action: Option<SyncAction>,
@@ -236,6 +238,18 @@ enum SyncAction {
         #[arg(long, value_parser = ["mine", "theirs"])]
         keep: String,
     },
+    /// Write the changes not yet sent into a bundle for the hub (to carry on a USB stick):
+    /// sealed to the hub, signed by this device. They are sent again until the answer is in.
+    Export {
+        #[arg(long, value_name = "FILE.yuvasync")]
+        output: PathBuf,
+    },
+    /// Take in the hub's answer to a bundle: what it did with the changes, and the records
+    /// this office may see. A changed, foreign or already taken bundle is refused.
+    Import {
+        #[arg(long, value_name = "FILE.yuvasync")]
+        from: PathBuf,
+    },
 }
 
 #[cfg(feature = "hub")]
@@ -261,6 +275,18 @@ enum HubAction {
         tls_dir: PathBuf,
         #[arg(long, value_name = "CODE")]
         office: String,
+    },
+    /// Take in an office's bundle (`yuva sync export` on its laptop) and write the answer for
+    /// it to carry back (`yuva sync import` there).
+    Bundle {
+        #[arg(long, value_name = "postgres://…")]
+        database_url: String,
+        #[arg(long, value_name = "DIR", default_value = "hub-tls")]
+        tls_dir: PathBuf,
+        #[arg(long, value_name = "FILE.yuvasync")]
+        from: PathBuf,
+        #[arg(long, value_name = "FILE.yuvasync")]
+        output: PathBuf,
     },
     /// Serve the hub over HTTPS until stopped.
     Serve {
@@ -877,6 +903,39 @@ fn run_sync(
             eprintln!("yuva: conflict {id} resolved; the choice goes to the hub at the next sync");
             return Ok(ExitCode::SUCCESS);
         }
+        Some(SyncAction::Export { output }) => {
+            let exported = yuva::sync::export_bundle(&mut store, output).map_err(failure)?;
+            eprintln!(
+                "yuva: bundle no. {} written to {}: {} record(s) in {} batch(es), sealed to the hub; they are sent again until its answer is taken in",
+                exported.number,
+                output.display(),
+                exported.records,
+                exported.batches
+            );
+            return Ok(ExitCode::SUCCESS);
+        }
+        Some(SyncAction::Import { from }) => {
+            let report = yuva::sync::import_bundle(&mut store, &ctx, from, &|_| {}).map_err(
+                |e| match e {
+                    yuva::sync::SyncError::Store(e) => cli_accounts::store_failure(e),
+                    other => Failure::input(format!("{}: {other}", from.display())),
+                },
+            )?;
+            eprintln!(
+                "yuva: bundle taken in — {} answered, {} received ({} new, {} updated), {} conflict(s){}",
+                report.pushed,
+                report.pulled,
+                report.added,
+                report.updated,
+                report.conflicts,
+                if report.conflicts > 0 {
+                    ": see `yuva sync conflicts`"
+                } else {
+                    ""
+                }
+            );
+            return Ok(ExitCode::SUCCESS);
+        }
         None => {}
     }
     if let (Some(hub), Some(token)) = (hub, token) {
@@ -962,6 +1021,34 @@ fn run_hub(action: HubAction) -> Result<ExitCode, Failure> {
                 "yuva hub: one-time token for a device of {} (on the device: yuva sync --db X --hub URL --token …)",
                 token.office
             );
+        }
+        HubAction::Bundle {
+            database_url,
+            tls_dir,
+            from,
+            output,
+        } => {
+            let taken = runtime
+                .block_on(hub::take_bundle(&database_url, &tls_dir, &from, &output))
+                .map_err(|e| Failure::input(format!("{}: {e}", from.display())))?;
+            match &taken.refused {
+                Some(reason) => eprintln!(
+                    "yuva hub: bundle no. {} of {} ({}) NOT taken in: {reason}; the answer saying so is in {}",
+                    taken.number,
+                    taken.office,
+                    taken.device,
+                    output.display()
+                ),
+                None => eprintln!(
+                    "yuva hub: bundle no. {} of {} ({}) taken in: {} record(s); the answer, with {} record(s) for the office, is in {}",
+                    taken.number,
+                    taken.office,
+                    taken.device,
+                    taken.records_in,
+                    taken.records_out,
+                    output.display()
+                ),
+            }
         }
         HubAction::Serve {
             database_url,

@@ -77,4 +77,19 @@ pub struct AuditPosition {
     pub confirmed_hash: String,
     pub head_id: i64,
     pub head_hash: String,
+    /// Heads reported in bundles the hub has not answered yet (id and hash as the log has
+    /// them now): the hub may have taken one in and confirmed its head already.
+    #[serde(default)]
+    pub reported: Vec<(i64, String)>,
+}
+
+impl AuditPosition {
+    /// Whether the log, as this position shows it, still has the entry the hub confirmed.
+    pub fn holds(&self, confirmed_id: i64, confirmed_hash: &str) -> bool {
+        (self.confirmed_id == confirmed_id && self.confirmed_hash == confirmed_hash)
+            || self
+                .reported
+                .iter()
+                .any(|(id, hash)| *id == confirmed_id && hash == confirmed_hash)
+    }
 }

@@ -14,11 +14,13 @@
 //! region — without their private details (carers' phones and birth dates, the second carer,
 //! the household, address, notes, checks; the home's coordinates rounded to about a kilometre).
 
+mod bundle;
 mod schema;
 mod server;
 
 use std::path::{Path, PathBuf};
 
+pub use bundle::{Taken, take_bundle};
 pub use server::{Hub, serve};
 
 use crate::sync::protocol::{Token, hex};
@@ -41,6 +43,30 @@ pub type Result<T> = std::result::Result<T, HubError>;
 /// The hub's certificate and key, in its TLS folder.
 pub fn certificate_paths(tls_dir: &Path) -> (PathBuf, PathBuf) {
     (tls_dir.join("hub-cert.pem"), tls_dir.join("hub-key.pem"))
+}
+
+/// The hub's own keys for offline bundles (to sign its bundles and open the devices'), in its
+/// TLS folder beside the certificate's key (owner-only), made the first time.
+pub fn bundle_keys(tls_dir: &Path) -> Result<crate::sync::bundle::Keys> {
+    let path = tls_dir.join("hub-bundle-key");
+    let file_error = |source| HubError::File {
+        path: path.display().to_string(),
+        source,
+    };
+    match std::fs::read_to_string(&path) {
+        Ok(text) => crate::sync::bundle::Keys::from_hex(&text)
+            .ok_or_else(|| HubError::Input(format!("{} is not a key", path.display()))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(tls_dir).map_err(file_error)?;
+            let mut secret = [0u8; 32];
+            getrandom::fill(&mut secret)
+                .map_err(|e| HubError::Input(format!("the bundle key cannot be made: {e}")))?;
+            // tempfile makes the file owner-only.
+            crate::files::write_atomically(&path, hex(&secret).as_bytes()).map_err(file_error)?;
+            Ok(crate::sync::bundle::Keys::from_secret(&secret))
+        }
+        Err(e) => Err(file_error(e)),
+    }
 }
 
 /// Connects to PostgreSQL (the connection is driven on the current tokio runtime).
@@ -77,6 +103,7 @@ pub async fn init(database_url: &str, tls_dir: &Path, hosts: &[String]) -> Resul
         crate::files::write_atomically(&cert_path, made.cert.pem().as_bytes())
             .map_err(file_error(&cert_path))?;
     }
+    bundle_keys(tls_dir)?;
     certificate_sha256(tls_dir)
 }
 

@@ -68,6 +68,22 @@ CREATE TABLE IF NOT EXISTS batches (
     at       TIMESTAMPTZ NOT NULL DEFAULT now()
 );
 
+-- Offline bundles taken in: each device's bundle once, and in order (a replay is refused);
+-- `seq` numbers the hub's answers.
+CREATE TABLE IF NOT EXISTS bundles (
+    seq      BIGSERIAL PRIMARY KEY,
+    id       TEXT NOT NULL UNIQUE,
+    device   TEXT NOT NULL REFERENCES devices(id),
+    sequence BIGINT NOT NULL,
+    records  INTEGER NOT NULL,
+    at       TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+
+-- Added with offline bundles: a device's key to seal bundles to, and the version each
+-- record's edit was made from (a device's second bundle builds on its first).
+ALTER TABLE devices ADD COLUMN IF NOT EXISTS sealing_key TEXT NOT NULL DEFAULT '';
+ALTER TABLE records ADD COLUMN IF NOT EXISTS base_version BIGINT NOT NULL DEFAULT 0;
+
 -- The records as columns, for the Agency's own queries and reports.
 CREATE OR REPLACE VIEW families AS
 SELECT gid, office, version,

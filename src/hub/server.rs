@@ -23,6 +23,8 @@ const CONNECTIONS: usize = 4;
 struct AppState {
     pool: Vec<tokio::sync::Mutex<tokio_postgres::Client>>,
     next: AtomicUsize,
+    /// The hub's public keys for offline bundles, given to devices at enrolment.
+    bundle_keys: crate::sync::bundle::PublicKeys,
 }
 
 impl AppState {
@@ -39,7 +41,7 @@ impl AppState {
 }
 
 /// A refusal with its status and one line saying why.
-struct Refusal(StatusCode, String);
+pub(super) struct Refusal(pub(super) StatusCode, pub(super) String);
 
 impl IntoResponse for Refusal {
     fn into_response(self) -> Response {
@@ -76,14 +78,49 @@ fn json<T: serde::Serialize>(value: &T) -> Response {
     axum::Json(value).into_response()
 }
 
-/// A device that signed its request.
-struct Device {
-    id: String,
-    office: String,
+/// An enrolled device, as the hub knows it.
+pub(super) struct Device {
+    pub(super) id: String,
+    pub(super) office: String,
     national: bool,
     region: String,
     audit_confirmed_id: i64,
     audit_confirmed_hash: String,
+    pub(super) public_key: [u8; 32],
+    /// Its X25519 key for bundles (hex; empty if it enrolled before bundles).
+    pub(super) sealing_key: String,
+}
+
+/// The device `id`, if the hub knows it.
+pub(super) async fn device_by_id(
+    client: &tokio_postgres::Client,
+    id: &str,
+) -> std::result::Result<Option<Device>, Refusal> {
+    let Some(row) = client
+        .query_opt(
+            "SELECT d.public_key, d.office, o.national, o.economic_region, d.audit_confirmed_id,
+                    d.audit_confirmed_hash, d.sealing_key
+             FROM devices d JOIN offices o ON o.code = d.office WHERE d.id = $1",
+            &[&id],
+        )
+        .await?
+    else {
+        return Ok(None);
+    };
+    let key: Vec<u8> = row.get(0);
+    let public_key: [u8; 32] = key
+        .try_into()
+        .map_err(|_| Refusal(StatusCode::UNAUTHORIZED, String::from("bad device key")))?;
+    Ok(Some(Device {
+        id: id.to_owned(),
+        office: row.get(1),
+        national: row.get(2),
+        region: row.get(3),
+        audit_confirmed_id: row.get(4),
+        audit_confirmed_hash: row.get(5),
+        public_key,
+        sealing_key: row.get(6),
+    }))
 }
 
 /// Checks the device's signature over method, path, time and body.
@@ -116,20 +153,10 @@ async fn device(
         .and_then(|b| b.try_into().ok())
         .ok_or_else(|| Refusal(StatusCode::UNAUTHORIZED, String::from("bad signature")))?;
     let client = state.client().await;
-    let row = client
-        .query_opt(
-            "SELECT d.public_key, d.office, o.national, o.economic_region, d.audit_confirmed_id,
-                    d.audit_confirmed_hash
-             FROM devices d JOIN offices o ON o.code = d.office WHERE d.id = $1",
-            &[&id],
-        )
+    let device = device_by_id(&client, &id)
         .await?
         .ok_or_else(|| Refusal(StatusCode::UNAUTHORIZED, String::from("unknown device")))?;
-    let key: Vec<u8> = row.get(0);
-    let key: [u8; 32] = key
-        .try_into()
-        .map_err(|_| Refusal(StatusCode::UNAUTHORIZED, String::from("bad device key")))?;
-    let verifying = ed25519_dalek::VerifyingKey::from_bytes(&key)
+    let verifying = ed25519_dalek::VerifyingKey::from_bytes(&device.public_key)
         .map_err(|_| Refusal(StatusCode::UNAUTHORIZED, String::from("bad device key")))?;
     verifying
         .verify_strict(
@@ -142,14 +169,7 @@ async fn device(
                 String::from("the request's signature does not match the device"),
             )
         })?;
-    Ok(Device {
-        id,
-        office: row.get(1),
-        national: row.get(2),
-        region: row.get(3),
-        audit_confirmed_id: row.get(4),
-        audit_confirmed_hash: row.get(5),
-    })
+    Ok(device)
 }
 
 async fn health() -> &'static str {
@@ -192,8 +212,15 @@ async fn enrol_device(
     }
     let device = crate::store::random_hex(16);
     tx.execute(
-        "INSERT INTO devices(id, office, public_key, name) VALUES ($1, $2, $3, $4)",
-        &[&device, &token.office, &key.to_vec(), &request.device_name],
+        "INSERT INTO devices(id, office, public_key, name, sealing_key)
+         VALUES ($1, $2, $3, $4, $5)",
+        &[
+            &device,
+            &token.office,
+            &key.to_vec(),
+            &request.device_name,
+            &request.sealing_key,
+        ],
     )
     .await?;
     let national: bool = tx
@@ -208,6 +235,7 @@ async fn enrol_device(
         device,
         office: token.office,
         national,
+        hub_keys: state.bundle_keys.clone(),
     })
 }
 
@@ -228,6 +256,18 @@ async fn push_batch(
         serde_json::from_slice(body).map_err(|e| bad(format!("not a batch: {e}")))?;
     same_protocol(request.protocol)?;
     let mut client = state.client().await;
+    take_batch(&mut client, &device, &request)
+        .await
+        .map(|response| json(&response))
+}
+
+/// Takes in one batch of a device's changes in one transaction (pushed, or carried in a
+/// bundle): each record accepted as the next version, kept as a conflict, or refused.
+pub(super) async fn take_batch(
+    client: &mut tokio_postgres::Client,
+    device: &Device,
+    request: &PushRequest,
+) -> std::result::Result<PushResponse, Refusal> {
     let tx = client.transaction().await?;
     // The same batch again (its answer was lost): the first answer, nothing taken twice.
     if let Some(row) = tx
@@ -238,12 +278,17 @@ async fn push_batch(
         .await?
     {
         let response: Value = row.get(0);
-        return Ok(json(&response));
+        return serde_json::from_value(response).map_err(|e| bad(e.to_string()));
     }
+    // A batch made before the head the hub confirmed (a bundle overtaken by a sync): its
+    // position cannot be checked any more, and the confirmed head does not go back.
+    let older = request.audit.head_id < device.audit_confirmed_id;
     // An audit log rewritten on the device since the hub confirmed its head.
     if device.audit_confirmed_id > 0
-        && (request.audit.confirmed_id != device.audit_confirmed_id
-            || request.audit.confirmed_hash != device.audit_confirmed_hash)
+        && !older
+        && !request
+            .audit
+            .holds(device.audit_confirmed_id, &device.audit_confirmed_hash)
     {
         tx.execute(
             "UPDATE devices SET audit_rewritten_at = now() WHERE id = $1",
@@ -263,7 +308,8 @@ async fn push_batch(
     for record in &request.records {
         let existing = tx
             .query_opt(
-                "SELECT version, office, payload FROM records WHERE gid = $1 FOR UPDATE",
+                "SELECT version, office, payload, updated_by, base_version FROM records
+                 WHERE gid = $1 FOR UPDATE",
                 &[&record.gid],
             )
             .await?;
@@ -295,41 +341,49 @@ async fn push_batch(
             Some(row) => {
                 let version: i64 = row.get(0);
                 let payload: Value = row.get(2);
-                if version != record.base_version {
-                    if payload == record.payload {
-                        results.push(PushResult::Accepted {
-                            gid: record.gid.clone(),
-                            version,
-                        });
-                    } else {
-                        tx.execute(
-                            "INSERT INTO conflicts(gid, device, base_version, hub_version, payload)
-                             VALUES ($1, $2, $3, $4, $5)",
-                            &[
-                                &record.gid,
-                                &device.id,
-                                &record.base_version,
-                                &version,
-                                &record.payload,
-                            ],
-                        )
-                        .await?;
-                        results.push(PushResult::Conflict {
-                            gid: record.gid.clone(),
-                            version,
-                            payload,
-                        });
-                    }
+                // The hub's version is this device's own, made from the same base: a later
+                // edit of the device's (a second bundle before the first was answered, or an
+                // edit after a lost answer), not a change made elsewhere.
+                let own_line = row.get::<_, String>(3) == device.id
+                    && row.get::<_, i64>(4) == record.base_version;
+                if version != record.base_version && payload == record.payload {
+                    // Sent again (an answer lost): taken once.
+                    results.push(PushResult::Accepted {
+                        gid: record.gid.clone(),
+                        version,
+                    });
+                    continue;
+                }
+                if version != record.base_version && !own_line {
+                    tx.execute(
+                        "INSERT INTO conflicts(gid, device, base_version, hub_version, payload)
+                         VALUES ($1, $2, $3, $4, $5)",
+                        &[
+                            &record.gid,
+                            &device.id,
+                            &record.base_version,
+                            &version,
+                            &record.payload,
+                        ],
+                    )
+                    .await?;
+                    results.push(PushResult::Conflict {
+                        gid: record.gid.clone(),
+                        version,
+                        payload,
+                    });
                     continue;
                 }
                 version + 1
             }
         };
         tx.execute(
-            "INSERT INTO records(gid, entity, office, version, seq, payload, updated_by)
-             VALUES ($1, $2, $3, $4, nextval('change_seq'), $5, $6)
+            "INSERT INTO records(gid, entity, office, version, seq, payload, updated_by,
+                base_version)
+             VALUES ($1, $2, $3, $4, nextval('change_seq'), $5, $6, $7)
              ON CONFLICT (gid) DO UPDATE SET version = excluded.version, seq = excluded.seq,
-                payload = excluded.payload, updated_at = now(), updated_by = excluded.updated_by",
+                payload = excluded.payload, updated_at = now(), updated_by = excluded.updated_by,
+                base_version = excluded.base_version",
             &[
                 &record.gid,
                 &entity,
@@ -337,6 +391,7 @@ async fn push_batch(
                 &version,
                 &record.payload,
                 &device.id,
+                &record.base_version,
             ],
         )
         .await?;
@@ -350,14 +405,16 @@ async fn push_batch(
             version,
         });
     }
-    tx.execute(
-        "UPDATE devices SET audit_confirmed_id = $2, audit_confirmed_hash = $3 WHERE id = $1",
-        &[&device.id, &request.audit.head_id, &request.audit.head_hash],
-    )
-    .await?;
+    if !older {
+        tx.execute(
+            "UPDATE devices SET audit_confirmed_id = $2, audit_confirmed_hash = $3 WHERE id = $1",
+            &[&device.id, &request.audit.head_id, &request.audit.head_hash],
+        )
+        .await?;
+    }
     let response = PushResponse {
         results,
-        audit_confirmed_id: request.audit.head_id,
+        audit_confirmed_id: request.audit.head_id.max(device.audit_confirmed_id),
     };
     let stored = serde_json::to_value(&response).map_err(|e| bad(e.to_string()))?;
     tx.execute(
@@ -366,7 +423,7 @@ async fn push_batch(
     )
     .await?;
     tx.commit().await?;
-    Ok(json(&response))
+    Ok(response)
 }
 
 async fn pull(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Response {
@@ -406,9 +463,19 @@ async fn pull_page(
     let request: PullRequest =
         serde_json::from_slice(body).map_err(|e| bad(format!("not a pull: {e}")))?;
     same_protocol(request.protocol)?;
-    let limit = request.limit.clamp(1, 1000) as i64;
-    // What this device sent itself is not sent back to it.
     let client = state.client().await;
+    visible_records(&client, &device, request.since, request.limit).await
+}
+
+/// The records changed after `since` that `device`'s office may see (at most `limit`, in the
+/// order of the change sequence); what the device sent itself is not sent back to it.
+pub(super) async fn visible_records(
+    client: &tokio_postgres::Client,
+    device: &Device,
+    since: i64,
+    limit: usize,
+) -> std::result::Result<PullResponse, Refusal> {
+    let limit = limit.clamp(1, 1000) as i64;
     let rows = client
         .query(
             "SELECT gid, entity, office, version, payload, seq FROM records
@@ -419,7 +486,7 @@ async fn pull_page(
                         AND office IN (SELECT code FROM offices WHERE economic_region = $4)))
              ORDER BY seq LIMIT $5",
             &[
-                &request.since,
+                &since,
                 &device.national,
                 &device.office,
                 &device.region,
@@ -428,7 +495,7 @@ async fn pull_page(
             ],
         )
         .await?;
-    let mut cursor = request.since;
+    let mut cursor = since;
     let mut records = Vec::with_capacity(rows.len());
     for row in &rows {
         let office: String = row.get(2);
@@ -547,6 +614,7 @@ pub async fn serve(
     let state = Arc::new(AppState {
         pool,
         next: AtomicUsize::new(0),
+        bundle_keys: super::bundle_keys(tls_dir)?.public(),
     });
     let (cert, key) = certificate_paths(tls_dir);
     let config = axum_server::tls_rustls::RustlsConfig::from_pem_file(&cert, &key)

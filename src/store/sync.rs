@@ -29,6 +29,16 @@ pub const LAST_SYNC: &str = "last_sync";
 pub const AUDIT_CONFIRMED: &str = "audit_confirmed_id";
 /// "1" when the registry is the national office's (it may change any office's records).
 pub const NATIONAL: &str = "office_national";
+/// The hub's public keys for bundles (JSON): to check its bundles and seal ours to it.
+pub const HUB_KEYS: &str = "hub_bundle_keys";
+/// The number of the last bundle made here, and of the last bundle from the hub taken in.
+pub const BUNDLE_OUT_SEQUENCE: &str = "bundle_out_sequence";
+pub const BUNDLE_IN_SEQUENCE: &str = "bundle_in_sequence";
+/// The bundles made here that the hub has not answered yet (JSON: id and, per record, the
+/// count of local changes it carried).
+pub const BUNDLES_OUT: &str = "bundles_out";
+/// How many unanswered bundles are remembered (a newer bundle carries all an older one did).
+const BUNDLES_REMEMBERED: usize = 20;
 
 /// The entity codes of `sync_records`.
 pub const FAMILY: &str = "family";
@@ -80,6 +90,20 @@ pub struct Enrolment {
     pub certificate_sha256: String,
     pub device: String,
     pub device_key_hex: String,
+    /// The hub's public keys for bundles (JSON), if it gave them.
+    pub hub_keys: String,
+}
+
+/// A bundle made here and not yet answered: its id and what each record carried.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct BundleOut {
+    pub id: String,
+    pub sequence: i64,
+    /// Global id and the count of local changes the bundle carried.
+    pub sent: Vec<(String, i64)>,
+    /// The audit entry the bundle reported as the log's head.
+    #[serde(default)]
+    pub audit_head: i64,
 }
 
 fn now() -> String {
@@ -267,6 +291,7 @@ impl Store {
             (DEVICE_ID, enrolment.device.as_str()),
             (DEVICE_KEY, enrolment.device_key_hex.as_str()),
             (NATIONAL, if enrolment.national { "1" } else { "0" }),
+            (HUB_KEYS, enrolment.hub_keys.as_str()),
         ] {
             super::put_setting(&tx, key, value)?;
         }
@@ -304,7 +329,21 @@ impl Store {
     ) -> Result<usize> {
         self.require(Action::EditRecords)?;
         let tx = self.conn.transaction()?;
-        super::put_setting(&tx, AUDIT_CONFIRMED, &audit_confirmed_id.to_string())?;
+        // Never back: a bundle's answer may come after a later sync confirmed more.
+        let confirmed: i64 = tx
+            .query_row(
+                "SELECT value FROM settings WHERE key = ?1",
+                [AUDIT_CONFIRMED],
+                |r| r.get::<_, String>(0),
+            )
+            .optional()?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        super::put_setting(
+            &tx,
+            AUDIT_CONFIRMED,
+            &confirmed.max(audit_confirmed_id).to_string(),
+        )?;
         let mut conflicts = 0;
         for result in results {
             match result {
@@ -314,7 +353,8 @@ impl Store {
                         .find(|p| &p.record.gid == gid)
                         .map_or(0, |p| p.changes);
                     tx.execute(
-                        "UPDATE sync_records SET version = ?2, pushed = max(pushed, ?3)
+                        "UPDATE sync_records SET version = max(version, ?2),
+                            pushed = max(pushed, ?3)
                          WHERE gid = ?1",
                         params![gid, version, changes],
                     )?;
@@ -487,8 +527,10 @@ impl Store {
             .unwrap_or(0))
     }
 
-    /// Remembers the pull cursor and the time of the sync.
+    /// Remembers the pull cursor (never back: a bundle may come after a later sync) and the
+    /// time of the sync.
     pub fn sync_done(&mut self, cursor: i64, at: &str) -> Result<()> {
+        let cursor = cursor.max(self.pull_cursor()?);
         let tx = self.conn.transaction()?;
         for (key, value) in [
             (PULL_CURSOR, cursor.to_string()),
@@ -496,6 +538,97 @@ impl Store {
         ] {
             super::put_setting(&tx, key, &value)?;
         }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The number the next bundle made here takes.
+    pub fn next_bundle_sequence(&self) -> Result<i64> {
+        Ok(self
+            .setting(BUNDLE_OUT_SEQUENCE)?
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(0)
+            + 1)
+    }
+
+    fn bundles_out(&self) -> Result<Vec<BundleOut>> {
+        match self.setting(BUNDLES_OUT)? {
+            Some(text) => serde_json::from_str(&text).map_err(|e| sync_error(e.to_string())),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// Remembers a bundle written for the hub (its records stay to push until it is answered)
+    /// and says so in the audit trail.
+    pub fn bundle_exported(&mut self, bundle: BundleOut) -> Result<()> {
+        let by = self.require(Action::EditRecords)?.login().to_owned();
+        let mut out = self.bundles_out()?;
+        let records = bundle.sent.len();
+        let sequence = bundle.sequence;
+        out.push(bundle);
+        let keep_from = out.len().saturating_sub(BUNDLES_REMEMBERED);
+        let out =
+            serde_json::to_string(&out[keep_from..]).map_err(|e| sync_error(e.to_string()))?;
+        let tx = self.conn.transaction()?;
+        super::put_setting(&tx, BUNDLES_OUT, &out)?;
+        super::put_setting(&tx, BUNDLE_OUT_SEQUENCE, &sequence.to_string())?;
+        audit(
+            &tx,
+            &by,
+            "sync",
+            "registry",
+            None,
+            &AuditText::new(
+                "bundle_exported",
+                vec![
+                    ("number", sequence.to_string()),
+                    ("records", records.to_string()),
+                ],
+            ),
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The bundle made here that `id` answers, if it is still unanswered.
+    pub fn bundle_out(&self, id: &str) -> Result<Option<BundleOut>> {
+        Ok(self.bundles_out()?.into_iter().find(|b| b.id == id))
+    }
+
+    /// The number of the last bundle from the hub taken in (0: none).
+    pub fn bundle_in_sequence(&self) -> Result<i64> {
+        Ok(self
+            .setting(BUNDLE_IN_SEQUENCE)?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0))
+    }
+
+    /// Remembers that the hub's bundle `sequence`, answering `answered`, was taken in: neither
+    /// is taken again.
+    pub fn bundle_imported(&mut self, answered: &str, sequence: i64) -> Result<()> {
+        let by = self.require(Action::EditRecords)?.login().to_owned();
+        let out: Vec<BundleOut> = self
+            .bundles_out()?
+            .into_iter()
+            .filter(|b| b.id != answered)
+            .collect();
+        let out = serde_json::to_string(&out).map_err(|e| sync_error(e.to_string()))?;
+        let tx = self.conn.transaction()?;
+        super::put_setting(&tx, BUNDLES_OUT, &out)?;
+        super::put_setting(&tx, BUNDLE_IN_SEQUENCE, &sequence.to_string())?;
+        super::put_setting(
+            &tx,
+            LAST_SYNC,
+            &Local::now().format("%Y-%m-%d %H:%M").to_string(),
+        )?;
+        audit(
+            &tx,
+            &by,
+            "sync",
+            "registry",
+            None,
+            &AuditText::new("bundle_imported", vec![("number", sequence.to_string())]),
+        )?;
         tx.commit()?;
         Ok(())
     }
@@ -522,11 +655,18 @@ impl Store {
                 .query_row("SELECT COALESCE(max(id), 0) FROM audit_log", [], |r| {
                     r.get(0)
                 })?;
+        let mut reported = Vec::new();
+        for bundle in self.bundles_out()? {
+            if bundle.audit_head > confirmed {
+                reported.push((bundle.audit_head, hash_at(bundle.audit_head)?));
+            }
+        }
         Ok(crate::domain::sync::AuditPosition {
             confirmed_id: confirmed,
             confirmed_hash: hash_at(confirmed)?,
             head_id: head,
             head_hash: hash_at(head)?,
+            reported,
         })
     }
 }

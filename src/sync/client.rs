@@ -29,6 +29,10 @@ pub enum SyncError {
     Network { url: String, reason: String },
     #[error("the hub refused: {0}")]
     Refused(String),
+    #[error("{0}")]
+    Bundle(#[from] super::bundle::BundleError),
+    #[error("cannot use {path}: {reason}")]
+    File { path: String, reason: String },
 }
 
 /// How far a sync is.
@@ -132,7 +136,7 @@ fn http_client(certificate_sha256: &str) -> Result<reqwest::blocking::Client, Sy
 }
 
 /// A connection to the hub as an enrolled device.
-struct Hub {
+pub struct Hub {
     client: reqwest::blocking::Client,
     url: String,
     device: String,
@@ -171,7 +175,8 @@ fn answer<T: DeserializeOwned>(
 }
 
 impl Hub {
-    fn of(store: &Store) -> Result<Hub, SyncError> {
+    /// The hub this registry is enrolled with, and its device's key.
+    pub fn of(store: &Store) -> Result<Hub, SyncError> {
         use crate::store::sync::{DEVICE_ID, DEVICE_KEY, HUB_CERTIFICATE, HUB_URL};
         let setting = |key| -> Result<String, SyncError> {
             store.setting(key)?.ok_or(SyncError::NotEnrolled)
@@ -194,11 +199,22 @@ impl Hub {
         body: &Q,
     ) -> Result<A, SyncError> {
         let body = serde_json::to_vec(body).map_err(|e| SyncError::Refused(e.to_string()))?;
-        let time = chrono::Utc::now().timestamp();
+        let url = format!("{}{path}", self.url);
+        let response = self.send_signed(path, body, chrono::Utc::now().timestamp())?;
+        answer(&url, response)
+    }
+
+    /// Sends `body` to `path` signed as made at `time` (seconds since 1970, UTC), and gives the
+    /// hub's response as it came.
+    pub fn send_signed(
+        &self,
+        path: &str,
+        body: Vec<u8>,
+        time: i64,
+    ) -> Result<reqwest::blocking::Response, SyncError> {
         let signature = self.key.sign(&signed_message("POST", path, time, &body));
         let url = format!("{}{path}", self.url);
-        let response = self
-            .client
+        self.client
             .post(&url)
             .header(DEVICE_HEADER, &self.device)
             .header(TIME_HEADER, time.to_string())
@@ -206,8 +222,7 @@ impl Hub {
             .header("content-type", "application/json")
             .body(body)
             .send()
-            .map_err(|e| network(&url, &e))?;
-        answer(&url, response)
+            .map_err(|e| network(&url, &e))
     }
 }
 
@@ -224,6 +239,7 @@ pub fn enrol(
     let mut secret = [0u8; 32];
     getrandom::fill(&mut secret).map_err(|e| SyncError::Refused(e.to_string()))?;
     let key = SigningKey::from_bytes(&secret);
+    let sealing = super::bundle::Keys::from_secret(&secret).public().sealing;
     let client = http_client(&token.certificate_sha256)?;
     let url = url.trim_end_matches('/').to_owned();
     let endpoint = format!("{url}/enrol");
@@ -233,6 +249,7 @@ pub fn enrol(
             protocol: PROTOCOL,
             token: token.text(),
             public_key: hex(key.verifying_key().as_bytes()),
+            sealing_key: sealing,
             device_name: device_name.to_owned(),
         })
         .send()
@@ -245,6 +262,11 @@ pub fn enrol(
         certificate_sha256: token.certificate_sha256.clone(),
         device: enrolled.device.clone(),
         device_key_hex: hex(&secret),
+        hub_keys: if enrolled.hub_keys.is_complete() {
+            serde_json::to_string(&enrolled.hub_keys).unwrap_or_default()
+        } else {
+            String::new()
+        },
     })?;
     Ok(enrolled)
 }

@@ -18,26 +18,32 @@ pub const SIGNATURE_HEADER: &str = "x-yuva-signature";
 pub const CLOCK_SKEW_S: i64 = 600;
 
 /// `POST /enrol`: a one-time token from `yuva hub enroll` and the device's public key.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EnrolRequest {
     pub protocol: u32,
     pub token: String,
     /// The device's ed25519 public key, hex.
     pub public_key: String,
+    /// The device's X25519 key (hex) the hub seals offline bundles to.
+    #[serde(default)]
+    pub sealing_key: String,
     pub device_name: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EnrolResponse {
     pub device: String,
     pub office: String,
     /// The national office sees every office's records.
     pub national: bool,
+    /// The hub's keys for offline bundles: to check its bundles, and to seal ours to it.
+    #[serde(default)]
+    pub hub_keys: crate::sync::bundle::PublicKeys,
 }
 
 /// `POST /push`: one batch of local changes. Sending the same batch again (after a lost
 /// answer) returns the first answer and changes nothing.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PushRequest {
     pub protocol: u32,
     pub batch: String,
@@ -45,7 +51,7 @@ pub struct PushRequest {
     pub audit: AuditPosition,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PushResponse {
     pub results: Vec<PushResult>,
     /// The audit entry the hub now holds as this device's confirmed head.
@@ -53,14 +59,14 @@ pub struct PushResponse {
 }
 
 /// `POST /pull`: changes after `since` (the hub's change sequence) that this office may see.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PullRequest {
     pub protocol: u32,
     pub since: i64,
     pub limit: usize,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PullResponse {
     pub records: Vec<IncomingRecord>,
     /// The sequence to pull after next time.

@@ -216,40 +216,77 @@ pub(super) fn import_on_worker(
     )
 }
 
-/// Enrols (when given a hub and a token) and syncs on a worker thread, on a connection of its
-/// own signed in as the same person, its progress shown as it goes.
-pub(super) fn sync_on_worker(
-    ws: &Workspace,
-    lang: Lang,
-    enrol: Option<(String, String)>,
-) -> Task<Message> {
+/// What the hub's panel asked for.
+pub(super) enum SyncJob {
+    /// Sync over the connection (enrolling first, when given a hub and a token).
+    Online(Option<(String, String)>),
+    /// Write a bundle for the hub here.
+    Export(PathBuf),
+    /// Take in the hub's bundle from here.
+    Import(PathBuf),
+}
+
+/// What a sync job did.
+#[derive(Debug, Clone)]
+pub enum SyncOutcome {
+    Synced {
+        /// The office, when the registry was enrolled by this job.
+        enrolled: Option<String>,
+        report: crate::sync::SyncReport,
+    },
+    Exported {
+        path: PathBuf,
+        export: crate::sync::BundleExport,
+    },
+    Imported(crate::sync::SyncReport),
+}
+
+/// Runs a sync job on a worker thread, on a connection of its own signed in as the same
+/// person, its progress shown as it goes.
+pub(super) fn sync_on_worker(ws: &Workspace, lang: Lang, job: SyncJob) -> Task<Message> {
     let open = worker_store(ws);
     let today = ws.today;
     let work = move |_: &std::sync::atomic::AtomicBool,
                      report: &(dyn Fn(crate::sync::SyncProgress) + Sync)|
-          -> Result<(Option<String>, crate::sync::SyncReport), String> {
+          -> Result<SyncOutcome, String> {
         let gazetteer = Gazetteer::embedded().map_err(|e| e.to_string())?;
         let mut store = open()?;
         let said = |e: crate::sync::SyncError| sync_error_text(lang, e);
-        let enrolled = match enrol {
-            Some((hub, token)) => {
-                let name = std::env::var("COMPUTERNAME")
-                    .or_else(|_| std::env::var("HOSTNAME"))
-                    .unwrap_or_else(|_| String::from("yuva"));
-                Some(
-                    crate::sync::enrol(&mut store, &hub, &token, &name)
-                        .map_err(said)?
-                        .office,
-                )
-            }
-            None => None,
-        };
         let context = Context {
             today,
             gazetteer: &gazetteer,
         };
-        let done = crate::sync::sync(&mut store, &context, &|p| report(p)).map_err(said)?;
-        Ok((enrolled, done))
+        match job {
+            SyncJob::Online(enrol) => {
+                let enrolled = match enrol {
+                    Some((hub, token)) => {
+                        let name = std::env::var("COMPUTERNAME")
+                            .or_else(|_| std::env::var("HOSTNAME"))
+                            .unwrap_or_else(|_| String::from("yuva"));
+                        Some(
+                            crate::sync::enrol(&mut store, &hub, &token, &name)
+                                .map_err(said)?
+                                .office,
+                        )
+                    }
+                    None => None,
+                };
+                let done = crate::sync::sync(&mut store, &context, &|p| report(p)).map_err(said)?;
+                Ok(SyncOutcome::Synced {
+                    enrolled,
+                    report: done,
+                })
+            }
+            SyncJob::Export(path) => {
+                let export = crate::sync::export_bundle(&mut store, &path).map_err(said)?;
+                Ok(SyncOutcome::Exported { path, export })
+            }
+            SyncJob::Import(path) => {
+                crate::sync::import_bundle(&mut store, &context, &path, &|p| report(p))
+                    .map(SyncOutcome::Imported)
+                    .map_err(said)
+            }
+        }
     };
     Task::sip(
         crate::ui::background::in_background(work),
@@ -259,6 +296,42 @@ pub(super) fn sync_on_worker(
                 std::sync::Arc::try_unwrap(result).unwrap_or_else(|shared| (*shared).clone()),
             )
         },
+    )
+}
+
+/// The native save dialog for a bundle for the hub, named by the office and the day.
+pub(super) fn bundle_export_dialog(ws: &Workspace) -> Task<Message> {
+    let office = ws.settings.sync.status.office.clone().unwrap_or_default();
+    let name = format!(
+        "yuva-{}-{}.{}",
+        office.to_lowercase(),
+        ws.today,
+        crate::sync::bundle::EXTENSION
+    );
+    Task::perform(
+        async move {
+            rfd::AsyncFileDialog::new()
+                .set_file_name(name)
+                .add_filter("Yuva", &[crate::sync::bundle::EXTENSION])
+                .save_file()
+                .await
+                .map(|file| file.path().to_path_buf())
+        },
+        Message::BundleExportPath,
+    )
+}
+
+/// The native open dialog for a bundle from the hub.
+pub(super) fn bundle_import_dialog() -> Task<Message> {
+    Task::perform(
+        async move {
+            rfd::AsyncFileDialog::new()
+                .add_filter("Yuva", &[crate::sync::bundle::EXTENSION])
+                .pick_file()
+                .await
+                .map(|file| file.path().to_path_buf())
+        },
+        Message::BundleImportPath,
     )
 }
 
@@ -288,6 +361,33 @@ fn sync_error_text(lang: Lang, error: crate::sync::SyncError) -> String {
             )
         }
         SyncError::Refused(reason) => tr_args(lang, "sync.hub_refused", &[("reason", reason)]),
+        SyncError::File { path, reason } => tr_args(
+            lang,
+            "sync.bundle_file",
+            &[("path", path), ("reason", reason)],
+        ),
+        SyncError::Bundle(error) => bundle_error_text(lang, error),
+    }
+}
+
+/// Why a bundle was refused, in the interface language.
+fn bundle_error_text(lang: Lang, error: crate::sync::BundleError) -> String {
+    use crate::sync::BundleError;
+    match error {
+        BundleError::NotABundle => tr(lang, "sync.bundle_not_one"),
+        BundleError::Tampered => tr(lang, "sync.bundle_tampered"),
+        BundleError::Replayed { sequence } => tr_args(
+            lang,
+            "sync.bundle_replayed",
+            &[("number", sequence.to_string())],
+        ),
+        BundleError::OtherDevice { office, .. } => {
+            tr_args(lang, "sync.bundle_other_device", &[("office", office)])
+        }
+        BundleError::WrongWay => tr(lang, "sync.bundle_wrong_way"),
+        BundleError::Unanswered => tr(lang, "sync.bundle_unanswered"),
+        BundleError::NoKeys => tr(lang, "sync.bundle_no_keys"),
+        BundleError::NoRandom => error.to_string(),
     }
 }
 

@@ -121,8 +121,11 @@ pub enum Message {
     ImportDone(Result<usize, String>),
     /// How far the sync with the hub is.
     SyncProgress(crate::sync::SyncProgress),
-    /// The sync done (after enrolling, the office): what it did, or why not.
-    SyncDone(Result<(Option<String>, crate::sync::SyncReport), String>),
+    /// The sync done (online, or a bundle written or taken in): what it did, or why not.
+    SyncDone(Result<SyncOutcome, String>),
+    /// Where to write a bundle for the hub, or which of its bundles to take in.
+    BundleExportPath(Option<PathBuf>),
+    BundleImportPath(Option<PathBuf>),
     /// How far the import (or its check) is.
     ImportProgress(crate::exchange::import::Progress),
     /// Where to save an exported list (`None`: no file chosen).
@@ -1149,12 +1152,14 @@ impl App {
                     match event {
                         sync::Event::Enrol { hub, token } => {
                             ws.settings.sync.progress = Some(tr(lang, "sync.running"));
-                            task = sync_on_worker(ws, lang, Some((hub, token)));
+                            task = sync_on_worker(ws, lang, SyncJob::Online(Some((hub, token))));
                         }
                         sync::Event::Sync => {
                             ws.settings.sync.progress = Some(tr(lang, "sync.running"));
-                            task = sync_on_worker(ws, lang, None);
+                            task = sync_on_worker(ws, lang, SyncJob::Online(None));
                         }
+                        sync::Event::ExportBundle => task = bundle_export_dialog(ws),
+                        sync::Event::ImportBundle => task = bundle_import_dialog(),
                         sync::Event::Resolve(id, keep) => {
                             let context = Context {
                                 today: ws.today,
@@ -1225,29 +1230,52 @@ impl App {
                 ws.settings.sync.progress =
                     Some(crate::ui::screens::sync::progress_text(lang, progress));
             }
+            Message::BundleExportPath(None) | Message::BundleImportPath(None) => {}
+            Message::BundleExportPath(Some(path)) => {
+                ws.settings.sync.progress = Some(tr(lang, "sync.running"));
+                task = sync_on_worker(ws, lang, SyncJob::Export(path));
+            }
+            Message::BundleImportPath(Some(path)) => {
+                ws.settings.sync.progress = Some(tr(lang, "sync.running"));
+                task = sync_on_worker(ws, lang, SyncJob::Import(path));
+            }
             Message::SyncDone(result) => {
                 ws.settings.sync.progress = None;
-                notice = match result {
-                    Ok((enrolled, report)) => {
+                let counts = |report: &crate::sync::SyncReport| {
+                    vec![
+                        ("sent", report.pushed.to_string()),
+                        ("received", report.pulled.to_string()),
+                        ("added", report.added.to_string()),
+                        ("updated", report.updated.to_string()),
+                        ("conflicts", report.conflicts.to_string()),
+                    ]
+                };
+                let said = match result {
+                    Ok(SyncOutcome::Synced { enrolled, report }) => {
                         if enrolled.is_some() {
                             ws.settings.sync.enrolled();
                         }
-                        let said = tr_args(
-                            lang,
-                            "sync.done",
-                            &[
-                                ("sent", report.pushed.to_string()),
-                                ("received", report.pulled.to_string()),
-                                ("added", report.added.to_string()),
-                                ("updated", report.updated.to_string()),
-                                ("conflicts", report.conflicts.to_string()),
-                            ],
-                        );
-                        match ws.refresh_settings() {
-                            Ok(()) => reloaded(ws, lang, said),
-                            Err(e) => Some(store_failure(lang, &e)),
-                        }
+                        Ok(tr_args(lang, "sync.done", &counts(&report)))
                     }
+                    Ok(SyncOutcome::Imported(report)) => {
+                        Ok(tr_args(lang, "sync.bundle_imported", &counts(&report)))
+                    }
+                    Ok(SyncOutcome::Exported { path, export }) => Ok(tr_args(
+                        lang,
+                        "sync.bundle_exported",
+                        &[
+                            ("number", export.number.to_string()),
+                            ("records", export.records.to_string()),
+                            ("path", path.display().to_string()),
+                        ],
+                    )),
+                    Err(reason) => Err(reason),
+                };
+                notice = match said {
+                    Ok(said) => match ws.refresh_settings() {
+                        Ok(()) => reloaded(ws, lang, said),
+                        Err(e) => Some(store_failure(lang, &e)),
+                    },
                     Err(reason) => {
                         // Enrolment may have happened before the sync failed.
                         let _ = ws.refresh_settings();

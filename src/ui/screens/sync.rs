@@ -32,6 +32,8 @@ pub enum Message {
     Token(String),
     Enrol,
     SyncNow,
+    ExportBundle,
+    ImportBundle,
     /// A field of a conflict taken from one side.
     Choose(i64, String, Side),
     KeepMine(i64),
@@ -46,6 +48,10 @@ pub enum Event {
         token: String,
     },
     Sync,
+    /// Without a connection: write a bundle for the hub, or take in the hub's answer (the
+    /// file is chosen in the native dialog).
+    ExportBundle,
+    ImportBundle,
     Resolve(i64, Keep),
 }
 
@@ -174,6 +180,8 @@ impl Screen {
                 token: self.token.trim().to_owned(),
             }),
             Message::SyncNow => Some(Event::Sync),
+            Message::ExportBundle => Some(Event::ExportBundle),
+            Message::ImportBundle => Some(Event::ImportBundle),
             Message::Choose(id, path, side) => {
                 self.chosen.entry(id).or_default().insert(path, side);
                 None
@@ -233,6 +241,24 @@ impl Screen {
                     actions = actions.push(text(progress.clone()).size(14));
                 }
                 content = content.push(actions);
+                // An office without a connection carries the same changes on a USB stick.
+                let may_sync = env.may(Action::EditRecords) && !running;
+                content = content.push(
+                    text(t("sync.bundle_hint"))
+                        .size(13)
+                        .style(style::muted_text),
+                );
+                content = content.push(
+                    row![
+                        button(text(t("sync.bundle_export")))
+                            .on_press_maybe(may_sync.then_some(Message::ExportBundle))
+                            .style(button::secondary),
+                        button(text(t("sync.bundle_import")))
+                            .on_press_maybe(may_sync.then_some(Message::ImportBundle))
+                            .style(button::secondary),
+                    ]
+                    .spacing(10),
+                );
             }
             _ if self.status.is_demo => {
                 content = content.push(text(t("refusal.demo_not_synced")).size(14));
