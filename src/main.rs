@@ -918,6 +918,7 @@ fn run_sync(
             let report = yuva::sync::import_bundle(&mut store, &ctx, from, &|_| {}).map_err(
                 |e| match e {
                     yuva::sync::SyncError::Store(e) => cli_accounts::store_failure(e),
+                    file @ yuva::sync::SyncError::File { .. } => Failure::input(file.to_string()),
                     other => Failure::input(format!("{}: {other}", from.display())),
                 },
             )?;

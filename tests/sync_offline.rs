@@ -148,7 +148,7 @@ fn an_office_without_a_connection_syncs_by_bundles() {
     ));
     assert!(matches!(
         import(&mut sumqayit, &up),
-        Err(SyncError::Bundle(BundleError::WrongWay))
+        Err(SyncError::Bundle(BundleError::ForTheHub))
     ));
     let mut changed = std::fs::read(&reply).expect("answer");
     let middle = changed.len() / 2;

@@ -136,3 +136,76 @@ fn an_unreachable_hub_is_said_in_the_interface_language() {
     );
     assert!(!said.contains("/enrol"), "{said}");
 }
+
+#[test]
+fn the_window_writes_a_bundle_and_takes_in_the_hubs_answer() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let Some(test_hub) = TestHub::start(dir.path()) else {
+        return;
+    };
+    let path = dir.path().join("registry.db");
+    {
+        // Enrolled once where there was a connection.
+        let mut office = office_registry(&path, 6, 5, 6);
+        let token = token_for(&test_hub.database, &test_hub.tls, "AZ-SM");
+        yuva::sync::enrol(&mut office, &test_hub.server.url(), &token, "laptop").expect("enrols");
+    }
+    let mut app = launch(dir.path());
+    click(&mut app, "Tənzimləmələr");
+    assert!(shows(
+        &app,
+        "Bağlantı olmadıqda: dəyişiklikləri paketə yazın, USB daşıyıcıda mərkəzə aparın və onun qaytardığı paketi qəbul edin."
+    ));
+    assert!(shows(&app, "Mərkəz üçün paket yaz…") && shows(&app, "Mərkəzdən paketi qəbul et…"));
+
+    // The save dialog's answer: where the bundle goes.
+    let up = dir.path().join("ofis.yuvasync");
+    update(
+        &mut app,
+        yuva::ui::Message::BundleExportPath(Some(up.clone())),
+    );
+    wait_for(&mut app, |a| a.notice_text().is_some());
+    assert_eq!(
+        app.notice_text(),
+        Some(
+            format!(
+                "1 nömrəli paket yazıldı: 11 qeyd, mərkəz üçün şifrələnib ({}). Mərkəzin cavabı qəbul edilənədək onlar yenidən göndəriləcək.",
+                up.display()
+            )
+            .as_str()
+        )
+    );
+    update(&mut app, yuva::ui::Message::DismissNotice);
+
+    let down = dir.path().join("cavab.yuvasync");
+    runtime()
+        .block_on(yuva::hub::take_bundle(
+            &test_hub.database,
+            &test_hub.tls,
+            &up,
+            &down,
+        ))
+        .expect("taken in at the hub");
+    update(
+        &mut app,
+        yuva::ui::Message::BundleImportPath(Some(down.clone())),
+    );
+    wait_for(&mut app, |a| a.notice_text().is_some());
+    assert_eq!(
+        app.notice_text(),
+        Some(
+            "Paket qəbul edildi: 11 cavablandırılıb, 0 alınıb (0 yeni, 0 yenilənib), 0 ziddiyyət."
+        )
+    );
+    update(&mut app, yuva::ui::Message::DismissNotice);
+    // The same answer again: refused, in the interface language.
+    update(&mut app, yuva::ui::Message::BundleImportPath(Some(down)));
+    wait_for(&mut app, |a| a.notice_text().is_some());
+    assert_eq!(
+        app.notice_text(),
+        Some(
+            "Sinxronlaşmadı: 1 nömrəli paket artıq qəbul edilib və ya daha yenisi qəbul edilib: paket bir dəfə qəbul edilir."
+        )
+    );
+    test_hub.server.kill();
+}

@@ -57,7 +57,7 @@ pub async fn take_bundle(
     let bytes = std::fs::read(from).map_err(file_error(from))?;
     let sealed = bundle::read(&bytes)?;
     if sealed.header.direction != Direction::ToHub {
-        return Err(BundleError::WrongWay.into());
+        return Err(BundleError::ForARegistry.into());
     }
     let mut client = connect(database_url).await?;
     let device = device_by_id(&client, &sealed.header.device)

@@ -93,8 +93,10 @@ pub enum BundleError {
     Replayed { sequence: i64 },
     #[error("this bundle is for another device ({device}, office {office})")]
     OtherDevice { device: String, office: String },
-    #[error("this bundle goes the other way (made for the hub, not for a registry, or back)")]
-    WrongWay,
+    #[error("this bundle was made for the hub, not for a registry: take it to the hub")]
+    ForTheHub,
+    #[error("this bundle is the hub's answer for a registry: take it in there (yuva sync import)")]
+    ForARegistry,
     #[error("this bundle answers one this registry did not make, or one already answered")]
     Unanswered,
     #[error(

@@ -118,7 +118,7 @@ pub fn import_bundle(
     let bytes = std::fs::read(from).map_err(|e| file_error(from, &e))?;
     let sealed = bundle::read(&bytes)?;
     if sealed.header.direction != Direction::ToDevice {
-        return Err(bundle::BundleError::WrongWay.into());
+        return Err(bundle::BundleError::ForTheHub.into());
     }
     if sealed.header.device != parties.device {
         return Err(bundle::BundleError::OtherDevice {

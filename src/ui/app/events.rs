@@ -384,7 +384,7 @@ fn bundle_error_text(lang: Lang, error: crate::sync::BundleError) -> String {
         BundleError::OtherDevice { office, .. } => {
             tr_args(lang, "sync.bundle_other_device", &[("office", office)])
         }
-        BundleError::WrongWay => tr(lang, "sync.bundle_wrong_way"),
+        BundleError::ForTheHub | BundleError::ForARegistry => tr(lang, "sync.bundle_wrong_way"),
         BundleError::Unanswered => tr(lang, "sync.bundle_unanswered"),
         BundleError::NoKeys => tr(lang, "sync.bundle_no_keys"),
         BundleError::NoRandom => error.to_string(),
