@@ -639,3 +639,40 @@ fn an_import_tells_how_far_it_is() {
             .any(|p| p.stage == Stage::Writing && p.done == 500 && p.total == 600)
     );
 }
+
+#[test]
+fn rows_without_a_code_take_the_offices_prefix_in_an_enrolled_registry() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let demo = demo_registry(&dir.path().join("demo.db"), 4, 6);
+    let g = gazetteer();
+    let families = demo.families().expect("families");
+    let occupied = demo.occupied_places().expect("occupied");
+    let mut table = exchange::families_table(&families, &occupied, &g, Lang::Az);
+    for row in 0..families.len() {
+        set_cell(&mut table, row, "code", Lang::Az, "");
+    }
+    let file = dir.path().join("ailələr.xlsx");
+    exchange::write(&table, &file).expect("written");
+
+    let path = dir.path().join("office.db");
+    drop(open_as_admin(&path));
+    // As enrolment leaves it (the hub itself is tried in tests/sync_offline.rs).
+    raw_connection(&path)
+        .execute(
+            "INSERT INTO settings(key, value) VALUES ('office', 'AZ-SM')",
+            [],
+        )
+        .expect("office");
+    let mut store = open_as_admin(&path);
+    let outcome = run(&mut store, Kind::Families, &file, Options::default());
+    assert!(outcome.problems.is_empty(), "{:?}", outcome.problems);
+    let mut codes: Vec<String> = store
+        .families()
+        .expect("families")
+        .into_iter()
+        .map(|f| f.code)
+        .collect();
+    codes.sort();
+    assert_eq!(codes, ["SM-F-0001", "SM-F-0002", "SM-F-0003", "SM-F-0004"]);
+    assert_eq!(store.next_code("F-").expect("code"), "SM-F-0005");
+}

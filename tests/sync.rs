@@ -221,6 +221,42 @@ fn two_offices_and_the_national_office_through_a_real_hub() {
         "{refused:?}"
     );
 
+    // A family Sumqayıt no longer approves is withdrawn where it was seen for matching; one
+    // never approved is never sent.
+    let g = gazetteer();
+    let ctx = Context {
+        today: today(),
+        gazetteer: &g,
+    };
+    let mut suspended = sm_families
+        .iter()
+        .skip(3)
+        .find(|f| f.status == yuva::domain::FamilyStatus::Approved)
+        .expect("an approved family")
+        .clone();
+    suspended.status = yuva::domain::FamilyStatus::Suspended;
+    sumqayit.save_family(&suspended, &ctx).expect("suspended");
+    let mut applicant = sm_families
+        .iter()
+        .find(|f| f.status == yuva::domain::FamilyStatus::Applicant)
+        .expect("an applicant")
+        .clone();
+    applicant.notes = String::from("Müraciət baxılır.");
+    sumqayit.save_family(&applicant, &ctx).expect("saved");
+    sync(&mut sumqayit);
+    let withdrawn = sync(&mut abseron);
+    assert_eq!((withdrawn.added, withdrawn.updated), (0, 1), "{withdrawn:?}");
+    let seen_now = abseron.families().expect("families");
+    assert_eq!(seen_now.len(), seen.len(), "nothing new");
+    assert!(seen_now.iter().any(|f| f.main_carer.full_name
+        == suspended.main_carer.full_name
+        && f.status == yuva::domain::FamilyStatus::Suspended));
+    assert!(
+        !seen_now
+            .iter()
+            .any(|f| f.main_carer.full_name == applicant.main_carer.full_name)
+    );
+
     // Changes flow both ways: the national office corrects a Sumqayıt family; Sumqayıt
     // changes a child.
     let g = gazetteer();

@@ -94,6 +94,10 @@ fn an_office_without_a_connection_syncs_by_bundles() {
     yuva::sync::enrol(&mut national, &url, &token("NAT"), "national").expect("enrols");
     let records = pending(&sumqayit);
     assert!(records > 200, "{records}");
+    // New codes carry the office: two offices never make the same one.
+    assert_eq!(sumqayit.next_code("F-").expect("code"), "SM-F-0001");
+    assert_eq!(sumqayit.next_code("C-").expect("code"), "SM-C-0001");
+    assert_eq!(national.next_code("F-").expect("code"), "NAT-F-0001");
 
     let up = dir.path().join("sumqayit-1.yuvasync");
     let exported = yuva::sync::export_bundle(&mut sumqayit, &up).expect("written");

@@ -719,7 +719,7 @@ pub fn import_with_progress(
                 )
             }));
             let occupied = store.occupied_places()?;
-            let mut next = next_number(store, "F-")?;
+            let (prefix, mut next) = next_number(store, "F-")?;
             let (records, updates) = check_rows(
                 &sheet,
                 &index,
@@ -730,7 +730,7 @@ pub fn import_with_progress(
                 progress,
                 Readers {
                     new: |reader: &mut RowReader<'_>| {
-                        let code = code_or_next(reader, "F-", &mut next);
+                        let code = code_or_next(reader, &prefix, &mut next);
                         read_family(reader, gazetteer, Family::new(code))
                     },
                     onto: |reader: &mut RowReader<'_>, i: usize| {
@@ -794,7 +794,7 @@ pub fn import_with_progress(
                     .sibling_group_id
                     .and_then(|id| groups.iter().find(|g| g.id == Some(id)))
             };
-            let mut next = next_number(store, "C-")?;
+            let (prefix, mut next) = next_number(store, "C-")?;
             let (records, updates) = check_rows(
                 &sheet,
                 &index,
@@ -805,7 +805,7 @@ pub fn import_with_progress(
                 progress,
                 Readers {
                     new: |reader: &mut RowReader<'_>| {
-                        let code = code_or_next(reader, "C-", &mut next);
+                        let code = code_or_next(reader, &prefix, &mut next);
                         read_child(reader, gazetteer, new_child(code, today), None)
                     },
                     onto: |reader: &mut RowReader<'_>, i: usize| {
@@ -1070,10 +1070,16 @@ fn imported_text(file: &str, rows: usize, updated: usize) -> AuditText {
     }
 }
 
-/// The number of the next free code with `prefix` ("F-0042" → 42).
-fn next_number(store: &Store, prefix: &str) -> Result<u32, StoreError> {
-    let code = store.next_code(prefix)?;
-    Ok(code[prefix.len()..].parse().unwrap_or(1))
+/// The prefix of new codes of a kind (with the office's, in an enrolled registry) and the
+/// number of the next free one ("SM-F-0042" → ("SM-F-", 42)).
+fn next_number(store: &Store, kind: &str) -> Result<(String, u32), StoreError> {
+    let prefix = store.code_prefix(kind)?;
+    let code = store.next_code(kind)?;
+    let number = code
+        .get(prefix.len()..)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1);
+    Ok((prefix, number))
 }
 
 fn row_reader<'a>(

@@ -11,8 +11,9 @@
 //!
 //! What an office receives follows least privilege: its own records; the national office
 //! everything; and, for matching across district lines, the approved families of its economic
-//! region — without their private details (carers' phones and birth dates, the second carer,
-//! the household, address, notes, checks; the home's coordinates rounded to about a kilometre).
+//! region (and the withdrawal of one no longer approved) — without their private details
+//! (carers' phones and birth dates, the second carer, the household, address, notes, checks;
+//! the home's coordinates rounded to about a kilometre).
 
 mod bundle;
 mod schema;

@@ -481,9 +481,14 @@ pub(super) async fn visible_records(
             "SELECT gid, entity, office, version, payload, seq FROM records
              WHERE seq > $1 AND updated_by <> $6
                AND ($2 OR office = $3
-                    OR (entity = 'family' AND payload->>'status' = 'approved'
-                        AND $4 <> ''
-                        AND office IN (SELECT code FROM offices WHERE economic_region = $4)))
+                    OR (entity = 'family' AND $4 <> ''
+                        AND office IN (SELECT code FROM offices WHERE economic_region = $4)
+                        -- approved, or approved before: its withdrawal reaches the
+                        -- offices that were sent it
+                        AND (payload->>'status' = 'approved'
+                             OR EXISTS (SELECT 1 FROM record_history h
+                                        WHERE h.gid = records.gid
+                                          AND h.payload->>'status' = 'approved'))))
              ORDER BY seq LIMIT $5",
             &[
                 &since,

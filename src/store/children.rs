@@ -130,13 +130,28 @@ impl Store {
         self.write(|w| w.save_child(child, group, ctx))
     }
 
-    /// The next free reference code with this prefix (`F-`, `C-`, `G-`), for new records.
-    pub fn next_code(&self, prefix: &str) -> Result<String> {
-        let table = match prefix {
+    /// The prefix of new codes of a kind (`F-`, `C-`, `G-`): in a registry enrolled with the
+    /// hub, led by its office (`SM-F-`, `NAT-C-`), so that codes made in two offices never
+    /// meet.
+    pub fn code_prefix(&self, kind: &str) -> Result<String> {
+        Ok(match self.office()? {
+            Some(office) if !office.is_empty() => {
+                let short = office.strip_prefix("AZ-").unwrap_or(&office);
+                format!("{short}-{kind}")
+            }
+            _ => kind.to_owned(),
+        })
+    }
+
+    /// The next free reference code of a kind (`F-`, `C-`, `G-`), for new records.
+    pub fn next_code(&self, kind: &str) -> Result<String> {
+        let table = match kind {
             "F-" => "families",
             "G-" => "sibling_groups",
             _ => "children",
         };
+        let prefix = self.code_prefix(kind)?;
+        let prefix = prefix.as_str();
         let mut stmt = self.conn.prepare(&format!(
             "SELECT code FROM {table} WHERE code LIKE ?1 || '%'"
         ))?;

@@ -809,6 +809,9 @@ impl Writer<'_> {
                 )?;
                 applied.updated += 1;
             }
+            // Another office's family withdrawn from matching (no longer approved): only its
+            // withdrawal travels, to the offices that were sent it.
+            None if record.withheld && record.payload["status"] != "approved" => {}
             None => {
                 let local_id = self.write_payload(record, None, ctx)?;
                 self.tx.execute(
