@@ -95,7 +95,7 @@ fn backups_and_automatic_copies_are_encrypted_with_the_same_passphrase() {
             reopened.children().expect("children"),
             store.children().expect("children")
         );
-        assert_eq!(reopened.schema_version().expect("version"), 6);
+        assert_eq!(reopened.schema_version().expect("version"), 7);
     }
 }
 
@@ -120,7 +120,7 @@ fn a_plain_registry_is_encrypted_on_its_first_open_after_a_copy() {
         .expect("attach");
         conn.query_row("SELECT sqlcipher_export('plain')", [], |_| Ok(()))
             .expect("export");
-        conn.execute_batch("PRAGMA plain.user_version = 6; DETACH DATABASE plain")
+        conn.execute_batch("PRAGMA plain.user_version = 7; DETACH DATABASE plain")
             .expect("version");
     }
     assert_eq!(file_kind(&plain).expect("kind"), FileKind::Plain);

@@ -20,11 +20,11 @@ fn migrates_an_empty_file_and_reopens_it() {
     let path = dir.path().join("new").join("registry.db");
     {
         let store = Store::open(&path, &common::key()).expect("creates the file and its folder");
-        assert_eq!(store.schema_version().expect("version"), 6);
+        assert_eq!(store.schema_version().expect("version"), 7);
         assert!(store.is_empty().expect("empty"));
     }
     let store = Store::open(&path, &common::key()).expect("reopens");
-    assert_eq!(store.schema_version().expect("version"), 6);
+    assert_eq!(store.schema_version().expect("version"), 7);
     let conn = raw_connection(&path);
     let mode: String = conn
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
@@ -54,7 +54,7 @@ fn refuses_a_registry_from_a_newer_version() {
     match Store::open(&path, &common::key()) {
         Err(StoreError::TooNew { found, known, .. }) => {
             assert_eq!(found, 99);
-            assert_eq!(known, 6);
+            assert_eq!(known, 7);
         }
         other => panic!("expected TooNew, got {:?}", other.map(|_| ())),
     }

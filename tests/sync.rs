@@ -185,6 +185,49 @@ fn two_offices_and_the_national_office_through_a_real_hub() {
         sumqayit.sibling_groups().expect("g").len() + abseron.sibling_groups().expect("g").len()
     );
 
+    // Places taken travel as each office's counts: the national office sees Sumqayıt's
+    // families as full as Sumqayıt does, and a placement ended there frees its place here.
+    let national_taken = |national: &Store| {
+        let occupied = national.occupied_places().expect("occupied");
+        let families = national.families().expect("f");
+        by_gid(&nat_path, "family", &families, |f| f.id)
+            .into_iter()
+            .map(|(gid, f)| (gid, occupied.get(&f.id.expect("id")).copied().unwrap_or(0)))
+            .collect::<std::collections::HashMap<String, u32>>()
+    };
+    let sm_occupied = sumqayit.occupied_places().expect("occupied");
+    assert!(
+        sm_occupied.values().sum::<u32>() > 1,
+        "the demo has placements"
+    );
+    let taken_there = national_taken(&national);
+    for (gid, family) in by_gid(&sm_path, "family", &sm_families, |f| f.id) {
+        let here = sm_occupied
+            .get(&family.id.expect("id"))
+            .copied()
+            .unwrap_or(0);
+        assert_eq!(taken_there[&gid], here, "{}", family.code);
+    }
+    let ended = sumqayit
+        .placements()
+        .expect("placements")
+        .into_iter()
+        .find(|p| p.is_active())
+        .expect("a placement in force");
+    sumqayit
+        .end_placement(
+            ended.id,
+            Some(today()),
+            Some(yuva::domain::EndReason::Reunified),
+            "",
+            today(),
+        )
+        .expect("ended");
+    let freed = gid_of(&sm_path, "family", ended.family_id);
+    sync(&mut sumqayit);
+    sync(&mut national);
+    assert_eq!(national_taken(&national)[&freed], taken_there[&freed] - 1);
+
     // Least privilege: Abşeron receives Sumqayıt's approved families (same economic region)
     // without their private details, and none of its children.
     let approved = sm_families
@@ -245,12 +288,19 @@ fn two_offices_and_the_national_office_through_a_real_hub() {
     sumqayit.save_family(&applicant, &ctx).expect("saved");
     sync(&mut sumqayit);
     let withdrawn = sync(&mut abseron);
-    assert_eq!((withdrawn.added, withdrawn.updated), (0, 1), "{withdrawn:?}");
+    assert_eq!(
+        (withdrawn.added, withdrawn.updated),
+        (0, 1),
+        "{withdrawn:?}"
+    );
     let seen_now = abseron.families().expect("families");
     assert_eq!(seen_now.len(), seen.len(), "nothing new");
-    assert!(seen_now.iter().any(|f| f.main_carer.full_name
-        == suspended.main_carer.full_name
-        && f.status == yuva::domain::FamilyStatus::Suspended));
+    assert!(
+        seen_now
+            .iter()
+            .any(|f| f.main_carer.full_name == suspended.main_carer.full_name
+                && f.status == yuva::domain::FamilyStatus::Suspended)
+    );
     assert!(
         !seen_now
             .iter()

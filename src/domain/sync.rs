@@ -10,17 +10,32 @@ pub enum Entity {
     SiblingGroup,
     Family,
     Child,
+    /// The places a device's placements in force take in a family (each device says its own;
+    /// a registry adds up the others' to its own placements, so that a family placed with
+    /// elsewhere is not offered as free).
+    Occupancy,
 }
 
 impl Entity {
-    pub const ALL: [Entity; 3] = [Entity::SiblingGroup, Entity::Family, Entity::Child];
+    pub const ALL: [Entity; 4] = [
+        Entity::SiblingGroup,
+        Entity::Family,
+        Entity::Child,
+        Entity::Occupancy,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
             Entity::SiblingGroup => "sibling_group",
             Entity::Family => "family",
             Entity::Child => "child",
+            Entity::Occupancy => "occupancy",
         }
+    }
+
+    /// A family or a child (what a person counts as a record), not a sibling group or a count.
+    pub fn is_record(self) -> bool {
+        matches!(self, Entity::Family | Entity::Child)
     }
 
     pub fn from_code(code: &str) -> Option<Entity> {

@@ -103,7 +103,11 @@ pub async fn take_bundle(
         let device = fresh(&client, &device).await?;
         match take_batch(&mut client, &device, batch).await {
             Ok(response) => {
-                records_in += batch.records.len();
+                records_in += batch
+                    .records
+                    .iter()
+                    .filter(|r| r.entity.is_record())
+                    .count();
                 answers.push(BatchAnswer {
                     batch: batch.batch.clone(),
                     response,
@@ -127,7 +131,7 @@ pub async fn take_bundle(
             break;
         }
     }
-    let records_out = records.len();
+    let records_out = records.iter().filter(|r| r.entity.is_record()).count();
     let answer = ToDevice {
         in_reply_to: sealed.header.id.clone(),
         answers,

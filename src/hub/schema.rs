@@ -31,7 +31,7 @@ CREATE SEQUENCE IF NOT EXISTS change_seq;
 
 CREATE TABLE IF NOT EXISTS records (
     gid        TEXT PRIMARY KEY,
-    entity     TEXT NOT NULL CHECK (entity IN ('family', 'child')),
+    entity     TEXT NOT NULL,
     office     TEXT NOT NULL REFERENCES offices(code),
     version    BIGINT NOT NULL,
     seq        BIGINT NOT NULL,
@@ -84,6 +84,11 @@ CREATE TABLE IF NOT EXISTS bundles (
 ALTER TABLE devices ADD COLUMN IF NOT EXISTS sealing_key TEXT NOT NULL DEFAULT '';
 ALTER TABLE records ADD COLUMN IF NOT EXISTS base_version BIGINT NOT NULL DEFAULT 0;
 
+-- Families, children, and each device's count of places its placements take in a family.
+ALTER TABLE records DROP CONSTRAINT IF EXISTS records_entity_check;
+ALTER TABLE records ADD CONSTRAINT records_entity_check
+    CHECK (entity IN ('family', 'child', 'occupancy'));
+
 -- The records as columns, for the Agency's own queries and reports.
 CREATE OR REPLACE VIEW families AS
 SELECT gid, office, version,
@@ -96,6 +101,13 @@ SELECT gid, office, version,
        payload->>'review_due' AS review_due,
        updated_at
 FROM records WHERE entity = 'family';
+
+-- Places taken in each family by placements in force, as the devices that placed told.
+CREATE OR REPLACE VIEW family_occupancy AS
+SELECT payload->>'family' AS family_gid,
+       sum((payload->>'occupied')::int) AS occupied
+FROM records WHERE entity = 'occupancy'
+GROUP BY payload->>'family';
 
 CREATE OR REPLACE VIEW children AS
 SELECT gid, office, version,

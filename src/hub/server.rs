@@ -328,6 +328,7 @@ pub(super) async fn take_batch(
         let entity = match record.entity {
             Entity::Family => "family",
             Entity::Child => "child",
+            Entity::Occupancy => "occupancy",
             Entity::SiblingGroup => {
                 results.push(PushResult::Refused {
                     gid: record.gid.clone(),
@@ -488,7 +489,12 @@ pub(super) async fn visible_records(
                         AND (payload->>'status' = 'approved'
                              OR EXISTS (SELECT 1 FROM record_history h
                                         WHERE h.gid = records.gid
-                                          AND h.payload->>'status' = 'approved'))))
+                                          AND h.payload->>'status' = 'approved')))
+                    -- places taken in a family, to whoever may see the family
+                    OR (entity = 'occupancy'
+                        AND (payload->>'family_office' = $3
+                             OR ($4 <> '' AND payload->>'family_office' IN
+                                 (SELECT code FROM offices WHERE economic_region = $4)))))
              ORDER BY seq LIMIT $5",
             &[
                 &since,

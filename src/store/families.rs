@@ -184,6 +184,24 @@ pub(super) fn occupied_of(conn: &Connection, family_id: i64) -> Result<u32> {
     )?)
 }
 
+/// Places other devices' placements in force take, per family id, as they told the hub.
+const TAKEN_ELSEWHERE: &str = "SELECT r.local_id, SUM(i.occupied) FROM sync_occupancy_in i
+     JOIN sync_records r ON r.entity = 'family' AND r.gid = i.family_gid
+     GROUP BY r.local_id";
+
+/// Places taken in a family: by this registry's placements in force and, in a registry that
+/// syncs, by other offices' (what a proposal or a decision must leave room for).
+pub(super) fn places_taken(conn: &Connection, family_id: i64) -> Result<u32> {
+    let elsewhere: u32 = conn.query_row(
+        "SELECT COALESCE(SUM(i.occupied), 0) FROM sync_occupancy_in i
+         JOIN sync_records r ON r.entity = 'family' AND r.gid = i.family_gid
+         WHERE r.local_id = ?1",
+        [family_id],
+        |r| r.get(0),
+    )?;
+    Ok(occupied_of(conn, family_id)? + elsewhere)
+}
+
 impl Store {
     /// Every family with its details, in no particular order.
     pub fn families(&self) -> Result<Vec<Family>> {
@@ -207,13 +225,20 @@ impl Store {
         id_by_code(&self.conn, CodedTable::Families, code)
     }
 
-    /// Places taken by active placements, per family id (families with none are absent).
+    /// Places taken by active placements, per family id (families with none are absent):
+    /// this registry's, and other offices' as they told the hub.
     pub fn occupied_places(&self) -> Result<HashMap<i64, u32>> {
         let mut stmt = self.conn.prepare(
             "SELECT family_id, count(*) FROM placements WHERE end_date IS NULL GROUP BY family_id",
         )?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<rusqlite::Result<HashMap<i64, u32>>>()?)
+        let mut occupied = rows.collect::<rusqlite::Result<HashMap<i64, u32>>>()?;
+        let mut elsewhere = self.conn.prepare(TAKEN_ELSEWHERE)?;
+        for row in elsewhere.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, u32>(1)?)))? {
+            let (family, taken) = row?;
+            *occupied.entry(family).or_default() += taken;
+        }
+        Ok(occupied)
     }
 
     /// Validates and saves a family (insert when it has no id), in one transaction.

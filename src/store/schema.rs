@@ -1,7 +1,7 @@
 //! Schema migrations, versioned with SQLite's `user_version`. Each entry moves the schema one
 //! version up and runs in its own transaction; never edit a released entry, add a new one.
 
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7];
 
 /// The migration after which the audit log is a hash chain (entries before it are sealed in
 /// order by `audit_chain::seal_existing`, in the same transaction).
@@ -382,4 +382,23 @@ INSERT INTO sync_records(entity, local_id, gid)
     SELECT 'family', id, lower(hex(randomblob(16))) FROM families;
 INSERT INTO sync_records(entity, local_id, gid)
     SELECT 'child', id, lower(hex(randomblob(16))) FROM children;
+"#;
+
+/// Places taken in families across offices: what this device last told the hub of its own
+/// placements in force per family, and what other devices told it.
+const V7: &str = r#"
+CREATE TABLE sync_occupancy_out (
+    family_id INTEGER PRIMARY KEY,
+    gid       TEXT NOT NULL UNIQUE,
+    version   INTEGER NOT NULL DEFAULT 0,
+    pushed    INTEGER NOT NULL
+);
+CREATE TABLE sync_occupancy_in (
+    gid        TEXT PRIMARY KEY,
+    family_gid TEXT NOT NULL,
+    device     TEXT NOT NULL,
+    occupied   INTEGER NOT NULL,
+    version    INTEGER NOT NULL
+);
+CREATE INDEX sync_occupancy_in_family ON sync_occupancy_in(family_gid);
 "#;

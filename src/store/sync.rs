@@ -104,10 +104,43 @@ pub struct BundleOut {
     /// The audit entry the bundle reported as the log's head.
     #[serde(default)]
     pub audit_head: i64,
+    /// How many families and children it carried.
+    #[serde(default)]
+    pub records: usize,
 }
 
 fn now() -> String {
     Local::now().format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+/// The global id of a device's count of places taken in a family (the same every time).
+fn occupancy_gid(family_gid: &str, device: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::new()
+        .chain_update(b"occupancy\0")
+        .chain_update(family_gid.as_bytes())
+        .chain_update(b"\0")
+        .chain_update(device.as_bytes())
+        .finalize();
+    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Remembers what the hub was told of a family's places taken here.
+fn occupancy_told(
+    tx: &rusqlite::Transaction<'_>,
+    sent: &Pending,
+    version: Option<i64>,
+) -> Result<()> {
+    let family_gid = sent.record.payload["family"].as_str().unwrap_or_default();
+    tx.execute(
+        "INSERT INTO sync_occupancy_out(family_id, gid, version, pushed)
+         SELECT local_id, ?2, COALESCE(?3, 0), ?4 FROM sync_records
+         WHERE entity = 'family' AND gid = ?1
+         ON CONFLICT(family_id) DO UPDATE SET
+            version = COALESCE(?3, version), pushed = excluded.pushed",
+        params![family_gid, sent.record.gid, version, sent.changes],
+    )?;
+    Ok(())
 }
 
 fn sync_error(message: impl Into<String>) -> StoreError {
@@ -218,7 +251,50 @@ impl Store {
                 changes,
             });
         }
+        if pending.len() < limit {
+            let room = limit - pending.len();
+            pending.extend(self.occupancy_pending(&office, room)?);
+        }
         Ok(pending)
+    }
+
+    /// This device's placements in force per family, where the count differs from what the
+    /// hub was last told (`changes` carries the count sent).
+    fn occupancy_pending(&self, office: &str, limit: usize) -> Result<Vec<Pending>> {
+        let Some(device) = self.setting(DEVICE_ID)? else {
+            return Ok(Vec::new());
+        };
+        let mut statement = self.conn.prepare(
+            "SELECT r.gid, r.office, COALESCE(o.version, 0),
+                    (SELECT count(*) FROM placements p
+                     WHERE p.family_id = r.local_id AND p.end_date IS NULL) AS taken
+             FROM sync_records r LEFT JOIN sync_occupancy_out o ON o.family_id = r.local_id
+             WHERE r.entity = 'family' AND taken <> COALESCE(o.pushed, 0)
+             ORDER BY r.local_id LIMIT ?1",
+        )?;
+        let rows: Vec<(String, String, i64, i64)> = statement
+            .query_map([limit as i64], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows
+            .into_iter()
+            .map(|(family_gid, family_office, version, taken)| Pending {
+                record: OutgoingRecord {
+                    entity: Entity::Occupancy,
+                    gid: occupancy_gid(&family_gid, &device),
+                    office: office.to_owned(),
+                    base_version: version,
+                    payload: json!({
+                        "family": family_gid,
+                        "family_office": if family_office.is_empty() { office } else { &family_office },
+                        "device": device,
+                        "occupied": taken,
+                    }),
+                },
+                changes: taken,
+            })
+            .collect())
     }
 
     /// One sibling group (a child's, for its payload: not the whole list per child).
@@ -346,6 +422,35 @@ impl Store {
         )?;
         let mut conflicts = 0;
         for result in results {
+            let occupancy = sent.iter().find(|p| {
+                p.record.entity == Entity::Occupancy
+                    && match result {
+                        PushResult::Accepted { gid, .. }
+                        | PushResult::Conflict { gid, .. }
+                        | PushResult::Refused { gid, .. } => &p.record.gid == gid,
+                    }
+            });
+            if let Some(sent) = occupancy {
+                match result {
+                    PushResult::Accepted { version, .. } => {
+                        occupancy_told(&tx, sent, Some(*version))?;
+                    }
+                    // Only this device writes its count: the hub's newer version is taken as
+                    // the base, and the count sent again next time.
+                    PushResult::Conflict { version, .. } => {
+                        occupancy_told(
+                            &tx,
+                            &Pending {
+                                changes: -1,
+                                ..sent.clone()
+                            },
+                            Some(*version),
+                        )?;
+                    }
+                    PushResult::Refused { .. } => occupancy_told(&tx, sent, None)?,
+                }
+                continue;
+            }
             match result {
                 PushResult::Accepted { gid, version } => {
                     let changes = sent
@@ -563,7 +668,7 @@ impl Store {
     pub fn bundle_exported(&mut self, bundle: BundleOut) -> Result<()> {
         let by = self.require(Action::EditRecords)?.login().to_owned();
         let mut out = self.bundles_out()?;
-        let records = bundle.sent.len();
+        let records = bundle.records;
         let sequence = bundle.sequence;
         out.push(bundle);
         let keep_from = out.len().saturating_sub(BUNDLES_REMEMBERED);
@@ -755,6 +860,25 @@ impl Writer<'_> {
         ctx: &Context<'_>,
         applied: &mut Applied,
     ) -> Result<()> {
+        if record.entity == Entity::Occupancy {
+            // Another device's count: the newest version replaces the last.
+            let payload = &record.payload;
+            self.tx.execute(
+                "INSERT INTO sync_occupancy_in(gid, family_gid, device, occupied, version)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT(gid) DO UPDATE SET occupied = excluded.occupied,
+                    version = excluded.version
+                 WHERE excluded.version > sync_occupancy_in.version",
+                params![
+                    record.gid,
+                    payload["family"].as_str().unwrap_or_default(),
+                    payload["device"].as_str().unwrap_or_default(),
+                    payload["occupied"].as_i64().unwrap_or(0),
+                    record.version
+                ],
+            )?;
+            return Ok(());
+        }
         let open_conflict: bool = self.tx.query_row(
             "SELECT EXISTS (SELECT 1 FROM sync_conflicts WHERE gid = ?1 AND resolved_at IS NULL)",
             [&record.gid],
@@ -789,7 +913,7 @@ impl Writer<'_> {
                         let group = self.group_with_gid(child.sibling_group_id)?;
                         child_payload(&child, group.as_ref().map(|(g, gid)| (g, gid.as_str())))?
                     }
-                    Entity::SiblingGroup => return Ok(()),
+                    Entity::SiblingGroup | Entity::Occupancy => return Ok(()),
                 };
                 applied.conflicts += keep_conflict(
                     self.tx,
@@ -928,7 +1052,9 @@ impl Writer<'_> {
                 }
                 Ok(id)
             }
-            Entity::SiblingGroup => Err(sync_error("sibling groups travel with their children")),
+            Entity::SiblingGroup | Entity::Occupancy => Err(sync_error(
+                "sibling groups travel with their children; counts are not records",
+            )),
         }
     }
 

@@ -12,7 +12,7 @@ use super::codec::{
     decode_code, decode_date, decode_explanation, encode_explanation, legacy_limit_km,
     required_date,
 };
-use super::families::{load_family, occupied_of};
+use super::families::{load_family, places_taken};
 use super::{AuditEntry, AuditText, Result, Store, StoreError, Writer, audit, now};
 use crate::domain::advice::Explanation;
 use crate::domain::compatibility;
@@ -627,7 +627,7 @@ impl Writer<'_> {
             // A proposal goes to a panel only if the pair meets the registry's real rules on
             // its planning date (a what-if run relaxed them for looking, not for deciding).
             let limit_km = limit_km(proposal.explanation.as_ref().map(|e| e.limit_km), &child);
-            let occupied = occupied_of(self.tx, proposal.family_id)?;
+            let occupied = places_taken(self.tx, proposal.family_id)?;
             compatibility::recheck_pair(
                 &family,
                 occupied,
@@ -689,7 +689,7 @@ impl Writer<'_> {
         may_decide(&item, &session, &child, input.decision)?;
         if approves {
             let start = input.start_date.unwrap_or(session.date);
-            let occupied = occupied_of(self.tx, item.family_id)?;
+            let occupied = places_taken(self.tx, item.family_id)?;
             let proposed_limit = match &item.explanation {
                 Some(explanation) => Some(explanation.limit_km),
                 None => legacy_limit_km(&self.tx.query_row(

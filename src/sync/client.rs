@@ -309,7 +309,10 @@ pub fn sync(
         let response = push_batch(&hub, &request)?;
         report.conflicts +=
             store.sync_pushed(&pending, &response.results, response.audit_confirmed_id)?;
-        report.pushed += pending.len();
+        report.pushed += pending
+            .iter()
+            .filter(|p| p.record.entity.is_record())
+            .count();
         progress(SyncProgress::Pushed {
             records: report.pushed,
         });
@@ -325,7 +328,7 @@ pub fn sync(
             },
         )?;
         let applied = store.sync_apply(&page.records, ctx)?;
-        report.pulled += page.records.len();
+        report.pulled += page.records.iter().filter(|r| r.entity.is_record()).count();
         report.added += applied.added;
         report.updated += applied.updated;
         report.conflicts += applied.conflicts;

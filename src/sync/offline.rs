@@ -82,6 +82,10 @@ pub fn export_bundle(store: &mut Store, output: &Path) -> Result<BundleExport, S
     let number = store.next_bundle_sequence()?;
     let header = bundle::header(Direction::ToHub, &parties.device, &parties.office, number)?;
     let id = header.id.clone();
+    let records = pending
+        .iter()
+        .filter(|p| p.record.entity.is_record())
+        .count();
     let contents = ToHub {
         batches,
         pull_since: store.pull_cursor()?,
@@ -96,10 +100,11 @@ pub fn export_bundle(store: &mut Store, output: &Path) -> Result<BundleExport, S
             .map(|p| (p.record.gid.clone(), p.changes))
             .collect(),
         audit_head,
+        records,
     })?;
     Ok(BundleExport {
         number,
-        records: pending.len(),
+        records,
         batches: contents.batches.len(),
     })
 }
@@ -141,7 +146,10 @@ pub fn import_bundle(
         store.bundle_imported(&contents.in_reply_to, sealed.header.sequence)?;
         return Err(SyncError::Refused(reason));
     }
-    let mut report = SyncReport::default();
+    let mut report = SyncReport {
+        pushed: sent.records,
+        ..SyncReport::default()
+    };
     // What each record carried when the bundle was made; what it is now is "mine" in a
     // conflict.
     let carried: HashMap<&str, i64> = sent.sent.iter().map(|(g, c)| (g.as_str(), *c)).collect();
@@ -169,14 +177,13 @@ pub fn import_bundle(
             &answer.response.results,
             answer.response.audit_confirmed_id,
         )?;
-        report.pushed += answer.response.results.len();
-        progress(SyncProgress::Pushed {
-            records: report.pushed,
-        });
     }
+    progress(SyncProgress::Pushed {
+        records: report.pushed,
+    });
     for page in contents.records.chunks(BATCH) {
         let applied = store.sync_apply(page, ctx)?;
-        report.pulled += page.len();
+        report.pulled += page.iter().filter(|r| r.entity.is_record()).count();
         report.added += applied.added;
         report.updated += applied.updated;
         report.conflicts += applied.conflicts;
