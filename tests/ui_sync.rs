@@ -209,3 +209,58 @@ fn the_window_writes_a_bundle_and_takes_in_the_hubs_answer() {
     );
     test_hub.server.kill();
 }
+
+#[test]
+fn another_offices_family_is_shown_for_matching_and_not_offered_for_editing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let Some(test_hub) = TestHub::start(dir.path()) else {
+        return;
+    };
+    let g = common::gazetteer();
+    let ctx = Context {
+        today: common::today(),
+        gazetteer: &g,
+    };
+    let token = |office: &str| token_for(&test_hub.database, &test_hub.tls, office);
+    let url = test_hub.server.url();
+    let mut sumqayit = office_registry(&dir.path().join("sumqayit.db"), 7, 12, 4);
+    yuva::sync::enrol(&mut sumqayit, &url, &token("AZ-SM"), "test").expect("enrols");
+    yuva::sync::sync(&mut sumqayit, &ctx, &|_| {}).expect("syncs");
+    let theirs = sumqayit
+        .families()
+        .expect("f")
+        .into_iter()
+        .find(|f| f.status == yuva::domain::FamilyStatus::Approved)
+        .expect("an approved family");
+    // This window's registry is Abşeron's (the same economic region).
+    let path = dir.path().join("registry.db");
+    {
+        let mut abseron = office_registry(&path, 8, 3, 4);
+        yuva::sync::enrol(&mut abseron, &url, &token("AZ-ABS"), "test").expect("enrols");
+        yuva::sync::sync(&mut abseron, &ctx, &|_| {}).expect("syncs");
+    }
+    let here = common::open_as_admin(&path)
+        .families()
+        .expect("f")
+        .into_iter()
+        .find(|f| f.main_carer.full_name == theirs.main_carer.full_name)
+        .expect("received for matching");
+    let mut app = launch(dir.path());
+    click(&mut app, "Ailələr");
+    update(
+        &mut app,
+        yuva::ui::Message::Families(yuva::ui::screens::families::Message::Open(
+            here.id.expect("id"),
+        )),
+    );
+    assert!(shows(
+        &app,
+        "Bu ailə AZ-SM ofisinə məxsusdur və burada uyğunlaşdırma üçün, şəxsi məlumatları olmadan göstərilir: onu yalnız öz ofisi və ya milli ofis dəyişə bilər."
+    ));
+    click(&mut app, "Redaktə et");
+    assert!(
+        !shows(&app, "Yadda saxla"),
+        "no form for another office's family"
+    );
+    test_hub.server.kill();
+}

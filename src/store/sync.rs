@@ -52,6 +52,13 @@ pub struct Pending {
     pub changes: i64,
 }
 
+/// Records owned by other offices, by local id, with the owning office.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OwnedElsewhere {
+    pub families: std::collections::HashMap<i64, String>,
+    pub children: std::collections::HashMap<i64, String>,
+}
+
 /// A conflict kept for a person: the record as it is here and as the hub has it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Conflict {
@@ -175,6 +182,39 @@ impl Store {
     /// The office this registry belongs to (`None` before enrolment).
     pub fn office(&self) -> Result<Option<String>> {
         self.setting(OFFICE)
+    }
+
+    /// The families and children held here that another office owns (seen for matching: only
+    /// their office or the national office changes them), by local id, with the owning office.
+    /// Empty in the national office's registry and in one that is not enrolled.
+    pub fn owned_elsewhere(&self) -> Result<OwnedElsewhere> {
+        let mut owned = OwnedElsewhere::default();
+        let Some(office) = self.office()? else {
+            return Ok(owned);
+        };
+        if self.setting(NATIONAL)?.as_deref() == Some("1") {
+            return Ok(owned);
+        }
+        let mut statement = self.conn.prepare(
+            "SELECT entity, local_id, office FROM sync_records
+             WHERE entity IN ('family', 'child') AND office <> '' AND office <> ?1",
+        )?;
+        let rows = statement.query_map([&office], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
+        for row in rows {
+            let (entity, id, owner) = row?;
+            if entity == FAMILY {
+                owned.families.insert(id, owner);
+            } else {
+                owned.children.insert(id, owner);
+            }
+        }
+        Ok(owned)
     }
 
     /// When the registry last synced with the hub, as the hub's clock said ("" never).

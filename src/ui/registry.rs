@@ -41,6 +41,8 @@ pub struct Registry {
     pub occupied: HashMap<i64, u32>,
     /// The children placed in each family now (active placements), by family id.
     pub placed_in: HashMap<i64, Vec<i64>>,
+    /// Records another office owns (seen for matching; not changed here).
+    pub owned_elsewhere: store::sync::OwnedElsewhere,
     pub family_index: FamilyIndex,
     pub child_index: ChildIndex,
     family_by_id: HashMap<i64, usize>,
@@ -56,6 +58,7 @@ impl Registry {
         let groups = store.sibling_groups()?;
         let occupied = store.occupied_places()?;
         let mut registry = Self::from_records(families, children, groups, occupied, gazetteer);
+        registry.owned_elsewhere = store.owned_elsewhere()?;
         for placement in store.placements()?.iter().filter(|p| p.is_active()) {
             registry
                 .placed_in
@@ -86,6 +89,7 @@ impl Registry {
             groups,
             occupied,
             placed_in: HashMap::new(),
+            owned_elsewhere: store::sync::OwnedElsewhere::default(),
         }
     }
 

@@ -422,6 +422,24 @@ impl Screen {
     }
 }
 
+/// Said on another office's family (seen here for matching): why it cannot be edited.
+fn owned_elsewhere_note<'a>(
+    lang: crate::i18n::Lang,
+    owner: Option<&String>,
+) -> Element<'a, Message> {
+    match owner {
+        Some(office) => text(tr_args(
+            lang,
+            "family.owned_elsewhere",
+            &[("office", office.clone())],
+        ))
+        .size(14)
+        .style(style::muted_text)
+        .into(),
+        None => column![].into(),
+    }
+}
+
 fn detail_view<'a>(family: &'a Family, env: &Env<'a>) -> Element<'a, Message> {
     let lang = env.lang;
     let t = |key: &str| tr(lang, key);
@@ -438,6 +456,7 @@ fn detail_view<'a>(family: &'a Family, env: &Env<'a>) -> Element<'a, Message> {
         return text(t("common.not_recorded")).into();
     };
     let occupied = env.registry.occupied_of(family);
+    let owner = env.registry.owned_elsewhere.families.get(&id);
 
     let mut carers = column![
         line("family.code", Some(family.code.clone())),
@@ -582,11 +601,14 @@ fn detail_view<'a>(family: &'a Family, env: &Env<'a>) -> Element<'a, Message> {
                 .on_press(Message::History(family.code.clone()))
                 .style(button::secondary),
             button(text(t("common.edit")))
-                .on_press_maybe(env.may(Action::EditRecords).then_some(Message::Edit(id)))
+                .on_press_maybe(
+                    (env.may(Action::EditRecords) && owner.is_none()).then_some(Message::Edit(id))
+                )
                 .style(button::primary),
         ]
         .spacing(16)
         .align_y(Alignment::Center),
+        owned_elsewhere_note(lang, owner),
         section(t("family.section_carers"), carers),
         section(t("family.section_location"), location),
         section(t("family.section_household"), household),
