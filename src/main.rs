@@ -276,6 +276,12 @@ enum HubAction {
         #[arg(long, value_name = "CODE")]
         office: String,
     },
+    /// List the enrolled devices: office, last sync, records, conflicts met, and whether a
+    /// device's audit log was found changed after a sync (to look into).
+    Status {
+        #[arg(long, value_name = "postgres://…")]
+        database_url: String,
+    },
     /// Take in an office's bundle (`yuva sync export` on its laptop) and write the answer for
     /// it to carry back (`yuva sync import` there).
     Bundle {
@@ -1021,6 +1027,41 @@ fn run_hub(action: HubAction) -> Result<ExitCode, Failure> {
             eprintln!(
                 "yuva hub: one-time token for a device of {} (on the device: yuva sync --db X --hub URL --token …)",
                 token.office
+            );
+        }
+        HubAction::Status { database_url } => {
+            let devices = runtime
+                .block_on(hub::status(&database_url))
+                .map_err(failure)?;
+            println!("office\tdevice\tname\tenrolled\tlast seen\trecords\tconflicts\taudit log");
+            for d in &devices {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                    d.office,
+                    d.device,
+                    d.name,
+                    d.enrolled_at,
+                    d.last_seen.as_deref().unwrap_or("never"),
+                    d.records,
+                    d.conflicts,
+                    match &d.audit_rewritten_at {
+                        Some(at) => format!("CHANGED AFTER A SYNC (found {at})"),
+                        None => String::from("intact"),
+                    }
+                );
+            }
+            let rewritten = devices
+                .iter()
+                .filter(|d| d.audit_rewritten_at.is_some())
+                .count();
+            eprintln!(
+                "yuva hub: {} device(s){}",
+                devices.len(),
+                if rewritten > 0 {
+                    format!("; {rewritten} with an audit log changed after a sync: look into them")
+                } else {
+                    String::new()
+                }
             );
         }
         HubAction::Bundle {

@@ -470,6 +470,20 @@ fn two_offices_and_the_national_office_through_a_real_hub() {
         }
         other => panic!("expected a refusal, got {other:?}"),
     }
+    // The hub's administrator sees which device it was.
+    let devices = runtime().block_on(hub::status(&database)).expect("status");
+    let flagged: Vec<&str> = devices
+        .iter()
+        .filter(|d| d.audit_rewritten_at.is_some())
+        .map(|d| d.office.as_str())
+        .collect();
+    assert_eq!(flagged, ["AZ-SM"], "{devices:?}");
+    assert!(
+        devices
+            .iter()
+            .filter(|d| d.office == "AZ-SM")
+            .any(|d| d.last_seen.is_some() && d.records > 0)
+    );
     server.kill();
 }
 

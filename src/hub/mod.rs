@@ -181,6 +181,55 @@ pub async fn enroll(database_url: &str, tls_dir: &Path, office: &str) -> Result<
     })
 }
 
+/// A device as the hub's administrator reviews it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeviceStatus {
+    pub office: String,
+    pub device: String,
+    pub name: String,
+    pub enrolled_at: String,
+    /// The last batch or bundle taken from it.
+    pub last_seen: Option<String>,
+    pub records: i64,
+    pub conflicts: i64,
+    /// When a sync found its audit log changed after the hub had confirmed it.
+    pub audit_rewritten_at: Option<String>,
+}
+
+/// Every enrolled device: its office, when it last sent, the records its office owns at the
+/// hub, the conflicts it met, and whether its audit log was found rewritten.
+pub async fn status(database_url: &str) -> Result<Vec<DeviceStatus>> {
+    let client = connect(database_url).await?;
+    let rows = client
+        .query(
+            "SELECT d.office, d.id, d.name,
+                    to_char(d.enrolled_at, 'YYYY-MM-DD HH24:MI'),
+                    to_char(greatest((SELECT max(at) FROM batches b WHERE b.device = d.id),
+                                     (SELECT max(at) FROM bundles u WHERE u.device = d.id)),
+                            'YYYY-MM-DD HH24:MI'),
+                    (SELECT count(*) FROM records r
+                     WHERE r.office = d.office AND r.entity IN ('family', 'child')),
+                    (SELECT count(*) FROM conflicts c WHERE c.device = d.id),
+                    to_char(d.audit_rewritten_at, 'YYYY-MM-DD HH24:MI')
+             FROM devices d ORDER BY d.office, d.enrolled_at",
+            &[],
+        )
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|r| DeviceStatus {
+            office: r.get(0),
+            device: r.get(1),
+            name: r.get(2),
+            enrolled_at: r.get(3),
+            last_seen: r.get(4),
+            records: r.get(5),
+            conflicts: r.get(6),
+            audit_rewritten_at: r.get(7),
+        })
+        .collect())
+}
+
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};
     hex(&Sha256::digest(bytes))
