@@ -149,6 +149,53 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let (first_wall, first_times, first_up, first_down) = sync_all(0)?;
     let (second_wall, second_times, second_up, second_down) = sync_all(changes)?;
+    // One more office without a connection, by bundles: its first sync carried on a stick.
+    let offline_office = gazetteer
+        .districts()
+        .map(|u| u.code.clone())
+        .nth(offices)
+        .ok_or("no district left for the offline office")?;
+    let offline_path = dir.path().join("offline.db");
+    {
+        let mut store = Store::open(&offline_path, &passphrase)?;
+        store.create_first_administrator("admin", "Bench", "bench-password-1")?;
+        yuva::demo::populate(
+            &mut store,
+            &yuva::demo::DemoOptions {
+                seed: 999,
+                families: records * 2 / 5,
+                children: records - records * 2 / 5,
+                ..yuva::demo::DemoOptions::new(today)
+            },
+            &gazetteer,
+        )?;
+    }
+    let conn = rusqlite::Connection::open(&offline_path)?;
+    conn.pragma_update(None, "key", "hub bench passphrase 2026")?;
+    conn.execute("DELETE FROM settings WHERE key = 'registry_kind'", [])?;
+    drop(conn);
+    let mut offline = Store::open(&offline_path, &passphrase)?;
+    offline.sign_in("admin", "bench-password-1")?;
+    let token = runtime.block_on(hub::enroll(&database, &tls, &offline_office))?;
+    yuva::sync::enrol(&mut offline, &server.url(), &token.text(), "offline")?;
+    let (up, down) = (dir.path().join("up.yuvasync"), dir.path().join("down.yuvasync"));
+    let started = Instant::now();
+    let exported = yuva::sync::export_bundle(&mut offline, &up)?;
+    let export_s = started.elapsed().as_secs_f64();
+    let started = Instant::now();
+    let taken = runtime.block_on(hub::take_bundle(&database, &tls, &up, &down))?;
+    let take_s = started.elapsed().as_secs_f64();
+    let started = Instant::now();
+    let ctx = Context {
+        today,
+        gazetteer: &gazetteer,
+    };
+    let imported = yuva::sync::import_bundle(&mut offline, &ctx, &down, &|_| {})?;
+    let import_s = started.elapsed().as_secs_f64();
+    let megabytes = |path: &std::path::Path| {
+        std::fs::metadata(path).map_or(0.0, |m| m.len() as f64 / 1_048_576.0)
+    };
+
     let size: i64 = runtime.block_on(async {
         let client = hub::connect(&database).await?;
         let row = client
@@ -174,6 +221,24 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "| {changes} changes each, all at once | {offices} | {second_up} | {second_down} | {second_wall:.1} s | {:.2} / {:.2} s |",
         median(second_times.clone()),
         max(&second_times)
+    );
+    println!();
+    println!("| offline office by bundle | records | file | time |");
+    println!("|---|---|---|---|");
+    println!(
+        "| `yuva sync export` | {} | {:.1} MB | {export_s:.1} s |",
+        exported.records,
+        megabytes(&up)
+    );
+    println!(
+        "| `yuva hub bundle` (taken in; answer written) | {} in, {} out | {:.1} MB | {take_s:.1} s |",
+        taken.records_in,
+        taken.records_out,
+        megabytes(&down)
+    );
+    println!(
+        "| `yuva sync import` | {} answered, {} received | | {import_s:.1} s |",
+        imported.pushed, imported.pulled
     );
     println!();
     println!(
