@@ -178,7 +178,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     offline.sign_in("admin", "bench-password-1")?;
     let token = runtime.block_on(hub::enroll(&database, &tls, &offline_office))?;
     yuva::sync::enrol(&mut offline, &server.url(), &token.text(), "offline")?;
-    let (up, down) = (dir.path().join("up.yuvasync"), dir.path().join("down.yuvasync"));
+    let (up, down) = (
+        dir.path().join("up.yuvasync"),
+        dir.path().join("down.yuvasync"),
+    );
     let started = Instant::now();
     let exported = yuva::sync::export_bundle(&mut offline, &up)?;
     let export_s = started.elapsed().as_secs_f64();

@@ -928,19 +928,7 @@ fn run_sync(
                     other => Failure::input(format!("{}: {other}", from.display())),
                 },
             )?;
-            eprintln!(
-                "yuva: bundle taken in — {} answered, {} received ({} new, {} updated), {} conflict(s){}",
-                report.pushed,
-                report.pulled,
-                report.added,
-                report.updated,
-                report.conflicts,
-                if report.conflicts > 0 {
-                    ": see `yuva sync conflicts`"
-                } else {
-                    ""
-                }
-            );
+            eprintln!("{}", sync_summary("bundle taken in", "answered", &report));
             return Ok(ExitCode::SUCCESS);
         }
         None => {}
@@ -977,8 +965,14 @@ fn run_sync(
     if terminal {
         eprintln!();
     }
-    eprintln!(
-        "yuva: synced — {} sent, {} received ({} new, {} updated), {} conflict(s){}",
+    eprintln!("{}", sync_summary("synced", "sent", &report));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What a sync or a bundle did, in one line.
+fn sync_summary(done: &str, sent: &str, report: &yuva::sync::SyncReport) -> String {
+    format!(
+        "yuva: {done} — {} {sent}, {} received ({} new, {} updated), {} conflict(s){}",
         report.pushed,
         report.pulled,
         report.added,
@@ -989,8 +983,7 @@ fn run_sync(
         } else {
             ""
         }
-    );
-    Ok(ExitCode::SUCCESS)
+    )
 }
 
 #[cfg(feature = "hub")]

@@ -83,6 +83,17 @@ CREATE TABLE IF NOT EXISTS bundles (
 -- record's edit was made from (a device's second bundle builds on its first).
 ALTER TABLE devices ADD COLUMN IF NOT EXISTS sealing_key TEXT NOT NULL DEFAULT '';
 ALTER TABLE records ADD COLUMN IF NOT EXISTS base_version BIGINT NOT NULL DEFAULT 0;
+-- A family approved at some version: its withdrawal reaches the offices that were sent it
+-- (kept as a column: reading it from the history's JSON made every pull scan the history).
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM information_schema.columns
+                   WHERE table_name = 'records' AND column_name = 'ever_approved') THEN
+        ALTER TABLE records ADD COLUMN ever_approved BOOLEAN NOT NULL DEFAULT false;
+        UPDATE records SET ever_approved = true
+        WHERE gid IN (SELECT gid FROM record_history WHERE payload->>'status' = 'approved');
+    END IF;
+END $$;
 
 -- Families, children, and each device's count of places its placements take in a family.
 ALTER TABLE records DROP CONSTRAINT IF EXISTS records_entity_check;

@@ -51,7 +51,15 @@ impl IntoResponse for Refusal {
 
 impl From<tokio_postgres::Error> for Refusal {
     fn from(e: tokio_postgres::Error) -> Refusal {
-        eprintln!("yuva hub: PostgreSQL: {e}");
+        // tokio-postgres says only "db error": the server's own message says what failed.
+        match e.as_db_error() {
+            Some(db) => eprintln!(
+                "yuva hub: PostgreSQL: {}: {}",
+                db.code().code(),
+                db.message()
+            ),
+            None => eprintln!("yuva hub: PostgreSQL: {e}"),
+        }
         Refusal(
             StatusCode::SERVICE_UNAVAILABLE,
             String::from("the hub's database failed; try again later"),
@@ -380,11 +388,13 @@ pub(super) async fn take_batch(
         };
         tx.execute(
             "INSERT INTO records(gid, entity, office, version, seq, payload, updated_by,
-                base_version)
-             VALUES ($1, $2, $3, $4, nextval('change_seq'), $5, $6, $7)
+                base_version, ever_approved)
+             VALUES ($1, $2, $3, $4, nextval('change_seq'), $5, $6, $7,
+                     COALESCE($5::jsonb->>'status' = 'approved', false))
              ON CONFLICT (gid) DO UPDATE SET version = excluded.version, seq = excluded.seq,
                 payload = excluded.payload, updated_at = now(), updated_by = excluded.updated_by,
-                base_version = excluded.base_version",
+                base_version = excluded.base_version,
+                ever_approved = records.ever_approved OR excluded.ever_approved",
             &[
                 &record.gid,
                 &entity,
@@ -486,10 +496,7 @@ pub(super) async fn visible_records(
                         AND office IN (SELECT code FROM offices WHERE economic_region = $4)
                         -- approved, or approved before: its withdrawal reaches the
                         -- offices that were sent it
-                        AND (payload->>'status' = 'approved'
-                             OR EXISTS (SELECT 1 FROM record_history h
-                                        WHERE h.gid = records.gid
-                                          AND h.payload->>'status' = 'approved')))
+                        AND (payload->>'status' = 'approved' OR ever_approved))
                     -- places taken in a family, to whoever may see the family
                     OR (entity = 'occupancy'
                         AND (payload->>'family_office' = $3

@@ -714,15 +714,12 @@ impl Store {
         let keep_from = out.len().saturating_sub(BUNDLES_REMEMBERED);
         let out =
             serde_json::to_string(&out[keep_from..]).map_err(|e| sync_error(e.to_string()))?;
-        let tx = self.conn.transaction()?;
-        super::put_setting(&tx, BUNDLES_OUT, &out)?;
-        super::put_setting(&tx, BUNDLE_OUT_SEQUENCE, &sequence.to_string())?;
-        audit(
-            &tx,
+        self.put_settings_noted(
             &by,
-            "sync",
-            "registry",
-            None,
+            &[
+                (BUNDLES_OUT, out),
+                (BUNDLE_OUT_SEQUENCE, sequence.to_string()),
+            ],
             &AuditText::new(
                 "bundle_exported",
                 vec![
@@ -730,7 +727,21 @@ impl Store {
                     ("records", records.to_string()),
                 ],
             ),
-        )?;
+        )
+    }
+
+    /// Writes sync settings and says what happened in the audit trail, in one transaction.
+    fn put_settings_noted(
+        &mut self,
+        by: &str,
+        settings: &[(&str, String)],
+        text: &AuditText,
+    ) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        for (key, value) in settings {
+            super::put_setting(&tx, key, value)?;
+        }
+        audit(&tx, by, "sync", "registry", None, text)?;
         tx.commit()?;
         Ok(())
     }
@@ -758,24 +769,15 @@ impl Store {
             .filter(|b| b.id != answered)
             .collect();
         let out = serde_json::to_string(&out).map_err(|e| sync_error(e.to_string()))?;
-        let tx = self.conn.transaction()?;
-        super::put_setting(&tx, BUNDLES_OUT, &out)?;
-        super::put_setting(&tx, BUNDLE_IN_SEQUENCE, &sequence.to_string())?;
-        super::put_setting(
-            &tx,
-            LAST_SYNC,
-            &Local::now().format("%Y-%m-%d %H:%M").to_string(),
-        )?;
-        audit(
-            &tx,
+        self.put_settings_noted(
             &by,
-            "sync",
-            "registry",
-            None,
+            &[
+                (BUNDLES_OUT, out),
+                (BUNDLE_IN_SEQUENCE, sequence.to_string()),
+                (LAST_SYNC, Local::now().format("%Y-%m-%d %H:%M").to_string()),
+            ],
             &AuditText::new("bundle_imported", vec![("number", sequence.to_string())]),
-        )?;
-        tx.commit()?;
-        Ok(())
+        )
     }
 
     /// The audit entry the hub last confirmed and the newest entry, with their hashes as the
