@@ -19,7 +19,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("exchange", &["domain", "geo", "store", "i18n", "files"]),
     ("matching", &["domain", "geo", "store", "i18n"]),
     ("demo", &["domain", "geo", "store", "matching"]),
-    ("sync", &["domain", "store"]),
+    ("sync", &["domain", "store", "files"]),
     ("hub", &["domain", "geo", "store", "sync", "files"]),
     (
         "report",
