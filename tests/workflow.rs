@@ -592,7 +592,7 @@ fn a_version_one_registry_is_migrated_with_its_data() {
         .expect("v1 data");
     }
     let store = Store::open(&path, &common::key()).expect("migrates");
-    assert_eq!(store.schema_version().expect("version"), 6);
+    assert_eq!(store.schema_version().expect("version"), 7);
     // The entries written before the log was chained are sealed in order by the migration.
     let chain = store.verify_audit().expect("verify");
     assert_eq!((chain.entries, chain.broken), (2, None));
