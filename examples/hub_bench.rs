@@ -39,6 +39,37 @@ fn median(mut values: Vec<f64>) -> f64 {
     values.get(values.len() / 2).copied().unwrap_or(0.0)
 }
 
+/// An office's registry with the demo's records (then not a demo: demos never sync), its
+/// administrator signed in.
+fn office_registry(
+    path: &std::path::Path,
+    passphrase: &Passphrase,
+    seed: u64,
+    records: usize,
+    gazetteer: &yuva::geo::Gazetteer,
+) -> Result<Store, Box<dyn std::error::Error>> {
+    let mut store = Store::open(path, passphrase)?;
+    store.create_first_administrator("admin", "Bench", "bench-password-1")?;
+    yuva::demo::populate(
+        &mut store,
+        &yuva::demo::DemoOptions {
+            seed,
+            families: records * 2 / 5,
+            children: records - records * 2 / 5,
+            ..yuva::demo::DemoOptions::new(yuva::demo::profiles::planning_date())
+        },
+        gazetteer,
+    )?;
+    drop(store);
+    let conn = rusqlite::Connection::open(path)?;
+    conn.pragma_update(None, "key", "hub bench passphrase 2026")?;
+    conn.execute("DELETE FROM settings WHERE key = 'registry_kind'", [])?;
+    drop(conn);
+    let mut store = Store::open(path, passphrase)?;
+    store.sign_in("admin", "bench-password-1")?;
+    Ok(store)
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let offices = arg("--offices", 20);
     let records = arg("--records", 10_000);
@@ -76,25 +107,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut paths = Vec::new();
     for (n, office) in codes.iter().enumerate() {
         let path = dir.path().join(format!("{office}.db"));
-        let mut store = Store::open(&path, &passphrase)?;
-        store.create_first_administrator("admin", "Bench", "bench-password-1")?;
-        yuva::demo::populate(
-            &mut store,
-            &yuva::demo::DemoOptions {
-                seed: n as u64 + 1,
-                families: records * 2 / 5,
-                children: records - records * 2 / 5,
-                ..yuva::demo::DemoOptions::new(today)
-            },
-            &gazetteer,
-        )?;
-        drop(store);
-        let conn = rusqlite::Connection::open(&path)?;
-        conn.pragma_update(None, "key", "hub bench passphrase 2026")?;
-        conn.execute("DELETE FROM settings WHERE key = 'registry_kind'", [])?;
-        drop(conn);
-        let mut store = Store::open(&path, &passphrase)?;
-        store.sign_in("admin", "bench-password-1")?;
+        let mut store = office_registry(&path, &passphrase, n as u64 + 1, records, &gazetteer)?;
         let token = runtime.block_on(hub::enroll(&database, &tls, office))?;
         yuva::sync::enrol(&mut store, &server.url(), &token.text(), office)?;
         paths.push(path);
@@ -156,26 +169,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .nth(offices)
         .ok_or("no district left for the offline office")?;
     let offline_path = dir.path().join("offline.db");
-    {
-        let mut store = Store::open(&offline_path, &passphrase)?;
-        store.create_first_administrator("admin", "Bench", "bench-password-1")?;
-        yuva::demo::populate(
-            &mut store,
-            &yuva::demo::DemoOptions {
-                seed: 999,
-                families: records * 2 / 5,
-                children: records - records * 2 / 5,
-                ..yuva::demo::DemoOptions::new(today)
-            },
-            &gazetteer,
-        )?;
-    }
-    let conn = rusqlite::Connection::open(&offline_path)?;
-    conn.pragma_update(None, "key", "hub bench passphrase 2026")?;
-    conn.execute("DELETE FROM settings WHERE key = 'registry_kind'", [])?;
-    drop(conn);
-    let mut offline = Store::open(&offline_path, &passphrase)?;
-    offline.sign_in("admin", "bench-password-1")?;
+    let mut offline = office_registry(&offline_path, &passphrase, 999, records, &gazetteer)?;
     let token = runtime.block_on(hub::enroll(&database, &tls, &offline_office))?;
     yuva::sync::enrol(&mut offline, &server.url(), &token.text(), "offline")?;
     let (up, down) = (

@@ -71,6 +71,17 @@ pub enum PushResult {
     Refused { gid: String, reason: String },
 }
 
+impl PushResult {
+    /// The record the hub answered for.
+    pub fn gid(&self) -> &str {
+        match self {
+            PushResult::Accepted { gid, .. }
+            | PushResult::Conflict { gid, .. }
+            | PushResult::Refused { gid, .. } => gid,
+        }
+    }
+}
+
 /// A record as the hub sends it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IncomingRecord {

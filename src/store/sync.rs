@@ -462,14 +462,9 @@ impl Store {
         )?;
         let mut conflicts = 0;
         for result in results {
-            let occupancy = sent.iter().find(|p| {
-                p.record.entity == Entity::Occupancy
-                    && match result {
-                        PushResult::Accepted { gid, .. }
-                        | PushResult::Conflict { gid, .. }
-                        | PushResult::Refused { gid, .. } => &p.record.gid == gid,
-                    }
-            });
+            let occupancy = sent
+                .iter()
+                .find(|p| p.record.entity == Entity::Occupancy && p.record.gid == result.gid());
             if let Some(sent) = occupancy {
                 match result {
                     PushResult::Accepted { version, .. } => {

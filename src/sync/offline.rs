@@ -164,7 +164,7 @@ pub fn import_bundle(
             .results
             .iter()
             .filter_map(|result| {
-                let gid = result_gid(result);
+                let gid = result.gid();
                 let changes = *carried.get(gid)?;
                 now.get(gid).map(|p| Pending {
                     changes,
@@ -199,13 +199,4 @@ pub fn import_bundle(
     // changes nothing the second time).
     store.bundle_imported(&contents.in_reply_to, sealed.header.sequence)?;
     Ok(report)
-}
-
-fn result_gid(result: &super::protocol::PushResult) -> &str {
-    use super::protocol::PushResult;
-    match result {
-        PushResult::Accepted { gid, .. }
-        | PushResult::Conflict { gid, .. }
-        | PushResult::Refused { gid, .. } => gid,
-    }
 }
